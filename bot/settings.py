@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +35,28 @@ class Settings(BaseSettings):
     # Serving
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
+
+    # Reliability and security (bot/guards.py, bot/records.py, bot/admin.py)
+    max_message_chars: int = Field(2000, ge=1, description="单条消息最大字数（超出返回 422）")
+    max_body_bytes: int = Field(65536, ge=1024, description="请求体最大字节数（超出返回 413）")
+    max_json_depth: int = Field(16, ge=2, description="请求 JSON 最大嵌套层数（超出返回 422）")
+    max_json_items: int = Field(256, ge=8, description="请求 JSON 中数组/对象元素总数上限（超出返回 422）")
+    max_query_chars: int = Field(4096, ge=256, description="URL 查询串最大长度（超出返回 422）")
+    rate_limit_per_minute: int = Field(60, ge=0, description="每个客户端每分钟请求数（0 表示不限流）")
+    rate_limit_burst: int = Field(20, ge=1, description="每个客户端可瞬时突发的请求数")
+    rate_limit_exempt: list[str] = Field(
+        ["127.0.0.1", "::1"], description="不限流的客户端地址（默认本机，便于压测与运维）"
+    )
+    trust_forwarded_for: bool = Field(False, description="位于反向代理之后时，按 X-Forwarded-For 识别客户端")
+    admin_token: SecretStr | None = Field(None, description="管理接口令牌；为空则管理接口关闭（404）")
+    cors_origins: list[str] = Field([], description="允许跨域访问的来源；默认为空即不开放跨域")
+    records_retention_days: int = Field(180, ge=1, description="问答记录保留天数，超期由 purge 删除")
+    ip_hash_salt: SecretStr | None = Field(
+        None, description="客户端 IP 哈希盐；为空则在数据目录生成并保存（ip_salt 文件）"
+    )
+    wechat_replay_window_seconds: int = Field(
+        300, ge=1, description="微信推送时间戳允许偏差（秒），超出视为重放，返回 403"
+    )
 
     @property
     def index_dir(self) -> Path:
