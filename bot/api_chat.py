@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,11 +12,10 @@ from pydantic import BaseModel, Field
 
 from bot.api import Services, services
 from bot.api_errors import ApiError
+from bot.api_text import text_pieces
 
 router = APIRouter()
 
-# Pieces end after Chinese sentence punctuation or a newline, so streamed text arrives in readable units.
-_PIECE = re.compile(r"[^。；！？\n]*[。；！？\n]+|[^。；！？\n]+")
 SESSION_ID_MAX = 128
 
 
@@ -48,11 +46,6 @@ def ask(svc: Services, text: str, session_id: str | None) -> dict[str, Any]:
     """Run the engine and return Answer.to_dict()."""
     answer = svc.engine().ask(text, session_id=session_id or None)
     return answer.to_dict()  # type: ignore[no-any-return]
-
-
-def text_pieces(text: str) -> list[str]:
-    """Split an answer into sentence-sized pieces for streaming; joined they give back the text."""
-    return _PIECE.findall(text) or [text]
 
 
 def sse(event: str, data: Any) -> bytes:

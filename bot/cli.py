@@ -68,6 +68,38 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    # Set before gradio is imported: no telemetry, no version check, no model hub.
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import uvicorn
+
+    from bot import build_engine
+    from bot.api import create_app
+
+    update = {"host": args.host or settings.host, "port": args.port or settings.port}
+    if args.no_ui:
+        update["serve_ui"] = False
+    settings = settings.model_copy(update=update)
+    print("正在加载问答引擎和检索索引（首次运行会建立索引）…", file=sys.stderr)
+    app = create_app(settings, build_engine(settings))
+    where = f"http://{settings.host}:{settings.port}"
+    print(f"政策通已启动：网页 {where}/ui/ ，接口文档 {where}/docs", file=sys.stderr)
+    # One process, one worker: the engine and its sessions live in memory.
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        http="httptools",
+        log_level=args.log_level,
+        access_log=args.access_log,
+    )
+    return 0
+
+
 # Other modules add sections to `policybot doctor` (index state, retrieval modes, LLM) here.
 DOCTOR_SECTIONS: list[Callable[[Settings], dict[str, object]]] = []
 
@@ -84,6 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("doctor", help="报告版本、数据目录、索引状态和检索模式")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_doctor)
+
+    p = sub.add_parser("serve", help="启动 HTTP 服务：/v1 接口、/wechat、网页 /ui（单进程）")
+    p.add_argument("--host", default=None, help="监听地址（默认 127.0.0.1，可用 POLICYBOT_HOST 设置）")
+    p.add_argument("--port", type=int, default=None, help="端口（默认 7860）")
+    p.add_argument("--no-ui", action="store_true", help="只提供接口，不挂载 Gradio 网页")
+    p.add_argument("--access-log", action="store_true", help="输出每个请求的访问日志")
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.set_defaults(handler=cmd_serve)
     return parser
 
 

@@ -12,9 +12,10 @@ from fastapi import APIRouter, Depends, Header
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.api import Services, services
-from bot.api_chat import SESSION_ID_MAX, ask, checked_message, text_pieces
+from bot.api import JsonResponse, Services, services
+from bot.api_chat import SESSION_ID_MAX, ask, checked_message
 from bot.api_errors import ApiError
+from bot.api_text import text_pieces
 
 router = APIRouter()
 
@@ -131,15 +132,9 @@ def chat_completions(
     result = _answer(req, svc, x_session_id)
     headers = {"X-Session-Id": str(result.get("session_id") or "")}
     if not req.stream:
-        return _json_with_headers(completion(req, result), headers)
+        return JsonResponse(completion(req, result), headers=headers)
     headers.update({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     return StreamingResponse(completion_chunks(req, result), media_type="text/event-stream", headers=headers)
-
-
-def _json_with_headers(body: dict[str, Any], headers: dict[str, str]) -> Any:
-    from bot.api import JsonResponse
-
-    return JsonResponse(body, headers=headers)
 
 
 @router.get("/v1/models", tags=["OpenAI 兼容"], summary="模型列表（仅 policybot）")

@@ -23,6 +23,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from bot.api import Services, services
 from bot.api_errors import ApiError
+from bot.api_text import clause_label
 
 router = APIRouter()
 
@@ -128,15 +129,6 @@ def format_answer(result: dict[str, Any], svc: Services) -> str:
     if labels:
         text += "\n\n依据：杭高新〔2024〕7号 " + "、".join(dict.fromkeys(labels))
     return clip_bytes(text)
-
-
-def clause_label(clause_id: str, number: str, title: str) -> str:
-    """How people cite a clause: 第3条（加大流片支持）, 附则第1条（适用范围）."""
-    if clause_id.startswith("m"):
-        return f"第{number}条（{title}）"
-    if clause_id.startswith("a"):
-        return f"附则第{number}条（{title}）"
-    return title
 
 
 class Responder:
