@@ -124,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--access-log", action="store_true", help="输出每个请求的访问日志")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(handler=cmd_serve)
+
+    from bot.records_cli import add_record_commands  # log, purge (conversation records, issue 6)
+
+    add_record_commands(sub)
     return parser
 
 
