@@ -1,0 +1,330 @@
+"""Chinese money amounts: exact parsing to Decimal yuan, extraction from sentences, and rendering.
+
+Choices (documented because users and the router depend on them):
+- A number needs a money unit to be money: 元/块/圆, 万/w, 亿, k (千元), kw (千万), or a ¥/人民币 prefix.
+  `parse_money("5000")` raises (5000 元 or 5000 万?); `find_amounts` reports it with `unit=None, value=None`.
+- "5kw" is internet shorthand for 5 千万 (k = 千, w = 万); "50k" is 5 万元.
+- Colloquial trailing digits count one place lower: "一万五" = 15000, "三千五" = 3500.
+- Approximate amounts ("500多万", "约", "左右") are rejected by `parse_money`: a subsidy needs an exact figure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+__all__ = [
+    "MAX_YUAN",
+    "AmountMention",
+    "MoneyParseError",
+    "find_amounts",
+    "format_wan",
+    "format_yuan",
+    "parse_money",
+    "yuan_str",
+]
+
+MAX_YUAN = Decimal("1000000000000")  # 1 万亿元: anything larger is a typo, not a subsidy question
+_MAX_DIGITS = 24
+
+# One-to-one character mapping so that positions in `find_amounts` refer to the caller's text.
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in "，。：；（）！？"}
+_FOLD.update({ord(a): ord(b) for a, b in zip("萬億兩貳參陸圓塊點圆", "万亿两贰叁陆元块点元", strict=True)})
+_FOLD[0x3000] = ord(" ")
+
+_DIGITS = {
+    **dict.fromkeys("零〇", 0),
+    **{c: i for i, c in enumerate("一二三四五六七八九", 1)},
+    **{c: i for i, c in enumerate("壹贰叁肆伍陆柒捌玖", 1)},
+    "两": 2,
+}
+_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "k": 1000, "K": 1000}
+_BIG = {"万": 10000, "w": 10000, "W": 10000, "亿": 100000000}
+
+_ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?"
+_CN = "零〇一二三四五六七八九两壹贰叁肆伍陆柒捌玖十拾百佰千仟万亿点"
+_UNIT_CHARS = "十拾百佰千仟万亿"
+_LATIN_UNIT = r"(?:[kK][wW]|[kKwW])(?![A-Za-z])"
+_BODY = rf"(?:{_ARABIC}|[{_CN}])(?:\s?[{_CN}]|\s?{_LATIN_UNIT}|{_ARABIC})*"
+_AMOUNT = re.compile(
+    rf"(?P<prefix>(?:¥|￥|RMB|rmb|CNY|人民币)\s?)?(?P<sign>[-−负])?\s?"
+    rf"(?P<body>{_BODY})\s?(?P<approx>[余多来])?\s?(?P<yuan>元|块钱|块)?"
+)
+# A number directly followed by one of these is a count, date, rank or rate, never money.
+_NOT_MONEY_AFTER = re.compile(
+    r"\s?(?:[年月日号时分秒天周岁家个条款项次人名倍期层栋台套件份位户只张%‰℃PpGgTt]|月份|小时|平方|平米|"
+    r"个月|周年|年度|[-/:.．]\d)"
+)
+_NOT_MONEY_BEFORE = re.compile(r"(?:第|[-/:]|\d[-/:.])$")
+_APPROX_WORDS = re.compile(r"约|大约|大概|左右|上下|近|将近|超过|以上|以下|不到|至少|最多")
+
+
+class MoneyParseError(ValueError):
+    """A money text that cannot be read exactly; the message is Chinese and says why."""
+
+
+@dataclass(frozen=True)
+class AmountMention:
+    """One money-like number in a text: `value` in 元, or None when the text gives no unit."""
+
+    value: Decimal | None
+    start: int
+    end: int
+    raw: str
+    unit: str | None
+    number: Decimal  # the number as written, before any 万/亿 unit (for unit-less mentions)
+    approximate: bool = False
+
+
+def _fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+def _arabic(token: str) -> Decimal:
+    digits = token.replace(",", "")
+    mantissa = re.split(r"[eE]", digits)[0]
+    if len(mantissa.replace(".", "")) > _MAX_DIGITS:
+        raise MoneyParseError(f"金额“{token}”位数过多，不是合理的金额")
+    exponent = re.search(r"[eE]([+-]?\d+)", digits)
+    if exponent and abs(int(exponent.group(1))) > 20:
+        raise MoneyParseError(f"金额“{token}”大得离谱，请核对")
+    try:
+        return Decimal(digits)
+    except InvalidOperation as exc:  # pragma: no cover - the regex only lets numbers through
+        raise MoneyParseError(f"无法读取数字“{token}”") from exc
+
+
+def _tokens(body: str) -> list[tuple[str, Decimal, str]]:
+    """Split an amount body into ("num", value, raw) and ("small"/"big", multiplier, raw) tokens."""
+    out: list[tuple[str, Decimal, str]] = []
+    pos = 0
+    body = body.replace(" ", "")
+    while pos < len(body):
+        match = re.match(_ARABIC, body[pos:])
+        if match:
+            out.append(("num", _arabic(match.group()), match.group()))
+            pos += match.end()
+            continue
+        ch = body[pos]
+        if body[pos : pos + 2].lower() == "kw":
+            out += [("small", Decimal(1000), "k"), ("big", Decimal(10000), "w")]
+            pos += 2
+        elif ch in _DIGITS:
+            pos = _chinese_number(body, pos, out)
+        elif ch in _SMALL:
+            out.append(("small", Decimal(_SMALL[ch]), ch))
+            pos += 1
+        elif ch in _BIG:
+            out.append(("big", Decimal(_BIG[ch]), ch))
+            pos += 1
+        else:
+            raise MoneyParseError(f"无法读取金额“{body}”中的“{ch}”")
+    return out
+
+
+def _chinese_number(body: str, pos: int, out: list[tuple[str, Decimal, str]]) -> int:
+    """Read one Chinese digit, with an optional 点 fraction ("一点五"), appending a num token."""
+    start = pos
+    text = str(_DIGITS[body[pos]])
+    pos += 1
+    if pos < len(body) and body[pos] == "点":
+        frac = ""
+        pos += 1
+        while pos < len(body) and body[pos] in _DIGITS:
+            frac += str(_DIGITS[body[pos]])
+            pos += 1
+        if not frac:
+            raise MoneyParseError(f"金额“{body}”中的“点”后缺少数字")
+        text += "." + frac
+    out.append(("num", Decimal(text), body[start:pos]))
+    return pos
+
+
+def _evaluate(tokens: list[tuple[str, Decimal, str]], raw: str) -> Decimal:
+    """Combine tokens the way Chinese numerals work: 千百十 inside a 万/亿 section."""
+    total = section = Decimal(0)
+    num: Decimal | None = None
+    last_small: Decimal | None = None
+    last_big: Decimal | None = None
+    last_unit, zero_seen = Decimal(1), False
+    for kind, value, text in tokens:
+        if kind == "num" and text in ("零", "〇"):
+            zero_seen = True  # "一百零五": the zero only marks a skipped place
+        elif kind == "num":
+            if num is not None:
+                raise MoneyParseError(f"金额“{raw}”中有连续的数字，无法确定数额")
+            num = value
+        elif kind == "small":
+            if last_small is not None and value >= last_small:
+                raise MoneyParseError(f"金额“{raw}”的数位顺序不对")
+            section += (num if num is not None else Decimal(1)) * value
+            num, last_small, last_unit, zero_seen = None, value, value, False
+        else:
+            if last_big is not None and value >= last_big and section + (num or 0) != 0:
+                raise MoneyParseError(f"金额“{raw}”的数位顺序不对")
+            if value == _BIG["亿"]:
+                total = (total + section + (num or 0)) * value
+            else:
+                total += (section + (num if num is not None else (0 if section else 1))) * value
+            section, num, last_small, last_big = Decimal(0), None, None, value
+            last_unit, zero_seen = value, False
+    if num is not None:
+        lone = tokens[-1][2] in _DIGITS or re.fullmatch(r"\d", tokens[-1][2]) is not None
+        # "一万五" / "三千五": a lone trailing digit right after a unit means one place lower.
+        if lone and last_unit >= 100 and not zero_seen:
+            num *= last_unit / 10
+        section += num
+    return total + section
+
+
+_COUNTER_AFTER_UNIT = re.compile(r"\s?[人家个次条项台套件份位户只张名倍%]")
+
+
+def _mention(match: re.Match[str], text: str) -> AmountMention | None:
+    """Turn one regex match into a mention, or None when the number is clearly not money."""
+    body = match.group("body").strip()
+    if body[0] in _UNIT_CHARS + "点" and body[0] not in "十拾":
+        return None  # "万一", "千万不要", "百分之": a unit without a leading digit
+    sign_start = match.start("sign") if match.group("sign") else match.start("body")
+    if match.group("sign") and sign_start > 0 and text[sign_start - 1].isdigit():
+        return None  # "2023-06-20": a dash between digits is a separator, not a minus
+    approx = bool(match.group("approx")) and bool(match.group("yuan"))
+    end = match.end() if (match.group("yuan") or not match.group("approx")) else match.end("body")
+    yuan = bool(match.group("yuan") or match.group("prefix"))
+    big = re.search(r"[万亿]|[kKwW]", body) is not None
+    after, before = text[end:], text[: match.start()]
+    if not yuan and big and _COUNTER_AFTER_UNIT.match(after):
+        return None  # "500万人次", "1000万家"
+    has_digit = re.search(r"\d", body) is not None
+    if not (yuan or big):
+        if not has_digit or _NOT_MONEY_AFTER.match(after) or _NOT_MONEY_BEFORE.search(before):
+            return None  # "统一", "3月", "第3条", "15%": words, dates, ranks and rates
+    number = _evaluate(_tokens(body), body)
+    if match.group("sign"):
+        number = -number
+    unit = _unit_of(body) if (yuan or big) else None
+    value = number if unit else None
+    return AmountMention(value, match.start(), end, text[match.start() : end], unit, number, approx)
+
+
+def _unit_of(body: str) -> str:
+    if "亿" in body:
+        return "亿元"
+    if re.search(r"万|[wW]", body):
+        return "万元"
+    return "元"
+
+
+def find_amounts(text: str) -> list[AmountMention]:
+    """Every money-like number in `text`, in order; dates, counts, ranks and rates are skipped.
+
+    Unit-less numbers ("5000") come back with `unit=None, value=None` and the bare `number`,
+    so the caller decides whether they mean 元 or 万元.
+    """
+    folded = _fold(text)
+    found: list[AmountMention] = []
+    for match in _AMOUNT.finditer(folded):
+        try:
+            mention = _approx_mention(match, folded) or _mention(match, folded)
+        except MoneyParseError:
+            continue  # extraction is best-effort; parse_money reports such errors itself
+        if mention is not None:
+            found.append(mention)
+    return found
+
+
+def _approx_mention(match: re.Match[str], text: str) -> AmountMention | None:
+    """ "500多万": the unit sits after 多/余, beyond what the amount regex matched."""
+    if not match.group("approx") or match.group("yuan"):
+        return None
+    rest = re.match(r"\s?([万亿])(元)?|\s?([wW])(?![A-Za-z])", text[match.end() :])
+    if rest is None:
+        return None
+    unit_char = rest.group(1) or rest.group(3)
+    body = match.group("body") + unit_char
+    number = _evaluate(_tokens(body), body)
+    end = match.end() + rest.end()
+    unit = "亿元" if unit_char == "亿" else "万元"
+    return AmountMention(number, match.start(), end, text[match.start() : end], unit, number, True)
+
+
+def parse_money(text: str) -> Decimal:
+    """Read one exact amount such as "1200万", "1.2亿", "壹仟贰佰万元" and return it in 元."""
+    if text is None or not str(text).strip():
+        raise MoneyParseError("金额为空，请给出数额，如“1200万元”")
+    raw = str(text).strip()
+    folded = _fold(raw).strip().rstrip("整").strip()
+    if _APPROX_WORDS.search(folded):
+        raise MoneyParseError(f"“{raw}”是约数，补贴测算需要确切金额")
+    if re.match(r"^\s*(?:[-−]|负)", folded):
+        raise MoneyParseError(f"金额“{raw}”是负数，金额不能为负")
+    match = _AMOUNT.fullmatch(folded)
+    if match is None:
+        return _parse_loose(raw, folded)
+    if match.group("approx"):
+        raise MoneyParseError(f"“{raw}”是约数，补贴测算需要确切金额")
+    mention = _mention(match, folded)
+    if mention is None or mention.value is None:
+        raise MoneyParseError(f"金额“{raw}”缺少单位（元、万元或亿元），无法确定数额")
+    return _check_range(mention.value, raw)
+
+
+def _parse_loose(raw: str, folded: str) -> Decimal:
+    """Text with words around the amount: accept it only when it names exactly one amount."""
+    mentions = [m for m in find_amounts(folded) if m.value is not None]
+    if not mentions:
+        if find_amounts(folded):
+            raise MoneyParseError(f"金额“{raw}”缺少单位（元、万元或亿元），无法确定数额")
+        raise MoneyParseError(f"无法从“{raw}”中读出金额，请写成“1200万元”这样的形式")
+    if any(m.approximate for m in mentions):
+        raise MoneyParseError(f"“{raw}”是约数，补贴测算需要确切金额")
+    values = {m.value for m in mentions}
+    if len(values) > 1:
+        shown = "、".join(m.raw for m in mentions)
+        raise MoneyParseError(f"“{raw}”中有多个不同金额（{shown}），请一次只给一个")
+    value = mentions[0].value
+    assert value is not None
+    if value < 0:
+        raise MoneyParseError(f"金额“{raw}”是负数，金额不能为负")
+    return _check_range(value, raw)
+
+
+def _check_range(value: Decimal, raw: str) -> Decimal:
+    if not value.is_finite():
+        raise MoneyParseError(f"金额“{raw}”不是有限数值")
+    if value < 0:
+        raise MoneyParseError(f"金额“{raw}”是负数，金额不能为负")
+    if value > MAX_YUAN:
+        raise MoneyParseError(f"金额“{raw}”超过1万亿元，大得离谱，请核对单位")
+    return _plain(value)
+
+
+def _plain(value: Decimal) -> Decimal:
+    """Drop exponent notation: Decimal("1.2E+8") → Decimal("120000000")."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def yuan_str(value: Decimal) -> str:
+    """Decimal yuan as a plain string without exponent: "1800000", "12345.6"."""
+    text = format(_plain(value), "f")
+    return text
+
+
+def format_yuan(value: Decimal) -> str:
+    """Yuan with thousands separators for formulas: 1800000 → "1,800,000"; fen kept when present."""
+    plain = _plain(value)
+    if plain == plain.to_integral_value():
+        return f"{plain:,.0f}"
+    return f"{plain.quantize(Decimal('0.01')):,.2f}"
+
+
+def format_wan(value: Decimal) -> str:
+    """Yuan rendered in 万元 for answers: 1800000 → "180万元", 125000 → "12.5万元"."""
+    wan = _plain(value) / Decimal(10000)
+    text = format(_plain(wan), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}万元"
