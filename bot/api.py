@@ -149,11 +149,12 @@ def _install_guards(app: FastAPI, settings: Settings) -> None:
 def _mount_ui(app: FastAPI) -> None:
     # Imported here: gradio takes seconds to import and API-only uses must not pay for it.
     import gradio as gr
-    from ui.app import build_ui, ui_theme
+
+    from ui.app import CSS, build_ui, ui_theme
 
     blocks = build_ui(app.state.services)
     gr.mount_gradio_app(
-        app, blocks, path="/ui", theme=ui_theme(), footer_links=[], ssr_mode=False, show_error=True
+        app, blocks, path="/ui", theme=ui_theme(), css=CSS, footer_links=[], ssr_mode=False, show_error=True
     )
 
     @app.get("/", include_in_schema=False)
