@@ -16,7 +16,7 @@ HISTORY_TURNS = 10
 
 @dataclass
 class Pending:
-    """A calculation waiting for the user to supply missing arguments."""
+    """A calculation with the arguments known so far (and those still missing)."""
 
     tool: str
     args: dict[str, Any]
@@ -31,6 +31,7 @@ class Session:
     id: str
     last_seen: float
     pending: Pending | None = None
+    last: Pending | None = None  # the last completed calculation, for "那如果是1500万呢"
     history: list[tuple[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

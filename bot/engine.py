@@ -1,0 +1,143 @@
+"""The conversation engine: normalize → retrieve → decide → execute tools → compose, for every question."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from bot import compose as C
+from bot.corpus import Corpus, load_corpus
+from bot.normalize import normalize
+from bot.router import CALCULATE, INJECTION, LOOKUP, NOT_COVERED, RULE_ONLY, Decision, Router
+from bot.sessions import Pending, Session, SessionStore
+from bot.settings import Settings
+from bot.tools import ToolOutcome, execute_all
+
+log = logging.getLogger(__name__)
+
+# Control characters other than tab/newline are dropped before anything else sees the text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+EXPIRED = "会话已过期（超过{minutes}分钟未活动），之前的对话内容已清除。"
+
+
+class Engine:
+    """Answers questions about the policy; safe to call from many threads at once."""
+
+    def __init__(self, settings: Settings, corpus: Corpus, retriever: Any, llm: Any = None):
+        self.settings = settings
+        self.corpus = corpus
+        self.retriever = retriever
+        self.router = Router(retriever)
+        self.sessions = SessionStore(settings.session_max, settings.session_ttl_seconds)
+        self.llm = llm
+
+    def ask(self, text: str, session_id: str | None = None) -> Answer:
+        """Answer one message; never raises for any input."""
+        try:
+            lookup = self.sessions.open(session_id or None)
+        except Exception:  # pragma: no cover - the store only fails on a programming error
+            log.exception("session store failed")
+            lookup = None
+        session = lookup.session if lookup else Session(id=session_id or "", last_seen=0)
+        try:
+            with session.lock:
+                answer = self._ask(text, session, expired=bool(lookup and lookup.expired))
+        except Exception:
+            log.exception("engine failed on %r", text[:200])
+            answer = C.Answer(
+                C.NOT_COVERED, "抱歉，系统处理这个问题时出错了，请换个说法再试，或联系经信局咨询。"
+            )
+        answer.session_id = session.id
+        return answer
+
+    def _ask(self, raw: str, session: Session, expired: bool) -> Answer:
+        problem = self._check_input(raw)
+        if problem is not None:
+            return problem
+        text = normalize(_CONTROL.sub("", raw))
+        decision = self.router.decide(text, session)
+        answer, reason = None, None
+        # Injection and out-of-scope messages never reach a model: the guard decides those alone.
+        if self.llm is not None and decision.kind in (CALCULATE, LOOKUP, RULE_ONLY):
+            answer, reason = self.llm.answer(text, decision, session, self)
+        if answer is None:
+            answer = self.run_decision(decision, text, session)
+            answer.fallback_reason = reason
+        if expired:
+            answer = self._expired(answer, decision)
+        session.remember(text, answer.status)
+        return answer
+
+    def _check_input(self, raw: object) -> Answer | None:
+        if not isinstance(raw, str):
+            return C.Answer(C.NEED_MORE_INFO, "请用文字输入您的问题。")
+        cleaned = _CONTROL.sub("", raw).strip()
+        if not cleaned:
+            return C.Answer(C.NEED_MORE_INFO, "请输入您想咨询的问题，例如“首次流片费用1200万元能补多少？”")
+        limit = self.settings.max_message_chars
+        if len(raw) > limit:
+            return C.Answer(C.NEED_MORE_INFO, f"问题太长了（{len(raw)}字，上限{limit}字），请精简后再问。")
+        return None
+
+    def run_decision(self, decision: Decision, text: str, session: Session) -> Answer:
+        """Execute the decision's tool calls and compose; one path whichever step decided."""
+        if decision.kind == INJECTION:
+            return C.compose_not_covered(injection=True)
+        if decision.kind == NOT_COVERED:
+            return C.compose_not_covered()
+        if decision.kind == RULE_ONLY:
+            return C.compose_rule_only(self.corpus, decision.clause_ids[0])
+        if decision.kind == LOOKUP:
+            session.pending = None
+            return C.compose_lookup(self.corpus, decision.clause_ids)
+        return self.finish_calculation(decision, execute_all(decision.calls), session, text)
+
+    def finish_calculation(
+        self, decision: Decision, outcomes: list[ToolOutcome], session: Session, text: str
+    ) -> Answer:
+        """Turn tool outcomes into an answer and remember what is pending or was last computed."""
+        clause_id = decision.clause_ids[0]
+        missing = next((o for o in outcomes if o.missing), None)
+        if missing is not None:
+            session.pending = Pending(
+                missing.call.name, dict(missing.call.args), [m.name for m in missing.missing], clause_id
+            )
+            return C.compose_missing(missing, self.corpus, clause_id)
+        failed = next((o for o in outcomes if not o.ok), None)
+        if failed is not None:
+            session.pending = Pending(failed.call.name, {}, [], clause_id)
+            return C.compose_tool_error(failed, self.corpus, clause_id)
+        session.pending = None
+        last = outcomes[-1].call
+        session.last = Pending(last.name, dict(last.args), [], clause_id)
+        extra = ["a2"] if any(o.result.chosen_rule for o in outcomes) else []
+        return C.compose_calculation(outcomes, self.corpus, extra)
+
+    def _expired(self, answer: Answer, decision: Decision) -> Answer:
+        note = EXPIRED.format(minutes=int(self.settings.session_ttl_seconds // 60))
+        if decision.kind == NOT_COVERED or answer.status == C.NEED_MORE_INFO:
+            # A bare "1200万" means nothing without the lost context: ask for the whole question again.
+            return C.Answer(
+                C.NEED_MORE_INFO, note + "请重新完整地描述您的问题，例如“首次流片费用1200万元能补多少？”"
+            )
+        answer.answer = note + "已为您开启新的会话。\n" + answer.answer
+        return answer
+
+
+Answer = C.Answer
+
+
+def build_engine(settings: Settings, corpus: Corpus | None = None, retriever: Any = None) -> Engine:
+    """Build the engine from settings: corpus, retrieval index, and the LLM step when configured."""
+    corpus = corpus or load_corpus(settings.corpus_dir)
+    if retriever is None:
+        from bot.retrieval import Retriever
+
+        retriever = Retriever.load(settings, corpus)
+    llm = None
+    if settings.llm_base_url and settings.llm_model:
+        from bot.llm import LlmDecider
+
+        llm = LlmDecider.from_settings(settings)
+    return Engine(settings, corpus, retriever, llm)

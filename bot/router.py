@@ -1,0 +1,142 @@
+"""The deterministic "decide" step: no model, no network. Text in, tool calls or clauses to answer from out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.extract import Facts, extract
+from bot.scope import in_domain, is_injection, names_outside
+from bot.sessions import Session
+from bot.tools import ToolCall
+from bot.topics import Topic, build_args, find_topic, topic_by_tool
+
+CALCULATE, LOOKUP, RULE_ONLY, NOT_COVERED, INJECTION = (
+    "calculate",
+    "lookup",
+    "rule_only",
+    "not_covered",
+    "injection",
+)
+
+# The user wants an amount ...
+_ASKS_AMOUNT = re.compile(
+    r"多少|几万|金额|额度|能拿|能补|能领|可以拿|可以补|补贴额|奖励额|最多|最高|算一下|测算|计算一下"
+)
+# ... unless the question is about the rule itself (rate, conditions, who, how, targets).
+_ASKS_RULE = re.compile(
+    r"比例|怎么算|怎么计算|如何计算|计算方法|标准是|条件|是什么|什么是|哪些|哪个|几年|几档|目标|规模|部门|责任单位|"
+    r"找谁|怎样|如何|流程|怎么申请|怎么用|多少P"
+)
+# "那如果是1500万呢": a variation of the previous calculation.
+_VARIATION = re.compile(r"如果|换成|改成|要是|假如|那.{0,6}呢")
+# Yes/no eligibility questions ("能申请吗") and talk about thresholds ("不到5000万能申请吗") are lookups.
+_YES_NO = re.compile(r"[吗么嘛][？?。！!]*$|是否|能不能|可不可以|算不算")
+_THRESHOLD_TALK = re.compile(r"不到|低于|少于|不足|未达|没达到|没有达到")
+# Questions about the document as a whole (targets, dates, scope) go to the index, not to a rule's clause.
+_DOCUMENT_LEVEL = re.compile(r"目标|文号|施行|废止|印发|发文|适用范围|牵头实施")
+RELATED_CITATIONS = 2
+
+
+class RetrieverLike(Protocol):
+    def search(self, query: str, k: int = 5) -> list[Any]: ...
+
+    def direct_reference(self, query: str) -> str | None: ...
+
+
+@dataclass
+class Decision:
+    """What the router decided: the kind of answer, tool calls to run, clauses relied on (first) and related."""
+
+    kind: str
+    calls: list[ToolCall] = field(default_factory=list)
+    clause_ids: list[str] = field(default_factory=list)
+    topic: Topic | None = None
+    followup: bool = False
+
+
+def _has_slot_facts(facts: Facts) -> bool:
+    """Does a message carry something that can fill a pending calculation's arguments?"""
+    return bool(
+        facts.amounts
+        or facts.year
+        or facts.enterprises is not None
+        or facts.tier
+        or facts.lpr_percent is not None
+        or facts.term_months
+        or facts.years_since_founding is not None
+        or facts.flags
+    )
+
+
+class Router:
+    """Deterministic decide step over one retriever."""
+
+    def __init__(self, retriever: RetrieverLike):
+        self.retriever = retriever
+
+    def related(self, text: str, first: list[str]) -> list[str]:
+        hits = self.retriever.search(text, k=RELATED_CITATIONS + len(first))
+        ids = list(first) + [h.clause_id for h in hits]
+        return list(dict.fromkeys(ids))[: len(first) + RELATED_CITATIONS]
+
+    def decide(self, text: str, session: Session | None = None) -> Decision:
+        """Classify one normalized message and produce tool calls or clause ids."""
+        if is_injection(text):
+            return Decision(INJECTION)
+        facts = extract(text)
+        topic = find_topic(text)
+        if topic is None and session is not None:
+            followup = self._followup(text, facts, session)
+            if followup is not None:
+                return followup
+        if names_outside(text) or (topic is None and not in_domain(text)):
+            return Decision(NOT_COVERED)
+        ref = self.retriever.direct_reference(text)
+        if ref is not None and (topic is None or not self._wants_amount(text, facts, topic)):
+            return Decision(LOOKUP, clause_ids=self.related(text, [ref]))
+        if topic is None:
+            hits = self.retriever.search(text, k=1 + RELATED_CITATIONS)
+            if not hits:
+                return Decision(NOT_COVERED)
+            return Decision(LOOKUP, clause_ids=[h.clause_id for h in hits])
+        if not self._wants_amount(text, facts, topic):
+            if _DOCUMENT_LEVEL.search(text):
+                return Decision(LOOKUP, clause_ids=[h.clause_id for h in self.retriever.search(text, k=3)])
+            return Decision(LOOKUP, clause_ids=self.related(text, [topic.clause_id]), topic=topic)
+        if topic.tool is None:
+            return Decision(RULE_ONLY, clause_ids=[topic.clause_id], topic=topic)
+        call = ToolCall(topic.tool, build_args(topic.tool, facts, text))
+        return Decision(CALCULATE, calls=[call], clause_ids=[topic.clause_id], topic=topic)
+
+    @staticmethod
+    def _wants_amount(text: str, facts: Facts, topic: Topic) -> bool:
+        """A calculation is wanted, not the rule's wording or a yes/no on eligibility."""
+        yes_no = bool(_YES_NO.search(text)) and "多少" not in text
+        if yes_no and (not facts.amounts or _THRESHOLD_TALK.search(text)):
+            return False
+        if facts.amounts or facts.tier:
+            return True
+        return bool(_ASKS_AMOUNT.search(text)) and not _ASKS_RULE.search(text)
+
+    @staticmethod
+    def _followup(text: str, facts: Facts, session: Session) -> Decision | None:
+        """Fill a pending calculation's missing slots, or vary the last one ("那如果是1500万呢")."""
+        base = session.pending or (session.last if _VARIATION.search(text) or facts.amounts else None)
+        if base is None or not (_has_slot_facts(facts) or _level_only(text)):
+            return None
+        args = {**base.args, **build_args(base.tool, facts, text)}
+        topic = topic_by_tool(base.tool)
+        return Decision(
+            CALCULATE,
+            calls=[ToolCall(base.tool, args)],
+            clause_ids=[base.clause_id],
+            topic=topic,
+            followup=True,
+        )
+
+
+def _level_only(text: str) -> bool:
+    """Replies like "省级的" / "国家级" that fill a level slot."""
+    return bool(re.search(r"(国家|省|市|区)(级|政府|的)", text))
