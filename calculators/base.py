@@ -14,7 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from calculators.money import MAX_YUAN, find_amounts, format_yuan, parse_money, yuan_str
 
 CEILING_NOTE = "政策写的是“不超过/最高”，所列金额是上限，实际补贴以主管部门评审、认定结果为准。"
-_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d{1,4})?")
 
 
 def _coerce_money(value: object) -> object:

@@ -255,6 +255,7 @@ def parse_money(text: str) -> Decimal:
         raise MoneyParseError("金额为空，请给出数额，如“1200万元”")
     raw = str(text).strip()
     folded = _fold(raw).strip().rstrip("整").strip()
+    folded = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", folded)  # full-width IME thousands separator
     if _APPROX_WORDS.search(folded):
         raise MoneyParseError(f"“{raw}”是约数，补贴测算需要确切金额")
     if re.match(r"^\s*(?:[-−]|负)", folded):

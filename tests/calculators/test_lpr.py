@@ -1,0 +1,117 @@
+"""m17 LPR interest subsidy and the dated LPR table."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from calculators import CalculatorInputError, run_calculator
+from calculators.finance import DEFAULT_LPR_PATH, add_years, load_lpr_table
+
+
+def subsidy(**args: Any) -> Any:
+    return run_calculator("lpr_interest_subsidy", args)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({"principal_yuan": "500万", "lpr_percent": 3.1, "term_months": 12}, Decimal(155000)),
+        ({"principal_yuan": "800万", "lpr_percent": "3.1%", "term_months": 12}, Decimal(155000)),
+        ({"principal_yuan": "300万", "lpr_percent": "3.1", "term_months": 12}, Decimal(93000)),
+        ({"principal_yuan": "500万", "lpr_percent": "3.1", "term_months": 6}, Decimal(77500)),
+        ({"principal_yuan": "500万", "lpr_percent": "3.1", "term_months": 36}, Decimal(465000)),
+        ({"principal_yuan": "500万", "lpr_percent": "3.1", "term_days": 365}, Decimal(155000)),
+        ({"principal_yuan": "500万", "lpr_percent": "3.1", "term_days": 100}, Decimal("42465.75")),
+        ({"principal_yuan": "500万", "lpr_percent": "3.1", "actual_rate_percent": "2.8"}, Decimal(140000)),
+        ({"principal_yuan": "500万", "lpr_percent": "3.1", "actual_rate_percent": "4.5"}, Decimal(155000)),
+    ],
+)
+def test_interest_subsidy_amounts(args: dict[str, Any], expected: Decimal) -> None:
+    result = subsidy(**args)
+    assert result.eligible
+    assert result.max_subsidy_yuan == expected
+
+
+def test_principal_cap_is_reported() -> None:
+    result = subsidy(principal_yuan="800万", lpr_percent="3.1")
+    assert result.caps_applied == ["补贴贷款额度最高 500 万元"]
+    assert result.formula == "min(8,000,000, 5,000,000) × 3.1% × 12/12 = 155,000"
+
+
+@pytest.mark.parametrize(
+    ("loan_date", "tenor_months", "rate"),
+    [
+        ("2023-06-20", 12, "3.55"),
+        ("2023-08-20", 12, "3.55"),
+        ("2023-08-21", 12, "3.45"),
+        ("2024-08-01", 12, "3.35"),
+        ("2024-08-01", 72, "3.85"),
+        ("2024-10-21", 60, "3.10"),
+        ("2024-10-21", 61, "3.60"),
+        ("2025-05-20", 12, "3.00"),
+    ],
+)
+def test_lpr_is_looked_up_by_loan_date_and_tenor(loan_date: str, tenor_months: int, rate: str) -> None:
+    result = subsidy(principal_yuan="100万", loan_date=loan_date, term_months=tenor_months)
+    expected = Decimal(1_000_000) * Decimal(rate) / 100 * tenor_months / 12
+    assert result.max_subsidy_yuan == expected.quantize(Decimal("0.01"))
+    assert any(f"LPR {rate}%" in note for note in result.notes)
+
+
+def test_dates_after_the_table_use_the_last_value_and_say_so() -> None:
+    result = subsidy(principal_yuan="100万", loan_date="2026-03-01")
+    assert result.max_subsidy_yuan == Decimal(30000)
+    assert any("晚于 LPR 表的核对日期" in note for note in result.notes)
+
+
+def test_dates_before_the_table_need_the_lpr_as_input() -> None:
+    with pytest.raises(CalculatorInputError) as info:
+        subsidy(principal_yuan="100万", loan_date="2023-01-01")
+    assert info.value.errors[0]["field"] == "lpr_percent"
+
+
+@pytest.mark.parametrize(
+    ("established", "loan", "eligible"),
+    [
+        ("2021-06-01", "2024-06-01", True),  # 三年内 includes the third anniversary
+        ("2021-06-01", "2024-06-02", False),
+        ("2024-02-29", "2027-02-28", True),
+        ("2024-02-29", "2027-03-01", False),
+    ],
+)
+def test_three_year_window(established: str, loan: str, eligible: bool) -> None:
+    result = subsidy(principal_yuan="100万", lpr_percent="3", established_date=established, loan_date=loan)
+    assert result.eligible is eligible
+    if not eligible:
+        assert result.max_subsidy_yuan == 0 and "三年内" in result.failed_conditions[0]
+
+
+def test_not_an_ic_enterprise_is_ineligible() -> None:
+    result = subsidy(principal_yuan="100万", lpr_percent="3", is_ic_enterprise=False)
+    assert not result.eligible and result.failed_conditions == ["借款方为集成电路企业"]
+
+
+def test_loan_before_founding_is_an_input_error() -> None:
+    with pytest.raises(CalculatorInputError):
+        subsidy(
+            principal_yuan="100万", lpr_percent="3", established_date="2024-01-01", loan_date="2023-12-01"
+        )
+
+
+def test_add_years_handles_leap_day() -> None:
+    assert add_years(date(2024, 2, 29), 3) == date(2027, 2, 28)
+    assert add_years(date(2024, 3, 1), 3) == date(2027, 3, 1)
+
+
+def test_table_is_sorted_dated_data_with_its_source() -> None:
+    raw = json.loads(DEFAULT_LPR_PATH.read_text(encoding="utf-8"))
+    assert raw["publisher"] and raw["known_valid_through"] and "输入" in raw["maintenance_note"]
+    table = load_lpr_table()
+    dates = [e.effective for e in table.entries]
+    assert dates == sorted(dates) and len(dates) == 6
+    assert table.known_valid_through >= dates[-1]
