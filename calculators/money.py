@@ -46,7 +46,8 @@ _ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?"
 _CN = "零〇一二三四五六七八九两壹贰叁肆伍陆柒捌玖十拾百佰千仟万亿点"
 _UNIT_CHARS = "十拾百佰千仟万亿"
 _LATIN_UNIT = r"(?:[kK][wW]|[kKwW])(?![A-Za-z])"
-_BODY = rf"(?:{_ARABIC}|[{_CN}])(?:\s?[{_CN}]|\s?{_LATIN_UNIT}|{_ARABIC})*"
+# A digit run may follow a unit ("1亿2000万") but never another digit run: that would backtrack exponentially.
+_BODY = rf"(?:{_ARABIC}|[{_CN}])(?:\s?[{_CN}]|\s?{_LATIN_UNIT}|(?<![\d.,]){_ARABIC})*"
 _AMOUNT = re.compile(
     rf"(?P<prefix>(?:¥|￥|RMB|rmb|CNY|人民币)\s?)?(?P<sign>[-−负])?\s?"
     rf"(?P<body>{_BODY})\s?(?P<approx>[余多来])?\s?(?P<yuan>元|块钱|块)?"
@@ -193,7 +194,10 @@ def _mention(match: re.Match[str], text: str) -> AmountMention | None:
     end = match.end() if (match.group("yuan") or not match.group("approx")) else match.end("body")
     yuan = bool(match.group("yuan") or match.group("prefix"))
     big = re.search(r"[万亿]|[kKwW]", body) is not None
-    after, before = text[end:], text[: match.start()]
+    after, before = (
+        text[end : end + 4],
+        text[max(0, match.start() - 2) : match.start()],
+    )  # bounded: linear scans
     if not yuan and big and _COUNTER_AFTER_UNIT.match(after):
         return None  # "500万人次", "1000万家"
     has_digit = re.search(r"\d", body) is not None
