@@ -100,6 +100,36 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer one question, or every line of stdin in turn (one conversation, one process)."""
+    from bot import build_engine
+
+    engine = build_engine(settings)
+    questions = [args.question] if args.question is not None else (line.rstrip("\r\n") for line in sys.stdin)
+    session_id = args.session
+    for question in questions:
+        if args.question is None and not question.strip():
+            continue
+        answer = engine.ask(question, session_id=session_id)
+        session_id = answer.session_id  # later lines continue the same conversation
+        if args.json:
+            _print_json(answer.to_dict())
+        else:
+            _print_answer(answer.to_dict())
+    return 0
+
+
+def _print_answer(data: dict[str, object]) -> None:
+    print(data["answer"])
+    cited = data["citations"]
+    if isinstance(cited, list) and cited:
+        print("依据：" + "；".join(f"{c['clause_id']} {c['title']}" for c in cited))
+    if data["total_max_subsidy_yuan"] is not None:
+        print(f"最高补贴合计（元）：{data['total_max_subsidy_yuan']}")
+    print(f"[{data['status']}] 会话 {data['session_id']}")
+    sys.stdout.flush()
+
+
 # Other modules add sections to `policybot doctor` (index state, retrieval modes, LLM) here.
 DOCTOR_SECTIONS: list[Callable[[Settings], dict[str, object]]] = []
 

@@ -37,6 +37,7 @@ _THRESHOLD_TALK = re.compile(r"不到|低于|少于|不足|未达|没达到|没�
 # Questions about the document as a whole (targets, dates, scope) go to the index, not to a rule's clause.
 _DOCUMENT_LEVEL = re.compile(r"目标|文号|施行|废止|印发|发文|适用范围|牵头实施")
 RELATED_CITATIONS = 2
+RELATED_MIN_SHARE = 0.6
 
 
 class RetrieverLike(Protocol):
@@ -78,7 +79,9 @@ class Router:
 
     def related(self, text: str, first: list[str]) -> list[str]:
         hits = self.retriever.search(text, k=RELATED_CITATIONS + len(first))
-        ids = list(first) + [h.clause_id for h in hits]
+        # Only clauses scoring close to the best hit are worth showing next to the one relied on.
+        top = hits[0].score if hits else 0.0
+        ids = list(first) + [h.clause_id for h in hits if h.score >= RELATED_MIN_SHARE * top]
         return list(dict.fromkeys(ids))[: len(first) + RELATED_CITATIONS]
 
     def decide(self, text: str, session: Session | None = None) -> Decision:

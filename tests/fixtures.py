@@ -18,3 +18,17 @@ def corpus() -> Corpus:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", embedding_model=None, llm_base_url=None)
+
+
+@pytest.fixture(scope="session")
+def engine_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings for one lexical-only, deterministic engine shared by a whole test session."""
+    return Settings(data_dir=tmp_path_factory.mktemp("engine") / "data", embedding_model=None, llm_base_url=None)
+
+
+@pytest.fixture(scope="session")
+def engine(engine_settings: Settings):  # type: ignore[no-untyped-def]
+    """The real engine (deterministic router, real calculators and index), built once per session."""
+    from bot import build_engine
+
+    return build_engine(engine_settings)
