@@ -134,6 +134,24 @@ def _print_answer(data: dict[str, object]) -> None:
 DOCTOR_SECTIONS: list[Callable[[Settings], dict[str, object]]] = []
 
 
+def _retrieval_doctor(settings: Settings) -> dict[str, object]:
+    from bot.search_cli import doctor_section
+
+    return doctor_section(settings)
+
+
+DOCTOR_SECTIONS.append(_retrieval_doctor)
+
+
+def _calculators_doctor(settings: Settings) -> dict[str, object]:
+    from calculators.cli import doctor_section
+
+    return doctor_section(settings)
+
+
+DOCTOR_SECTIONS.append(_calculators_doctor)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policybot", description="政策通：杭高新〔2024〕7号政策问答助手")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -161,9 +179,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--session", default=None, help="会话 ID（同一进程内延续多轮对话）")
     p.set_defaults(handler=cmd_ask)
 
+    from bot.search_cli import add_search_commands  # index, search (retrieval)
+
+    add_search_commands(sub)
+
     from bot.records_cli import add_record_commands  # log, purge (conversation records, issue 6)
 
     add_record_commands(sub)
+
+    from calculators.cli import add_calc_commands  # calc (subsidy calculators, issue 3)
+
+    add_calc_commands(sub)
     return parser
 
 
