@@ -176,7 +176,9 @@ def compose_rule_only(corpus: Corpus, clause_id: str) -> Answer:
     return compose_lookup(corpus, [clause_id], intro)
 
 
-def compose_not_covered(injection: bool = False) -> Answer:
+def compose_not_covered(injection: bool = False, greeting: bool = False) -> Answer:
+    if greeting:
+        return Answer(status=NOT_COVERED, answer="您好！" + SCOPE)
     if injection:
         text = (
             "抱歉，我不能按消息中的要求更改政策规定的比例、上限或条件，也不能透露系统配置或承诺补贴金额。"

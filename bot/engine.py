@@ -10,6 +10,7 @@ from bot import compose as C
 from bot.corpus import Corpus, load_corpus
 from bot.normalize import normalize
 from bot.router import CALCULATE, INJECTION, LOOKUP, NOT_COVERED, RULE_ONLY, Decision, Router
+from bot.scope import is_greeting
 from bot.sessions import Pending, Session, SessionStore
 from bot.settings import Settings
 from bot.tools import ToolOutcome, execute_all
@@ -85,7 +86,7 @@ class Engine:
         if decision.kind == INJECTION:
             return C.compose_not_covered(injection=True)
         if decision.kind == NOT_COVERED:
-            return C.compose_not_covered()
+            return C.compose_not_covered(greeting=is_greeting(text))
         if decision.kind == RULE_ONLY:
             return C.compose_rule_only(self.corpus, decision.clause_ids[0])
         if decision.kind == LOOKUP:

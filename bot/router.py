@@ -37,6 +37,8 @@ _THRESHOLD_TALK = re.compile(r"不到|低于|少于|不足|未达|没达到|没�
 # Questions about the document as a whole (targets, dates, scope) go to the index, not to a rule's clause.
 _DOCUMENT_LEVEL = re.compile(r"目标|文号|施行|废止|印发|发文|适用范围|牵头实施")
 RELATED_CITATIONS = 2
+OVERVIEW = "header"
+_QUESTION = re.compile(r"[？?吗么嘛呢]|什么|多少|怎么|怎样|如何|哪|是否|几|有没有|能不能|可不可以")
 RELATED_MIN_SHARE = 0.6
 
 
@@ -94,16 +96,15 @@ class Router:
             followup = self._followup(text, facts, session)
             if followup is not None:
                 return followup
-        if names_outside(text) or (topic is None and not in_domain(text)):
-            return Decision(NOT_COVERED)
         ref = self.retriever.direct_reference(text)
+        if names_outside(text) or (topic is None and ref is None and not in_domain(text)):
+            return Decision(NOT_COVERED)
         if ref is not None and (topic is None or not self._wants_amount(text, facts, topic)):
             return Decision(LOOKUP, clause_ids=self.related(text, [ref]))
         if topic is None:
             hits = self.retriever.search(text, k=1 + RELATED_CITATIONS)
-            if not hits:
-                return Decision(NOT_COVERED)
-            return Decision(LOOKUP, clause_ids=[h.clause_id for h in hits])
+            # About the policy but matching no clause in particular: answer with the document itself.
+            return Decision(LOOKUP, clause_ids=[h.clause_id for h in hits] or [OVERVIEW])
         if not self._wants_amount(text, facts, topic):
             if _DOCUMENT_LEVEL.search(text):
                 return Decision(LOOKUP, clause_ids=[h.clause_id for h in self.retriever.search(text, k=3)])
@@ -121,6 +122,8 @@ class Router:
             return False
         if facts.amounts or facts.tier:
             return True
+        if not _QUESTION.search(text) and topic.tool and build_args(topic.tool, facts, text):
+            return True  # a statement of facts ("浙江制造标准主导一项") asks for the calculation
         return bool(_ASKS_AMOUNT.search(text)) and not _ASKS_RULE.search(text)
 
     @staticmethod

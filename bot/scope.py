@@ -44,7 +44,7 @@ _OFF_TOPIC = re.compile(
 _DOMAIN = re.compile(
     "|".join(
         [
-            r"集成电路|芯片|半导体|流片|(?<![a-z])(EDA|IP)(?![a-z])|签核|模组|封测|晶圆|芯火|芯机",
+            r"集成电路|芯片|半导体|流片|tape-?out|(?<![a-z])(EDA|IP)(?![a-z])|签核|模组|封测|晶圆|芯火|芯机",
             r"算力|智算|计算中心|人工智能|(?<![a-z])AI(?![a-z])|大模型|模型|数据|数商|网络安全|网安|鸿蒙|鲲鹏|昇腾|欧拉|昇思",
             r"补贴|补助|奖励|资助|扶持|支持|贴息|补偿|配套|资金|政策|条款|第.{1,3}条|附则|文号|施行|废止|印发|发文",
             r"平台|创新券|算力券|模型券|房租|场租|交流活动|论坛|展会|人才|标准|质量奖|知识产权|专利|贷款|LPR|保险",
@@ -57,6 +57,13 @@ _DOMAIN = re.compile(
 
 def is_injection(text: str) -> bool:
     return bool(_INJECTION.search(text))
+
+
+_GREETING = re.compile(r"^(你好|您好|嗨|哈喽|hello|hi|谢谢|多谢|感谢|在吗|再见)[呀啊！!。，,？?~\s]*$", re.I)
+
+
+def is_greeting(text: str) -> bool:
+    return bool(_GREETING.match(text))
 
 
 def names_outside(text: str) -> bool:

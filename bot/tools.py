@@ -84,11 +84,20 @@ def execute(call: ToolCall) -> ToolOutcome:
     try:
         result = calculators.run_calculator(call.name, dict(call.args))
     except ValueError as exc:  # CalculatorInputError and MoneyParseError are ValueErrors with Chinese text
+        if not call.args:
+            # Nothing given yet and the model wants "at least one of" several fields: ask, don't scold.
+            errors = getattr(exc, "errors", None) or [{"field": "", "message": str(exc)}]
+            wanted = [MissingField(e.get("field", ""), _clean(e.get("message", ""))) for e in errors]
+            return ToolOutcome(call, missing=wanted, error="缺少参数")
         return ToolOutcome(call, error=str(exc))
     except Exception as exc:  # a calculator bug must become an answer, not a crashed request
         log.exception("计算工具 %s 出错", call.name)
         return ToolOutcome(call, error=f"计算出错：{type(exc).__name__}")
     return ToolOutcome(call, result=result)
+
+
+def _clean(message: str) -> str:
+    return message.removeprefix("请").removeprefix("至少给出").strip("。") or "金额"
 
 
 def execute_all(calls: list[ToolCall]) -> list[ToolOutcome]:

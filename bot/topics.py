@@ -36,7 +36,7 @@ TOPICS: tuple[Topic, ...] = (
     ),
     _t("eda_purchase", "m2", r"签核|EDA|芯片设计软件|设计工具", "eda_purchase_subsidy"),
     _t("ip_purchase", "m2", r"(?<![a-z])IP(?![a-z])", "ip_purchase_subsidy"),
-    _t("tapeout", "m3", r"流片", "first_tapeout_subsidy"),
+    _t("tapeout", "m3", r"流片|tape-?out", "first_tapeout_subsidy"),
     _t("equipment_rnd", "m4", r"核心设备|关键材料|(设备|材料).{0,6}研发投入", "equipment_rnd_subsidy"),
     _t(
         "chip_machine_chip",
