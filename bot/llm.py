@@ -185,6 +185,15 @@ class LlmDecider:
             log.warning("LLM 回答含有工具和条款之外的数字，改用规则组织的回答：%s", reason)
             answer.fallback_reason = reason
             return answer, reason
+        # Wording guard (bot/safety.py, issue 6): no promises, no leaked rules, the computed total stated.
+        from bot.safety import unsafe_wording
+
+        required = [Decimal(answer.total_max_subsidy_yuan)] if known and answer.total_max_subsidy_yuan else []
+        unsafe = unsafe_wording(final, hidden=SYSTEM_PROMPT.split("\n", 1)[-1], required=required)
+        if unsafe:
+            log.warning("LLM 回答未通过措辞检查，改用规则组织的回答：%s", unsafe)
+            answer.fallback_reason = unsafe
+            return answer, unsafe
         answer.answer = final
         answer.mode = "llm"
         return answer, None
