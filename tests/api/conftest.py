@@ -36,3 +36,12 @@ def client(api_settings: Settings, fake_engine: FakeEngine) -> Iterator[TestClie
 
     with TestClient(create_app(api_settings, fake_engine), raise_server_exceptions=False) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def real_engine(tmp_path_factory: pytest.TempPathFactory):
+    """The real engine on a lexical index built once per test session in a temporary data directory."""
+    from bot import build_engine
+
+    data = tmp_path_factory.mktemp("engine-data")
+    return build_engine(Settings(data_dir=data, embedding_model=None, llm_base_url=None))

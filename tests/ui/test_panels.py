@@ -1,0 +1,111 @@
+"""The UI's pure parts: generated calculator forms, the subsidy curve, clause search and chat rendering."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import calculators
+from bot.api import Services
+from tests.api.fakes import FakeEngine, FakeRetriever
+from ui.calculator import calculate, collect_args, field_specs, spend_field
+from ui.chart import sample, svg_chart
+from ui.chat import answer_messages, respond
+from ui.clauses import search_clauses
+
+
+@pytest.mark.parametrize("calc", calculators.CALCULATORS, ids=lambda c: c.name)
+def test_every_calculator_gets_a_form_with_chinese_labels(calc) -> None:
+    specs = field_specs(calc.input_model)
+    assert [s.name for s in specs] == list(calc.input_model.model_fields)
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in s.label) for s in specs)
+
+
+def test_form_kinds_and_empty_optional_fields_are_omitted() -> None:
+    specs = field_specs(calculators.get_calculator("lpr_interest_subsidy").input_model)
+    kinds = {s.name: s.kind for s in specs}
+    assert kinds["principal_yuan"] == "money" and kinds["term_months"] == "integer"
+    assert kinds["within_three_years"] == "tristate"  # unknown must not be sent as "no"
+    values = ["300万", 12.0, None, "", None, None, None, True, ""]
+    assert collect_args(specs, values) == {
+        "principal_yuan": "300万",
+        "term_months": 12,
+        "is_ic_enterprise": True,
+    }
+
+
+def test_calculate_reports_ceiling_and_names_bad_field() -> None:
+    specs = field_specs(calculators.get_calculator("first_tapeout_subsidy").input_model)
+    md, chart = calculate("first_tapeout_subsidy", specs, "800万", True, True)
+    assert "补贴上限：240万元" in md and "条款原文（m3）" in md and "<svg" in chart
+    md, chart = calculate("first_tapeout_subsidy", specs, "很多", True, True)
+    assert md.startswith("**请检查输入**") and "fees_yuan" in md and chart == ""
+    md, _ = calculate("first_tapeout_subsidy", specs, "800万", False, True)
+    assert "不符合条件" in md
+
+
+def test_curve_finds_tier_boundary_and_caps_of_first_tapeout() -> None:
+    def run(x: Decimal) -> Decimal:
+        res = calculators.run_calculator("first_tapeout_subsidy", {"fees_yuan": [x]})
+        return res.max_subsidy_yuan
+
+    curve = sample(run, Decimal(200_000_000))
+    # 以上/以下 both include 1000万; just above it the 15% tier applies: 300万 → 150万.
+    (th,) = curve.thresholds
+    assert th.x == Decimal(10_000_000)
+    assert (th.y_before, th.y_after) == (Decimal(3_000_000), Decimal("1500000.15"))
+    assert curve.caps == [Decimal(20_000_000)]
+    svg = svg_chart(curve, "流片费用", (Decimal(8_000_000), Decimal(2_400_000)))
+    assert "上限 2000万元" in svg and "门槛/分档 1000万元" in svg and "您的情况：240万元" in svg
+
+
+def test_curve_of_a_threshold_rule_starts_at_zero() -> None:
+    def run(x: Decimal) -> Decimal:
+        res = calculators.run_calculator("eda_rnd_subsidy", {"rd_investment_yuan": x})
+        return res.max_subsidy_yuan if res.eligible else Decimal(0)
+
+    curve = sample(run, Decimal(150_000_000))
+    assert [t.x for t in curve.thresholds] == [Decimal(10_000_000)]  # 1000万元以上 includes 1000万
+    assert curve.thresholds[0].y_before == 0
+
+
+def test_spend_field_is_first_money_field() -> None:
+    specs = field_specs(calculators.get_calculator("data_trading_subsidy").input_model)
+    assert spend_field(specs).name == "annual_volume_yuan"
+    assert spend_field(field_specs(calculators.get_calculator("talent_award").input_model)) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "section", "unit", "first", "count"),
+    [
+        ("算力券", "全部", "全部", "m6", 1),
+        ("第3条", "全部", "全部", "m3", None),
+        ("", "全部", "人才办", "m18", 1),
+        ("", "（二）建设算力支撑体系", "全部", "m5", 2),
+        ("EDA 签核", "全部", "全部", "m2", 1),
+        ("算力券", "全部", "人才办", None, 0),
+    ],
+)
+def test_clause_search(corpus, query, section, unit, first, count) -> None:
+    hits = search_clauses(corpus, FakeRetriever(corpus), query, section, unit)
+    assert (hits[0].id if hits else None) == first
+    if count is not None:
+        assert len(hits) == count
+
+
+def test_chat_renders_answer_then_collapsed_verbatim_citation(settings, corpus) -> None:
+    svc = Services(settings, FakeEngine(corpus))
+    _, history, session = respond(svc, "流片", [], None)
+    assert history[0] == {"role": "user", "content": "流片"}
+    assert history[1]["content"].startswith("回答：流片")
+    cite = history[2]
+    assert cite["metadata"]["title"] == "依据：杭高新〔2024〕7号 第3条（加大流片支持） [m3]"
+    assert "首次流片费用 1000 万元以下的" in cite["content"]  # the whole clause, quote in bold
+    _, history, session2 = respond(svc, "再问", history, session)
+    assert session2 == session and svc.engine().calls[-1] == ("再问", session)
+
+
+def test_answer_messages_without_citations(settings, corpus) -> None:
+    svc = Services(settings, FakeEngine(corpus))
+    assert answer_messages({"answer": "好", "citations": []}, svc) == [{"role": "assistant", "content": "好"}]
