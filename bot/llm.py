@@ -46,15 +46,15 @@ def numbers_in(text: str) -> list[Decimal]:
 
     values: list[Decimal] = []
     spans: list[tuple[int, int]] = []
-    for m in find_amounts(text):
-        if m.value is not None:
-            values.append(m.value)
-            spans.append((m.start, m.end))
-    for m in _NUMBER.finditer(text):
-        if any(s <= m.start() < e for s, e in spans):
+    for mention in find_amounts(text):
+        if mention.value is not None:
+            values.append(mention.value)
+            spans.append((mention.start, mention.end))
+    for match in _NUMBER.finditer(text):
+        if any(s <= match.start() < e for s, e in spans):
             continue
         try:
-            values.append(Decimal(m.group().replace(",", "")))
+            values.append(Decimal(match.group().replace(",", "")))
         except InvalidOperation:
             continue
     return values
@@ -100,10 +100,12 @@ class LlmDecider:
     @classmethod
     def from_settings(cls, settings: Settings) -> LlmDecider:
         from langchain_openai import ChatOpenAI
+        from pydantic import SecretStr
 
-        api_key = settings.llm_api_key or "not-needed"
+        # Local OpenAI-compatible servers often need no key, but the client insists on one.
+        api_key = SecretStr(settings.llm_api_key or "not-needed")
         chat = ChatOpenAI(
-            model=settings.llm_model,
+            model=str(settings.llm_model),
             base_url=settings.llm_base_url,
             api_key=api_key,
             timeout=settings.llm_timeout_seconds,

@@ -75,8 +75,8 @@ class SessionStore:
                 self._sessions.move_to_end(session_id)
                 return Lookup(session, expired=False)
             expired = session_id is not None and session_id in self._gone
-            if expired:
-                del self._gone[session_id]
+            if session_id is not None:
+                self._gone.pop(session_id, None)
             session = Session(id=session_id or uuid.uuid4().hex, last_seen=now)
             self._sessions[session.id] = session
             self._evict_overflow()

@@ -34,7 +34,7 @@ class ToolOutcome:
     """What running a ToolCall produced: a result, or an error the caller can act on."""
 
     call: ToolCall
-    result: Any | None = None  # calculators.SubsidyResult
+    result: Any = None  # a calculators.SubsidyResult when the call succeeded
     error: str | None = None
     missing: list[MissingField] = field(default_factory=list)
 
