@@ -58,7 +58,7 @@ _NOT_MONEY_AFTER = re.compile(
     r"个月|周年|年度|[-/:.．]\d)"
 )
 _NOT_MONEY_BEFORE = re.compile(r"(?:第|[-/:]|\d[-/:.])$")
-_APPROX_WORDS = re.compile(r"约|大约|大概|左右|上下|近|将近|超过|以上|以下|不到|至少|最多")
+_APPROX_WORDS = re.compile(r"约|大约|大概|左右|上下|将近|超过|以上|以下|不到|至少|最多")
 
 
 class MoneyParseError(ValueError):
@@ -314,8 +314,7 @@ def _plain(value: Decimal) -> Decimal:
 
 def yuan_str(value: Decimal) -> str:
     """Decimal yuan as a plain string without exponent: "1800000", "12345.6"."""
-    text = format(_plain(value), "f")
-    return text
+    return format(_plain(value), "f")
 
 
 def format_yuan(value: Decimal) -> str:
