@@ -119,6 +119,9 @@ def rebuild_index(settings: Settings, engine: Any) -> dict[str, Any]:
     inner = getattr(engine, "_engine", engine)
     retriever = Retriever.build(settings, inner.corpus)
     inner.retriever = retriever
+    router = getattr(inner, "router", None)
+    if router is not None and hasattr(router, "retriever"):
+        router.retriever = retriever  # the deterministic router searches through its own reference
     log.info("检索索引已重建：%s", retriever.modes)
     return {"modes": list(retriever.modes)}
 

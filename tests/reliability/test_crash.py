@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import sqlite3
 import threading
 import time
@@ -40,8 +41,8 @@ def test_acknowledged_records_survive_kill_9(tmp_path: Path) -> None:
                     sent[0] += 1
                 try:
                     status, body = client.post("/v1/chat", {"message": QUESTIONS[i % len(QUESTIONS)]})
-                except OSError:
-                    return  # the server is gone: this request was never acknowledged
+                except (OSError, http.client.HTTPException):
+                    return  # the server is gone: this request was never (fully) acknowledged
                 i += 1
                 if status == 200:
                     with lock:
