@@ -152,6 +152,15 @@ def _calculators_doctor(settings: Settings) -> dict[str, object]:
 DOCTOR_SECTIONS.append(_calculators_doctor)
 
 
+def _records_doctor(settings: Settings) -> dict[str, object]:
+    from bot.records_cli import doctor_section
+
+    return doctor_section(settings)
+
+
+DOCTOR_SECTIONS.append(_records_doctor)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policybot", description="政策通：杭高新〔2024〕7号政策问答助手")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -114,3 +114,23 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     result = store.purge(days)
     print(f"已删除 {days:g} 天以前的问答记录 {result.answers} 条、反馈 {result.feedback} 条。")
     return 0
+
+
+def doctor_section(settings: Settings) -> dict[str, object]:
+    """Lines for `policybot doctor`: records database, retention, and which protections are on."""
+    from bot.records import DB_NAME
+
+    path = settings.data_dir / DB_NAME
+    info: dict[str, object] = {"records_db": str(path.resolve())}
+    if path.exists():
+        counts = _store(settings).counts()
+        info["records"] = sum(v for k, v in counts.items() if not k.startswith("feedback"))
+        info["feedback"] = counts["feedback"]
+    else:
+        info["records"] = "尚无记录"
+    info["records_retention_days"] = settings.records_retention_days
+    limit = settings.rate_limit_per_minute
+    info["rate_limit"] = f"每客户端 {limit} 次/分钟，突发 {settings.rate_limit_burst}" if limit else "关闭"
+    info["admin_api"] = "已开启（需令牌）" if settings.admin_token else "关闭（未设置令牌）"
+    info["cors_origins"] = list(settings.cors_origins) or "不允许跨域"
+    return info

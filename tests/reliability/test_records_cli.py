@@ -66,3 +66,15 @@ def test_purge_command(
     assert main(["purge", "--older-than-days", "0"]) == 0
     assert "问答记录 3 条、反馈 1 条" in capsys.readouterr().out
     assert RecordStore.open(settings).answer_ids() == set()
+
+
+def test_doctor_reports_records_and_protections(
+    populated: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLICYBOT_ADMIN_TOKEN", "t0ken")
+    assert main(["doctor", "--json"]) == 0
+    import json
+
+    report = json.loads(capsys.readouterr().out)
+    assert report["records"] == 3 and report["feedback"] == 1
+    assert report["admin_api"].startswith("已开启") and report["cors_origins"] == "不允许跨域"
