@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 import orjson
@@ -53,6 +55,10 @@ class Services:
         self._lock = threading.Lock()
         self._error: str | None = None
         self._wrappers: list[Callable[[Engine], Engine]] = []
+        # Deterministic answers are pure CPU under the GIL: two workers, first come first served, keep the tail
+        # short. An LLM call waits on the network, so more of them may wait at once.
+        workers = 2 if settings.llm_base_url is None else 16
+        self._ask_pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="policybot-ask")
 
     @property
     def engine_ready(self) -> bool:
@@ -87,6 +93,15 @@ class Services:
             engine = wrapper(engine)
         return engine
 
+    def ask(self, text: str, session_id: str | None) -> dict[str, Any]:
+        """Run the engine and return Answer.to_dict()."""
+        return self.engine().ask(text, session_id=session_id or None).to_dict()  # type: ignore[no-any-return]
+
+    async def ask_async(self, text: str, session_id: str | None) -> dict[str, Any]:
+        """`ask` on the engine worker pool, so the event loop keeps serving while the engine works."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._ask_pool, self.ask, text, session_id)
+
     def warm_in_background(self) -> None:
         """Start building the engine without blocking the caller (used by /readyz)."""
         if self._engine is None and not self._lock.locked():
@@ -103,7 +118,7 @@ class Services:
         return self._error
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
     """FastAPI dependency: the Services object of the running app."""
     return request.app.state.services  # type: ignore[no-any-return]
 

@@ -42,12 +42,6 @@ def checked_message(text: str, svc: Services, field: str = "message") -> str:
     return text
 
 
-def ask(svc: Services, text: str, session_id: str | None) -> dict[str, Any]:
-    """Run the engine and return Answer.to_dict()."""
-    answer = svc.engine().ask(text, session_id=session_id or None)
-    return answer.to_dict()  # type: ignore[no-any-return]
-
-
 def sse(event: str, data: Any) -> bytes:
     return b"event: " + event.encode() + b"\ndata: " + orjson.dumps(data, default=str) + b"\n\n"
 
@@ -67,8 +61,8 @@ def _chat_events(result: dict[str, Any]) -> Iterator[bytes]:
         200: {"description": "status/answer/citations/calculations/total_max_subsidy_yuan/session_id"}
     },
 )
-def chat(req: ChatRequest, svc: Services = Depends(services)) -> Any:
-    result = ask(svc, checked_message(req.message, svc), req.session_id)
+async def chat(req: ChatRequest, svc: Services = Depends(services)) -> Any:
+    result = await svc.ask_async(checked_message(req.message, svc), req.session_id)
     if not req.stream:
         return result
     # The answer is complete before the first byte, so errors above still get a proper JSON status.

@@ -13,7 +13,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.api import JsonResponse, Services, services
-from bot.api_chat import SESSION_ID_MAX, ask, checked_message
+from bot.api_chat import SESSION_ID_MAX, checked_message
 from bot.api_errors import ApiError
 from bot.api_text import text_pieces
 
@@ -67,19 +67,19 @@ def render_content(result: dict[str, Any]) -> str:
     return text + "\n\n依据（杭高新〔2024〕7号）：\n" + "\n".join(lines)
 
 
-def _answer(req: CompletionRequest, svc: Services, header_session: str | None) -> dict[str, Any]:
+async def _answer(req: CompletionRequest, svc: Services, header_session: str | None) -> dict[str, Any]:
     turns = user_turns(req)
     if not turns:
         raise ApiError(422, "invalid_request", "字段“messages”中没有用户消息（role 为 user）")
     question = checked_message(turns[-1], svc, field="messages")
     session = req.session_id or header_session or req.user
     if session:
-        return ask(svc, question, session)
+        return await svc.ask_async(question, session)
     session = f"oa-{uuid.uuid4().hex}"
     for earlier in turns[:-1][-REPLAY_TURNS:]:
         if earlier.strip() and len(earlier) <= svc.settings.max_message_chars:
-            ask(svc, earlier, session)
-    return ask(svc, question, session)
+            await svc.ask_async(earlier, session)
+    return await svc.ask_async(question, session)
 
 
 def _usage(req: CompletionRequest, content: str) -> dict[str, int]:
@@ -124,12 +124,12 @@ def completion_chunks(req: CompletionRequest, result: dict[str, Any]) -> Iterato
 
 
 @router.post("/v1/chat/completions", tags=["OpenAI 兼容"], summary="OpenAI 兼容的对话接口（支持 stream）")
-def chat_completions(
+async def chat_completions(
     req: CompletionRequest,
     svc: Services = Depends(services),
     x_session_id: str | None = Header(None, max_length=SESSION_ID_MAX, description="会话编号（可选）"),
 ) -> Any:
-    result = _answer(req, svc, x_session_id)
+    result = await _answer(req, svc, x_session_id)
     headers = {"X-Session-Id": str(result.get("session_id") or "")}
     if not req.stream:
         return JsonResponse(completion(req, result), headers=headers)

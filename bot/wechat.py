@@ -152,8 +152,6 @@ class Responder:
         return format_answer(result, self.svc)
 
     def _future(self, user: str, question: str) -> Future[dict[str, Any]]:
-        from bot.api_chat import ask
-
         now = time.monotonic()
         with self._lock:
             for key in [k for k, (t, _) in self._pending.items() if now - t > PENDING_TTL_SECONDS]:
@@ -161,7 +159,7 @@ class Responder:
             entry = self._pending.get((user, question))
             if entry is not None:
                 return entry[1]
-            future = self._pool.submit(ask, self.svc, question, f"wx-{user}")
+            future = self._pool.submit(self.svc.ask, question, f"wx-{user}")
             self._pending[(user, question)] = (now, future)
             while len(self._pending) > PENDING_MAX:
                 self._pending.popitem(last=False)

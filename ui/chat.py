@@ -58,7 +58,7 @@ def respond(svc: Any, message: str, history: list[dict[str, Any]] | None, sessio
         )
         return "", history, session_id
     try:
-        result = svc.engine().ask(text, session_id=session_id).to_dict()
+        result = svc.ask(text, session_id)
     except ApiError as exc:
         history.append({"role": "assistant", "content": exc.message})
         return "", history, session_id
