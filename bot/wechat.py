@@ -59,7 +59,8 @@ def _verified(
     if token is None or not token.get_secret_value():
         raise ApiError(404, "not_found", "接口不存在")
     expected = wechat_signature(token.get_secret_value(), timestamp, nonce)
-    if not (timestamp and nonce and hmac.compare_digest(expected, signature.lower())):
+    # Bytes, not str: compare_digest raises on non-ASCII text, and a forged signature may contain any.
+    if not (timestamp and nonce and hmac.compare_digest(expected.encode(), signature.lower().encode())):
         raise ApiError(403, "bad_signature", "微信签名校验失败")
     # Replay window (issue 6): bot.guards may set this to a callable(timestamp, nonce) -> bool.
     replay_guard = getattr(request.app.state, "wechat_replay_guard", None)

@@ -169,3 +169,9 @@ def test_reply_xml_escapes_cdata_end_and_clips_long_text() -> None:
     assert ET.fromstring(xml).findtext("Content") == "a]]>b"
     long = clip_bytes("流" * 2000)
     assert len(long.encode()) <= 2000 and long.endswith("网页版查看）")
+
+
+@pytest.mark.parametrize("bad", ["é" * 40, "签名", "\u0000"])
+def test_non_ascii_signature_is_403_not_500(client: TestClient, bad: str) -> None:
+    params = {**signed(), "signature": bad, "echostr": "e"}
+    assert_error(client.get("/wechat", params=params), 403, "bad_signature")
