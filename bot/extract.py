@@ -43,6 +43,7 @@ class Amount:
     value: Decimal
     before: str
     raw: str
+    claimed: bool = False  # "能拿300万": an outcome the user asserts, never an input
 
 
 @dataclass
@@ -60,12 +61,16 @@ class Facts:
     tier: int | None = None
     flags: dict[str, bool] = field(default_factory=dict)
 
+    @property
+    def inputs(self) -> list[Amount]:
+        return [a for a in self.amounts if not a.claimed]
+
     def money(self, exclude: tuple[str, ...] = ()) -> list[Decimal]:
-        """Amounts whose preceding words mention none of `exclude` (e.g. leave out 关联交易额)."""
-        return [a.value for a in self.amounts if not any(w in a.before for w in exclude)]
+        """Input amounts whose preceding words mention none of `exclude` (e.g. leave out 关联交易额)."""
+        return [a.value for a in self.inputs if not any(w in a.before for w in exclude)]
 
     def money_with(self, words: tuple[str, ...]) -> list[Decimal]:
-        return [a.value for a in self.amounts if any(w in a.before for w in words)]
+        return [a.value for a in self.inputs if any(w in a.before for w in words)]
 
 
 # Each flag: (regex meaning True, regex meaning False); the False pattern is checked first.
@@ -119,13 +124,21 @@ def _term_months(text: str) -> int | None:
     return n if "月" in m.group(2) else n * 12
 
 
+# Words right before an amount that make it a claimed result ("能拿300万", "receive 300万"), not a cost.
+_CLAIM = re.compile(
+    r"(能拿|可以拿|可拿|拿到|能领|能补|可补|补贴|补助|奖励|获得|获|到账|给我|给|拿|得到|receive|get|got)\s*(了|到)?\s*$",
+    re.I,
+)
+
+
 def _amounts(text: str) -> tuple[list[Amount], list[Decimal]]:
     found, unitless = [], []
     for m in find_amounts(text):
         if m.value is None:
             unitless.append(m.number)
         else:
-            found.append(Amount(m.value, text[max(0, m.start - 8) : m.start], m.raw))
+            before = text[max(0, m.start - 8) : m.start]
+            found.append(Amount(m.value, before, m.raw, claimed=bool(_CLAIM.search(before))))
     return found, unitless
 
 

@@ -62,7 +62,7 @@ class Decision:
 def _has_slot_facts(facts: Facts) -> bool:
     """Does a message carry something that can fill a pending calculation's arguments?"""
     return bool(
-        facts.amounts
+        facts.inputs
         or facts.year
         or facts.enterprises is not None
         or facts.tier
@@ -118,9 +118,9 @@ class Router:
     def _wants_amount(text: str, facts: Facts, topic: Topic) -> bool:
         """A calculation is wanted, not the rule's wording or a yes/no on eligibility."""
         yes_no = bool(_YES_NO.search(text)) and "多少" not in text
-        if yes_no and (not facts.amounts or _THRESHOLD_TALK.search(text)):
+        if yes_no and (not facts.inputs or _THRESHOLD_TALK.search(text)):
             return False
-        if facts.amounts or facts.tier:
+        if facts.inputs or facts.tier:
             return True
         if not _QUESTION.search(text) and topic.tool and build_args(topic.tool, facts, text):
             return True  # a statement of facts ("浙江制造标准主导一项") asks for the calculation
@@ -129,7 +129,7 @@ class Router:
     @staticmethod
     def _followup(text: str, facts: Facts, session: Session) -> Decision | None:
         """Fill a pending calculation's missing slots, or vary the last one ("那如果是1500万呢")."""
-        base = session.pending or (session.last if _VARIATION.search(text) or facts.amounts else None)
+        base = session.pending or (session.last if _VARIATION.search(text) or facts.inputs else None)
         if base is None or not (_has_slot_facts(facts) or _level_only(text)):
             return None
         args = {**base.args, **build_args(base.tool, facts, text)}
