@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -156,7 +157,10 @@ def compose_missing(outcome: ToolOutcome, corpus: Corpus, clause_id: str) -> Ans
 
 def compose_tool_error(outcome: ToolOutcome, corpus: Corpus, clause_id: str) -> Answer:
     """Arguments that the calculator rejected: say why and ask again."""
-    text = f"无法按您给出的数据测算：{outcome.error}。请核对后重新提供。"
+    # Field names are for programs; the user sees only their Chinese descriptions.
+    error = re.sub(r"参数“[^”]*”（([^）]*)）", r"\1", outcome.error or "")
+    error = re.sub(r"参数“[^”]*”", "", error)
+    text = f"无法按您给出的数据测算：{error}。请核对后重新提供。"
     return Answer(status=NEED_MORE_INFO, answer=text, citations=citations_for(corpus, [clause_id]))
 
 

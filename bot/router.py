@@ -37,6 +37,8 @@ _THRESHOLD_TALK = re.compile(r"不到|低于|少于|不足|未达|没达到|没�
 # Questions about the document as a whole (targets, dates, scope) go to the index, not to a rule's clause.
 _DOCUMENT_LEVEL = re.compile(r"目标|文号|施行|废止|印发|发文|适用范围|牵头实施")
 RELATED_CITATIONS = 2
+# Where one message moves on to another item: "首次流片1200万；另外买EDA花了300万".
+_SEGMENTS = re.compile(r"[；;。]|，?(?:另外|此外|还有|同时|以及|并且|外加)")
 OVERVIEW = "header"
 _QUESTION = re.compile(r"[？?吗么嘛呢]|什么|多少|怎么|怎样|如何|哪|是否|几|有没有|能不能|可不可以")
 RELATED_MIN_SHARE = 0.6
@@ -111,8 +113,30 @@ class Router:
             return Decision(LOOKUP, clause_ids=self.related(text, [topic.clause_id]), topic=topic)
         if topic.tool is None:
             return Decision(RULE_ONLY, clause_ids=[topic.clause_id], topic=topic)
-        call = ToolCall(topic.tool, build_args(topic.tool, facts, text))
-        return Decision(CALCULATE, calls=[call], clause_ids=[topic.clause_id], topic=topic)
+        calls = self._several(text) or [ToolCall(topic.tool, build_args(topic.tool, facts, text))]
+        clause_ids = [c for c in (_clause_of(call.name) for call in calls) if c]
+        return Decision(CALCULATE, calls=calls, clause_ids=list(dict.fromkeys(clause_ids)), topic=topic)
+
+    @staticmethod
+    def _several(text: str) -> list[ToolCall]:
+        """ "首次流片1200万，另外买EDA 300万" → one call per rule, each with its own segment's facts."""
+        groups: dict[str, list[str]] = {}
+        current: str | None = None
+        for segment in _SEGMENTS.split(text):
+            if not segment or not segment.strip():
+                continue
+            topic = find_topic(segment)
+            if topic is not None and topic.tool is not None:
+                current = topic.tool
+            if current is not None:
+                groups.setdefault(current, []).append(segment)
+        if len(groups) < 2:
+            return []
+        calls = []
+        for tool, segments in groups.items():
+            part = "，".join(segments)
+            calls.append(ToolCall(tool, build_args(tool, extract(part), part)))
+        return calls
 
     @staticmethod
     def _wants_amount(text: str, facts: Facts, topic: Topic) -> bool:
@@ -141,6 +165,11 @@ class Router:
             topic=topic,
             followup=True,
         )
+
+
+def _clause_of(tool: str) -> str | None:
+    topic = topic_by_tool(tool)
+    return topic.clause_id if topic else None
 
 
 def _level_only(text: str) -> bool:

@@ -246,3 +246,12 @@ def test_claimed_result_is_not_an_input(text: str) -> None:
     assert d.kind in (CALCULATE, INJECTION)
     if d.kind == CALCULATE:
         assert d.calls[0].args["fees_yuan"] == [800 * W]
+
+
+def test_several_rules_in_one_message_become_one_call_each() -> None:
+    d = decide("首次流片1200万，另外买EDA工具花了300万，一共能补多少")
+    assert [(c.name, c.args) for c in d.calls] == [
+        ("first_tapeout_subsidy", {"fees_yuan": [1200 * W], "is_first_tapeout": True}),
+        ("eda_purchase_subsidy", {"ordinary_costs_yuan": [300 * W]}),
+    ]
+    assert d.clause_ids == ["m3", "m2"]
