@@ -21,7 +21,7 @@ from bot.corpus import Clause, Corpus
 from bot.lexicon import Lexicon
 
 # Bump when the document text, tokenization or layout changes, so old indexes are rebuilt, not misread.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 MANIFEST = "manifest.json"
 DICTIONARY = "jieba_dict.txt"
 JIEBA_CACHE = "jieba.cache"
@@ -84,6 +84,20 @@ def metadata_lines(corpus: Corpus) -> dict[str, list[str]]:
 def clause_document(clause: Clause, extras: list[str]) -> str:
     """The text indexed for one clause: title twice (a field boost), section, verbatim text, metadata."""
     return "\n".join([clause.title, clause.title, clause.section, clause.text, *extras])
+
+
+def lexicon_probes(corpus: Corpus, lexicon: Lexicon) -> list[tuple[str, int]]:
+    """(user phrase, clause position) for every lexicon phrase whose policy words only one clause uses."""
+    from bot.normalize import normalize
+
+    texts = [normalize(c.text).replace(" ", "").lower() for c in corpus.clauses]
+    probes = []
+    for phrase, targets in lexicon.expansions.items():
+        words = [normalize(t).replace(" ", "").lower() for t in targets]
+        owners = {i for i, text in enumerate(texts) for w in words if w in text}
+        if len(owners) == 1:
+            probes.append((phrase, owners.pop()))
+    return probes
 
 
 def fingerprint(corpus: Corpus, lexicon: Lexicon) -> str:

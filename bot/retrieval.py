@@ -117,30 +117,48 @@ class Retriever:
         bm25.index([tokenizer.tokens(d) for d in documents], show_progress=False)
         bm25.save(str(index_dir / store.BM25_DIR), show_progress=False)
         ids = [c.id for c in clauses]
-        dense = None
+        dense, trust = None, 0.0
         if model is not None:
-            from bot.dense import DenseIndex
+            from bot.dense import DenseIndex, reliability
 
             dense = DenseIndex.build(index_dir / store.CHROMA_DIR, model, ids, documents, progress)
-        modes = ["bm25"] + (["dense"] if dense else [])
+            trust = reliability(dense, store.lexicon_probes(corpus, lexicon), len(ids))
         store.write_manifest(
             index_dir,
             {
                 "fingerprint": store.fingerprint(corpus, lexicon),
                 "clause_ids": ids,
-                "modes": modes,
+                "modes": ["bm25"] + (["dense"] if dense else []),
                 "embedding_model": settings.embedding_model if dense else None,
+                "dense_reliability": round(trust, 4),
             },
         )
-        titles = {c.id: c.title for c in clauses}
+        return cls._assemble(settings, corpus, bm25, tokenizer, lexicon, dense, trust, note)
+
+    @classmethod
+    def _assemble(
+        cls,
+        settings: Settings,
+        corpus: Corpus,
+        bm25: Any,
+        tokenizer: PolicyTokenizer,
+        lexicon: Lexicon,
+        dense: DenseIndex | None,
+        trust: float,
+        note: str,
+    ) -> Retriever:
+        weight = settings.dense_weight * trust
+        if dense is not None:
+            note = f"{note}（模型可靠度 {trust:.2f}，有效权重 {weight:.3f}）"
+            log.info(note)
         return cls(
-            ids=ids,
-            titles=titles,
+            ids=[c.id for c in corpus.clauses],
+            titles={c.id: c.title for c in corpus.clauses},
             bm25=bm25,
             tokenizer=tokenizer,
             lexicon=lexicon,
             dense=dense,
-            dense_weight=settings.dense_weight,
+            dense_weight=weight,
             note=note,
         )
 
@@ -164,17 +182,8 @@ class Retriever:
                 dense = DenseIndex.open(index_dir / store.CHROMA_DIR, model, ids)
             except Exception as exc:  # chroma raises many types for a damaged store; all mean "rebuild"
                 raise store.IndexError_(f"向量索引无法打开（{exc}）") from exc
-        titles = {c.id: c.title for c in corpus.clauses}
-        return cls(
-            ids=ids,
-            titles=titles,
-            bm25=bm25,
-            tokenizer=tokenizer,
-            lexicon=lexicon,
-            dense=dense,
-            dense_weight=settings.dense_weight,
-            note=note,
-        )
+        trust = float(manifest.get("dense_reliability", 0.0))
+        return cls._assemble(settings, corpus, bm25, tokenizer, lexicon, dense, trust, note)
 
     # ---- queries ------------------------------------------------------------------------------------
 
@@ -249,11 +258,13 @@ class Retriever:
     def _fuse(self, lexical: np.ndarray, text: str) -> np.ndarray:
         """Lexical score plus weight x top lexical score x min-max dense similarity.
 
-        A clause whose lexical score leads the next one by at least weight x top score cannot be
-        overtaken, so a weak (e.g. English-only) embedding model can reorder near-ties but never demote
-        a clear lexical winner. With no lexical match at all, dense similarity alone ranks.
+        weight is settings.dense_weight scaled by the model's measured reliability. A clause whose
+        lexical score leads the next by at least weight x top score cannot be overtaken, so a model can
+        reorder near-ties but never demote a clear lexical winner; an English-only model, whose
+        reliability on Chinese is near zero, barely moves anything. With no lexical match at all,
+        dense similarity alone ranks.
         """
-        if self._dense is None:
+        if self._dense is None or self._dense_weight <= 0:
             return lexical
         dense = self._dense.scores(text)
         spread = float(dense.max() - dense.min())
@@ -306,7 +317,11 @@ def index_status(settings: Settings, corpus: Corpus) -> dict[str, Any]:
 
 
 def _dense_model(settings: Settings) -> tuple[Any, str]:
-    """Load the configured embedding model; return (model or None, Chinese note on the active modes)."""
+    """Load the configured embedding model; return (model or None, Chinese note on the active modes).
+
+    Note that dense_weight is scaled at build time by the model's measured reliability on lexicon probes
+    (see `bot.dense.reliability`), so an English-only model gets almost no say on Chinese questions.
+    """
     if not settings.embedding_model:
         note = "未配置向量模型（POLICYBOT_EMBEDDING_MODEL），检索仅使用词法（BM25）模式"
         log.info(note)

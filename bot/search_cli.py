@@ -29,7 +29,11 @@ def run_index(args: argparse.Namespace, settings: Settings) -> int:
             print(f"索引已存在且为最新：{settings.index_dir}（模式：{'+'.join(status['modes'])}）")
             return 0
         print(f"{status['state']}，开始构建索引…", file=sys.stderr)
-    retriever = Retriever.build(settings, corpus, progress=True)
+    try:
+        retriever = Retriever.build(settings, corpus, progress=True)
+    except (OSError, ValueError) as exc:  # unreadable lexicon or an unwritable data directory
+        print(f"无法构建检索索引：{exc}", file=sys.stderr)
+        return 1
     print(
         f"索引已构建：{settings.index_dir}（{len(corpus.clauses)} 条条款，模式：{'+'.join(retriever.modes)}）"
     )
@@ -56,7 +60,11 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     if args.k < 1:
         print("参数 -k 必须是正整数", file=sys.stderr)
         return 2
-    retriever = Retriever.load(settings, load_corpus(settings.corpus_dir))
+    try:
+        retriever = Retriever.load(settings, load_corpus(settings.corpus_dir))
+    except (OSError, ValueError) as exc:  # unreadable corpus/lexicon or an unwritable data directory
+        print(f"无法加载检索索引：{exc}", file=sys.stderr)
+        return 1
     for query in _queries(args):
         hits = retriever.search(query, k=args.k)
         if args.json:
