@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import threading
 from collections.abc import Callable
@@ -100,7 +101,9 @@ class Services:
     async def ask_async(self, text: str, session_id: str | None) -> dict[str, Any]:
         """`ask` on the engine worker pool, so the event loop keeps serving while the engine works."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._ask_pool, self.ask, text, session_id)
+        # Carry the request's context (client, path: set by bot.guards for the conversation record).
+        context = contextvars.copy_context()
+        return await loop.run_in_executor(self._ask_pool, context.run, self.ask, text, session_id)
 
     def warm_in_background(self) -> None:
         """Start building the engine without blocking the caller (used by /readyz)."""

@@ -6,6 +6,7 @@ returns an XML text reply within WeChat's 5-second limit. Disabled (404) unless 
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import hmac
 import threading
@@ -160,7 +161,8 @@ class Responder:
             entry = self._pending.get((user, question))
             if entry is not None:
                 return entry[1]
-            future = self._pool.submit(self.svc.ask, question, f"wx-{user}")
+            context = contextvars.copy_context()  # keeps the request's client/path for the records
+            future = self._pool.submit(context.run, self.svc.ask, question, f"wx-{user}")
             self._pending[(user, question)] = (now, future)
             while len(self._pending) > PENDING_MAX:
                 self._pending.popitem(last=False)
