@@ -133,10 +133,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         description=API_DESCRIPTION,
         version="0.1.0",
         default_response_class=JsonResponse,
+        docs_url=None,  # served by _install_docs from local files: the default page loads a CDN
+        redoc_url=None,
     )
     app.state.services = Services(settings, engine)
     app.state.settings = settings
     install_error_handlers(app)
+    _install_docs(app)
     _include_routes(app)
     _install_guards(app, settings)
     if settings.serve_ui:
@@ -151,6 +154,25 @@ def _include_routes(app: FastAPI) -> None:
     app.include_router(api_chat.router)
     app.include_router(openai_compat.router)
     app.include_router(wechat.router)
+
+
+def _install_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the swagger-ui-bundle package, so the page works offline."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="政策通 API 文档",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
 
 
 def _install_guards(app: FastAPI, settings: Settings) -> None:

@@ -106,3 +106,10 @@ def test_openapi_schema_documents_v1(client: TestClient) -> None:
         "/readyz",
     ):
         assert path in paths
+
+
+def test_docs_page_loads_assets_from_this_server(client: TestClient) -> None:
+    html = client.get("/docs").text
+    assert "/docs-assets/swagger-ui-bundle.js" in html and "cdn." not in html
+    asset = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.content) > 100_000
