@@ -176,4 +176,3 @@ def test_search_cli_with_corrupt_index_explains_and_recovers(tmp_path: Path) -> 
     assert second.returncode == 0 and "Traceback" not in second.stderr
     assert "索引" in second.stderr  # a clear Chinese note that the index was rebuilt
     assert json.loads(second.stdout)["results"][0]["clause_id"] == "m3"
-

@@ -210,7 +210,11 @@ def test_limits_and_broken_bodies_over_the_wire(server: Server) -> None:
         ("not JSON", _raw(client, b"message=hello", ctype="application/x-www-form-urlencoded"), {400, 422}),
         ("wrong type", client.post("/v1/chat", {"message": 12345}), {422}),
         ("null", _raw(client, b"null"), {400, 422}),
-        ("huge number", _raw(client, b'{"message": "a", "session_id": 1' + b"0" * 5000 + b"}"), {400, 413, 422}),
+        (
+            "huge number",
+            _raw(client, b'{"message": "a", "session_id": 1' + b"0" * 5000 + b"}"),
+            {400, 413, 422},
+        ),
         ("bad feedback", client.post("/v1/feedback", {"answer_id": "nope", "helpful": True}), {404}),
     ]
     failures = []
