@@ -210,6 +210,11 @@ def build_calculator_tab() -> None:
     result = gr.Markdown(elem_id="calc-result")
     chart = gr.HTML(elem_id="calc-chart")
     names = [c.name for c in calcs]
-    picker.change(lambda n: [gr.update(visible=n == m) for m in names], inputs=picker, outputs=groups)
+    # Switching measure hides the other forms and clears the previous measure's result.
+    picker.change(
+        lambda n: [*(gr.update(visible=n == m) for m in names), "", ""],
+        inputs=picker,
+        outputs=[*groups, result, chart],
+    )
     for name, specs, comps, button in forms:
         button.click(partial(calculate, name, specs), inputs=comps, outputs=[result, chart])

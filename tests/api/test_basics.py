@@ -113,3 +113,29 @@ def test_docs_page_loads_assets_from_this_server(client: TestClient) -> None:
     assert "/docs-assets/swagger-ui-bundle.js" in html and "cdn." not in html
     asset = client.get("/docs-assets/swagger-ui-bundle.js")
     assert asset.status_code == 200 and len(asset.content) > 100_000
+
+
+def test_lazy_engine_is_built_by_readyz_and_failures_are_503(api_settings, corpus, monkeypatch) -> None:
+    import time
+
+    import bot.engine
+    from bot.api import create_app
+    from tests.api.fakes import FakeEngine
+
+    monkeypatch.setattr(bot.engine, "build_engine", lambda settings: FakeEngine(corpus))
+    with TestClient(create_app(api_settings)) as c:
+        deadline = time.monotonic() + 10
+        while (resp := c.get("/readyz")).status_code != 200 and time.monotonic() < deadline:
+            assert resp.json()["error"]["code"] == "not_ready"
+            time.sleep(0.05)
+        assert resp.json()["status"] == "ready"
+
+    def broken(settings):
+        raise FileNotFoundError("索引文件损坏")
+
+    monkeypatch.setattr(bot.engine, "build_engine", broken)
+    with TestClient(create_app(api_settings)) as c:
+        err = assert_error(c.post("/v1/chat", json={"message": "流片"}), 503, "engine_unavailable")
+        assert "索引文件损坏" in err["message"]
+        assert "索引文件损坏" in assert_error(c.get("/readyz"), 503, "not_ready")["message"]
+        assert c.get("/v1/clauses/m3").status_code == 200  # the corpus endpoints keep working
