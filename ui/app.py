@@ -49,4 +49,7 @@ def build_ui(svc: Any) -> Any:
             with gr.Tab("条款查询", id="clauses"):
                 build_clause_tab(svc)
         gr.Markdown("本助手依据政策原文作答；所列金额均为上限，实际以主管部门评审、认定为准。")
+    # Gradio runs one call per event at a time by default; let several visitors be answered together,
+    # and bound the waiting line so an overload gets a clear "queue full" instead of endless waiting.
+    blocks.queue(default_concurrency_limit=8, max_size=256, api_open=False)
     return blocks
