@@ -27,7 +27,7 @@ _ASKS_AMOUNT = re.compile(
 # ... unless the question is about the rule itself (rate, conditions, who, how, targets).
 _ASKS_RULE = re.compile(
     r"比例|怎么算|怎么计算|如何计算|计算方法|标准是|条件|是什么|什么是|哪些|哪个|几年|几档|目标|规模|部门|责任单位|"
-    r"找谁|怎样|如何|流程|怎么申请|怎么用|多少P"
+    r"找谁|怎样|如何|流程|怎么申请|怎么用|多少P|(LPR|利率)(是)?多少"
 )
 # "那如果是1500万呢": a variation of the previous calculation.
 _VARIATION = re.compile(r"如果|换成|改成|要是|假如|那.{0,6}呢")
@@ -37,6 +37,12 @@ _THRESHOLD_TALK = re.compile(r"不到|低于|少于|不足|未达|没达到|没�
 # Questions about the document as a whole (targets, dates, scope) go to the index, not to a rule's clause.
 _DOCUMENT_LEVEL = re.compile(r"目标|文号|施行|废止|印发|发文|适用范围|牵头实施")
 RELATED_CITATIONS = 2
+# Questions about the policy as a whole that one annex answers: combining subsidies (a2), whom to ask (a4).
+_ISSUER = re.compile(r"发的|发布|印发|发文|出台|制定")
+_GENERAL_QUESTIONS = (
+    (re.compile(r"同时(申请|享受|拿|领)|重复(申请|享受|拿|领)|叠加|兼得|都能拿"), "a2"),
+    (re.compile(r"找谁|哪个部门|哪里申请|在哪(里|儿)?申请|申请流程|向谁申请|联系谁|谁负责"), "a4"),
+)
 # Where one message moves on to another item: "首次流片1200万；另外买EDA花了300万".
 _SEGMENTS = re.compile(r"[；;。]|，?(?:另外|此外|还有|同时|以及|并且|外加)")
 OVERVIEW = "header"
@@ -103,6 +109,10 @@ class Router:
             return Decision(NOT_COVERED)
         if ref is not None and (topic is None or not self._wants_amount(text, facts, topic)):
             return Decision(LOOKUP, clause_ids=self.related(text, [ref]))
+        for pattern, clause_id in _GENERAL_QUESTIONS:
+            issuer = clause_id == "a4" and _ISSUER.search(text)  # "哪个部门发的" is the header's business
+            if pattern.search(text) and (topic is None or clause_id == "a2") and not issuer:
+                return Decision(LOOKUP, clause_ids=self.related(text, [clause_id]))
         if topic is None:
             hits = self.retriever.search(text, k=1 + RELATED_CITATIONS)
             # About the policy but matching no clause in particular: answer with the document itself.

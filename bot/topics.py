@@ -57,7 +57,7 @@ TOPICS: tuple[Topic, ...] = (
     _t("cyber", "m9", r"网络安全|网安|保费|保险", "cyber_insurance_subsidy"),
     _t("ic_platform", "m11", r"公共技术平台|技术平台", "ic_platform_subsidy"),
     _t("voucher", "m11", r"创新券|技术服务合同", "innovation_voucher_subsidy"),
-    _t("ai_platform", "m15", r"场景化|开放服务平台", "ai_scene_platform_subsidy"),
+    _t("ai_platform", "m15", r"场景化|开放服务平台|场景.{0,4}平台", "ai_scene_platform_subsidy"),
     _t("ai_award", "m15", r"应用成果|未来工厂|标杆企业", "ai_achievement_award"),
     _t("high_platform", "m16", r"高能级|(国家级|省级|市级|区级).{0,6}平台", "high_level_platform_subsidy"),
     _t("event", "m16", r"交流活动|论坛|展会|峰会|场租|办活动|举办", "event_venue_subsidy"),

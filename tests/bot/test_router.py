@@ -255,3 +255,10 @@ def test_several_rules_in_one_message_become_one_call_each() -> None:
         ("eda_purchase_subsidy", {"ordinary_costs_yuan": [300 * W]}),
     ]
     assert d.clause_ids == ["m3", "m2"]
+
+
+def test_general_questions_go_to_the_annex_that_answers_them() -> None:
+    assert decide("同一个项目能同时申请流片和EDA补贴吗").clause_ids[0] == "a2"
+    assert decide("补贴在哪里申请").clause_ids[0] == "a4"
+    assert decide("这个政策是哪个部门发的", ids=("header",)).clause_ids[0] == "header"
+    assert decide("LPR是多少").kind == LOOKUP
