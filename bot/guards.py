@@ -68,11 +68,11 @@ def client_address(scope: Scope, trust_forwarded_for: bool) -> str | None:
     if trust_forwarded_for:
         for name, value in scope.get("headers") or ():
             if name == b"x-forwarded-for":
-                hops = [h.strip() for h in value.decode("latin-1").split(",") if h.strip()]
+                hops: list[str] = [h.strip() for h in bytes(value).decode("latin-1").split(",") if h.strip()]
                 if hops:
                     return hops[-1]
     client = scope.get("client")
-    return client[0] if client else None
+    return str(client[0]) if client else None
 
 
 def json_violation(body: bytes, settings: Settings) -> GuardError | None:
