@@ -84,7 +84,7 @@ class Services:
         from bot import build_engine
 
         try:
-            engine = build_engine(self.settings)
+            engine: Engine = build_engine(self.settings)
         except Exception as exc:  # the index or a model may be missing; report it, keep serving the rest
             log.exception("engine build failed")
             self._error = str(exc)

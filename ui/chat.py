@@ -40,7 +40,9 @@ def answer_messages(result: dict[str, Any], svc: Any) -> list[dict[str, Any]]:
     return messages
 
 
-def respond(svc: Any, message: str, history: list[dict[str, Any]] | None, session_id: str | None) -> tuple:
+def respond(
+    svc: Any, message: str, history: list[dict[str, Any]] | None, session_id: str | None
+) -> tuple[str, list[dict[str, Any]], str | None]:
     """Send one message to the engine in this browser session; keep the session id for follow-ups."""
     from bot.api_errors import ApiError
 
@@ -87,9 +89,8 @@ def build_chat_tab(svc: Any) -> None:
         example_buttons = [gr.Button(q, size="sm", elem_classes=["example-q"]) for q in EXAMPLES]
     clear = gr.Button("新对话", size="sm", elem_id="chat-clear")
     fn = partial(respond, svc)
-    io = {"inputs": [box, chatbot, session], "outputs": [box, chatbot, session]}
-    box.submit(fn, **io)
-    send.click(fn, **io)
+    box.submit(fn, inputs=[box, chatbot, session], outputs=[box, chatbot, session])
+    send.click(fn, inputs=[box, chatbot, session], outputs=[box, chatbot, session])
     for button, question in zip(example_buttons, EXAMPLES, strict=True):
         button.click(
             partial(respond, svc, question), inputs=[chatbot, session], outputs=[box, chatbot, session]
