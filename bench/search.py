@@ -17,6 +17,7 @@ from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "retrieval_questions.tsv"
+HOLDOUT = QUESTIONS.with_name("retrieval_questions_holdout.tsv")  # never used for tuning
 COLD_RUNS = 5
 DENSE_SAMPLE = 50
 
@@ -87,7 +88,13 @@ def main() -> None:
         )
         ours = evaluate(lambda q, k: [h.clause_id for h in retriever.search(q, k)], questions)
         print(ours.line("准确率 ours（仅词法）"))
-        print(evaluate(PlainBM25(corpus).search, questions).line("准确率 plain BM25 over jieba（基线）"))
+        baseline = PlainBM25(corpus)
+        print(evaluate(baseline.search, questions).line("准确率 plain BM25 over jieba（基线）"))
+        held_out = load_questions(HOLDOUT)
+        print(
+            evaluate(lambda q, k: [h.clause_id for h in retriever.search(q, k)], held_out).line("留出集 ours")
+        )
+        print(evaluate(baseline.search, held_out).line("留出集 基线"))
         runs = _cold_start(tmp / "data")
         shown = "、".join(f"{r:.2f}" for r in runs)
         print(
