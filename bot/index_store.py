@@ -45,7 +45,7 @@ META_LABELS = {
 }
 
 
-class IndexError_(RuntimeError):
+class IndexStateError(RuntimeError):
     """The stored index is missing, stale or unreadable; the message says why, in Chinese."""
 
 
@@ -111,10 +111,10 @@ def fingerprint(corpus: Corpus, lexicon: Lexicon) -> str:
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any]:
-    """Return the manifest, raising IndexError_ with a Chinese reason when missing or unreadable."""
+    """Return the manifest, raising IndexStateError with a Chinese reason when missing or unreadable."""
     path = index_dir / MANIFEST
     if not path.is_file():
-        raise IndexError_(f"索引不存在（{index_dir}）")
+        raise IndexStateError(f"索引不存在（{index_dir}）")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT:
@@ -122,7 +122,7 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
         for key in ("fingerprint", "clause_ids", "modes"):
             data[key]  # noqa: B018 - presence check, a KeyError is the corruption signal
     except (ValueError, KeyError, OSError) as exc:
-        raise IndexError_(f"索引清单损坏或版本过旧（{exc}）") from exc
+        raise IndexStateError(f"索引清单损坏或版本过旧（{exc}）") from exc
     return data
 
 

@@ -20,8 +20,9 @@ _DIGITS = {
     "九": 9,
 }
 _NUM = r"[0-9]{1,2}|[零〇一二两三四五六七八九十]{1,3}"
-# 条/项/点 name a numbered item; "第三条第二款" still means clause 3, the 款 only narrows within it.
-_UNIT = r"(?:条|项|点|款)"
+# 条/项/点 name a numbered item. A 款 only narrows within a clause ("第三条第二款" is clause 3), so a
+# bare "第二款" is not read as clause 2.
+_UNIT = r"(?:条|项|点)"
 _ANNEX_REF = re.compile(rf"(?:实施)?附则(?:的|中|里|里面)?第?({_NUM}){_UNIT}?")
 # "第3条" but not "第3年", "第3家", "3月": the unit is required, and a preceding digit means a longer number.
 _MEASURE_REF = re.compile(rf"(?<![0-9])第\s*({_NUM})\s*{_UNIT}")

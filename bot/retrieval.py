@@ -66,6 +66,7 @@ class Retriever:
         dense: DenseIndex | None = None,
         dense_weight: float = 0.3,
         note: str = "",
+        policy_phrases: frozenset[str] = frozenset(),
     ) -> None:
         self._ids = ids
         self._titles = titles
@@ -76,6 +77,8 @@ class Retriever:
         self._dense_weight = dense_weight
         self._term_tokens: dict[str, list[str]] = {}
         self.note = note
+        # Lexicon phrases the policy itself uses (公共算力, 场租费): their literal tokens keep full weight.
+        self._policy_phrases = policy_phrases
 
     # ---- construction -------------------------------------------------------------------------------
 
@@ -87,7 +90,7 @@ class Retriever:
         with store.locked(settings.index_dir):
             try:
                 return cls._open(settings, corpus, lexicon, model, note)
-            except store.IndexError_ as exc:
+            except store.IndexStateError as exc:
                 log.warning("%s，正在构建检索索引", exc)
                 return cls._build(settings, corpus, lexicon, model, note, progress=False)
 
@@ -160,6 +163,7 @@ class Retriever:
             dense=dense,
             dense_weight=weight,
             note=note,
+            policy_phrases=_policy_phrases(corpus, lexicon),
         )
 
     @classmethod
@@ -168,11 +172,11 @@ class Retriever:
         manifest = store.read_manifest(index_dir)
         ids = [c.id for c in corpus.clauses]
         if manifest["fingerprint"] != store.fingerprint(corpus, lexicon) or manifest["clause_ids"] != ids:
-            raise store.IndexError_("语料、词典或索引格式已更新")
+            raise store.IndexStateError("语料、词典或索引格式已更新")
         if (model is not None) != ("dense" in manifest["modes"]):
-            raise store.IndexError_("向量模型设置已变更")
+            raise store.IndexStateError("向量模型设置已变更")
         if model is not None and manifest.get("embedding_model") != settings.embedding_model:
-            raise store.IndexError_("向量模型已更换")
+            raise store.IndexStateError("向量模型已更换")
         bm25, tokenizer = _open_lexical(index_dir, len(ids))
         dense = None
         if model is not None:
@@ -181,7 +185,7 @@ class Retriever:
             try:
                 dense = DenseIndex.open(index_dir / store.CHROMA_DIR, model, ids)
             except Exception as exc:  # chroma raises many types for a damaged store; all mean "rebuild"
-                raise store.IndexError_(f"向量索引无法打开（{exc}）") from exc
+                raise store.IndexStateError(f"向量索引无法打开（{exc}）") from exc
         trust = float(manifest.get("dense_reliability", 0.0))
         return cls._assemble(settings, corpus, bm25, tokenizer, lexicon, dense, trust, note)
 
@@ -226,7 +230,7 @@ class Retriever:
     def query_weights(self, text: str) -> dict[int, float]:
         """Vocabulary id → weight of the question's tokens and of the policy words the lexicon adds.
 
-        A colloquial phrase the lexicon translates keeps its literal tokens at LITERAL_WEIGHT and adds
+        A colloquial phrase (one the policy itself never uses) keeps its literal tokens at LITERAL_WEIGHT and adds
         the policy words at EXPANSION_WEIGHT when the policy word is one token; the pieces of a term
         jieba cuts up share that weight, so that they do not outweigh the question. Other tokens weigh 1.
         """
@@ -240,7 +244,8 @@ class Retriever:
 
         for piece, is_word in self._lexicon.segments(text):
             targets = self._lexicon.expansions.get(piece, ()) if is_word else ()
-            add(self._tokenizer.tokens(piece), LITERAL_WEIGHT if targets else 1.0)
+            translated = targets and piece not in self._policy_phrases
+            add(self._tokenizer.tokens(piece), LITERAL_WEIGHT if translated else 1.0)
             for term in targets:
                 toks = [t for t in self._tokens_of_term(term) if t in vocab]
                 whole = [t for t in toks if t == term.lower()]
@@ -283,7 +288,7 @@ def index_status(settings: Settings, corpus: Corpus) -> dict[str, Any]:
     )
     try:
         manifest = store.read_manifest(settings.index_dir)
-    except store.IndexError_ as exc:
+    except store.IndexStateError as exc:
         hint = (
             "运行 policybot index 构建"
             if "不存在" in str(exc)
@@ -334,17 +339,23 @@ def _dense_model(settings: Settings) -> tuple[Any, str]:
     return model, f"混合检索：BM25 + 向量模型“{settings.embedding_model}”"
 
 
+def _policy_phrases(corpus: Corpus, lexicon: Lexicon) -> frozenset[str]:
+    """Lexicon phrases that occur verbatim in the policy text (after normalization, spaces removed)."""
+    text = "".join(normalize(c.text).replace(" ", "").lower() for c in corpus.clauses)
+    return frozenset(p for p in lexicon.expansions if p.replace(" ", "") in text)
+
+
 def _open_lexical(index_dir: Any, n_docs: int) -> tuple[Any, PolicyTokenizer]:
     import bm25s
 
     dictionary = index_dir / store.DICTIONARY
     if not dictionary.is_file():
-        raise store.IndexError_("分词词典缺失")
+        raise store.IndexStateError("分词词典缺失")
     try:
         bm25 = bm25s.BM25.load(str(index_dir / store.BM25_DIR))
         docs = int(bm25.scores["num_docs"])
     except Exception as exc:  # bm25s/numpy/json raise many types for damaged files; all mean "rebuild"
-        raise store.IndexError_(f"BM25 索引无法读取（{type(exc).__name__}: {exc}）") from exc
+        raise store.IndexStateError(f"BM25 索引无法读取（{type(exc).__name__}: {exc}）") from exc
     if docs != n_docs:
-        raise store.IndexError_(f"BM25 索引条款数（{docs}）与语料（{n_docs}）不一致")
+        raise store.IndexStateError(f"BM25 索引条款数（{docs}）与语料（{n_docs}）不一致")
     return bm25, PolicyTokenizer(dictionary, index_dir / store.JIEBA_CACHE)

@@ -61,6 +61,8 @@ def test_queries_without_policy_words_return_nothing(built: Retriever, query: st
         ("M7 讲的什么", "m7"),
         ("a2", "a2"),
         ("第三条第二款", "m3"),
+        ("第二款怎么理解", None),
+        ("第三点", "m3"),
         ("發展目標", "goals"),
         ("这个文件的文号", "header"),
         ("废止文件的文号是什么", None),
