@@ -21,12 +21,18 @@ COLLECTION = "clauses"
 
 def load_model(name_or_path: str) -> Any | None:
     """Load a sentence-transformers model on CPU from a local path or the local HF cache; None if impossible."""
+    looks_local = name_or_path.startswith((".", "/", "~")) or name_or_path.count("/") > 1
+    if looks_local and not Path(name_or_path).expanduser().is_dir():
+        # A missing local folder would otherwise be sent to the hub as a repo id, with confusing noise.
+        log.warning("向量模型路径“%s”不存在，检索仅使用词法（BM25）模式", name_or_path)
+        return None
     try:
         from sentence_transformers import SentenceTransformer
 
         return SentenceTransformer(name_or_path, device="cpu", local_files_only=True)
     except Exception as exc:  # any failure (missing files, offline hub, bad config) means lexical-only
-        log.warning("向量模型“%s”无法加载（%s），检索仅使用词法（BM25）模式", name_or_path, exc)
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        log.warning("向量模型“%s”无法加载（%s），检索仅使用词法（BM25）模式", name_or_path, reason)
         return None
 
 

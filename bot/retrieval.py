@@ -289,36 +289,26 @@ def index_status(settings: Settings, corpus: Corpus) -> dict[str, Any]:
     try:
         manifest = store.read_manifest(settings.index_dir)
     except store.IndexStateError as exc:
-        hint = (
-            "运行 policybot index 构建"
-            if "不存在" in str(exc)
-            else "下次加载时自动重建，或运行 policybot index"
-        )
+        missing = "不存在" in str(exc)
+        hint = "运行 policybot index 构建" if missing else "下次加载时自动重建，或运行 policybot index"
         return {"ok": False, "state": f"{exc}；{hint}", "modes": [], "note": note}
     modes = list(manifest["modes"])
-    if manifest["fingerprint"] != store.fingerprint(corpus, load_lexicon(settings.corpus_dir)):
-        return {
-            "ok": False,
-            "state": "索引已过期（语料、词典或格式已更新）；下次加载时自动重建",
-            "modes": modes,
-            "note": note,
-        }
-    if model and "dense" in modes and manifest.get("embedding_model") != model:
-        return {
-            "ok": False,
-            "state": "索引使用的向量模型与配置不同；下次加载时自动重建",
-            "modes": modes,
-            "note": note,
-        }
     if model and "dense" not in modes:
         note = f"已配置向量模型“{model}”，但构建索引时无法加载，仅词法（BM25）检索"
-    built = manifest.get("built_at", "?")
-    return {
-        "ok": True,
-        "state": f"已构建（{built}，{len(manifest['clause_ids'])} 条条款）",
-        "modes": modes,
-        "note": note,
-    }
+    stale = _stale_reason(manifest, settings, corpus)
+    if stale:
+        return {"ok": False, "state": f"{stale}；下次加载时自动重建", "modes": modes, "note": note}
+    state = f"已构建（{manifest.get('built_at', '?')}，{len(manifest['clause_ids'])} 条条款）"
+    return {"ok": True, "state": state, "modes": modes, "note": note}
+
+
+def _stale_reason(manifest: dict[str, Any], settings: Settings, corpus: Corpus) -> str | None:
+    if manifest["fingerprint"] != store.fingerprint(corpus, load_lexicon(settings.corpus_dir)):
+        return "索引已过期（语料、词典或格式已更新）"
+    model = settings.embedding_model
+    if model and "dense" in manifest["modes"] and manifest.get("embedding_model") != model:
+        return "索引使用的向量模型与配置不同"
+    return None
 
 
 def _dense_model(settings: Settings) -> tuple[Any, str]:

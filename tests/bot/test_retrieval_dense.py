@@ -113,15 +113,17 @@ def test_dense_breaks_near_ties_and_ranks_alone_without_lexical_match(lexical: R
     assert fused.search("hello world", k=1)[0].clause_id == runner_up
 
 
+@pytest.mark.parametrize("name", ["missing-local-folder", "no-such-org/no-such-model"])
 def test_unloadable_model_means_lexical_only_said_once(
-    tmp_path: Path, corpus: Corpus, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, corpus: Corpus, caplog: pytest.LogCaptureFixture, name: str
 ) -> None:
-    settings = Settings(data_dir=tmp_path / "data", embedding_model=str(tmp_path / "no-such-model"))
+    model = str(tmp_path / name) if name.startswith("missing") else name  # a path, or a hub name (offline)
+    settings = Settings(data_dir=tmp_path / "data", embedding_model=model)
     with caplog.at_level(logging.WARNING):
         retriever = Retriever.load(settings, corpus)
     assert retriever.modes == ["bm25"]
     assert retriever.search("流片补贴", k=1)[0].clause_id == "m3"
-    warnings = [r for r in caplog.records if "无法加载" in r.getMessage()]
+    warnings = [r for r in caplog.records if "仅使用词法" in r.getMessage()]
     assert len(warnings) == 1
     manifest = json.loads((settings.index_dir / store.MANIFEST).read_text(encoding="utf-8"))
     assert manifest["modes"] == ["bm25"]
