@@ -17,7 +17,8 @@ from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "retrieval_questions.tsv"
-HOLDOUT = QUESTIONS.with_name("retrieval_questions_holdout.tsv")  # never used for tuning
+# Written after tuning; each was measured once before the generic fixes it prompted (see git log).
+HOLDOUT = ("retrieval_questions_holdout.tsv", "retrieval_questions_holdout2.tsv")
 COLD_RUNS = 5
 DENSE_SAMPLE = 50
 
@@ -90,7 +91,7 @@ def main() -> None:
         print(ours.line("准确率 ours（仅词法）"))
         baseline = PlainBM25(corpus)
         print(evaluate(baseline.search, questions).line("准确率 plain BM25 over jieba（基线）"))
-        held_out = load_questions(HOLDOUT)
+        held_out = [q for name in HOLDOUT for q in load_questions(QUESTIONS.with_name(name))]
         print(
             evaluate(lambda q, k: [h.clause_id for h in retriever.search(q, k)], held_out).line("留出集 ours")
         )

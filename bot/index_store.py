@@ -102,7 +102,9 @@ def lexicon_probes(corpus: Corpus, lexicon: Lexicon) -> list[tuple[str, int]]:
 
 def fingerprint(corpus: Corpus, lexicon: Lexicon) -> str:
     """Hash of everything the index is built from; a mismatch means the index is stale."""
-    h = hashlib.sha256(f"format={INDEX_FORMAT};lexicon={lexicon.digest}".encode())
+    from bot.tokenize import config_digest
+
+    h = hashlib.sha256(f"format={INDEX_FORMAT};lexicon={lexicon.digest};tokens={config_digest()}".encode())
     for doc in corpus.documents:
         h.update(json.dumps(doc.meta, ensure_ascii=False, sort_keys=True).encode())
         for c in doc.clauses:

@@ -12,7 +12,7 @@ from bot.normalize import normalize
 # Words that carry the shape of a question, not its subject; they only add noise to BM25.
 STOPWORDS = frozenset(
     """的 了 吗 呢 啊 吧 呀 嘛 么 是 在 有 和 与 及 或 也 都 就 还 又 很 再 给 被 把 对 从 到 向 为 以 等
-    这 那 这个 那个 这些 那些 这份 这条 哪 哪个 哪些 哪里 哪儿 什么 啥 怎么 怎样 怎么样 如何 多少 几 几成
+    本 这 那 这个 那个 这些 那些 这份 这条 哪 哪个 哪些 哪里 哪儿 什么 啥 怎么 怎样 怎么样 如何 多少 几 几成
     能 能不能 可以 可不可以 是不是 会 会不会 要 需要 想 应该 我 我们 我司 咱们 你 你们 他们 它 其 请问 一下
     一个 个 一些 没有 不 吗? 呢? 嗯 哦 那么 这么 比如 或者 还是 以及 如果 已经 刚 刚好 现在 里 里面 上 下 中
     讲 说 讲的 是否 算 算不算 够不够 条件 政策 区里 这边 一条 内容 万 元 块 块钱""".split()
@@ -69,6 +69,14 @@ def build_dictionary(path: Path, texts: Iterable[str], terms: Iterable[str]) -> 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(kept)
+
+
+def config_digest() -> str:
+    """Hash of what shapes document tokens besides the lexicon; part of the index fingerprint."""
+    import hashlib
+
+    spec = f"{sorted(STOPWORDS)}|{_SEPARATORS.pattern}|{TOP_GENERAL_WORDS}|{MAX_WORD_LEN}"
+    return hashlib.sha256(spec.encode("utf-8")).hexdigest()[:12]
 
 
 class PolicyTokenizer:

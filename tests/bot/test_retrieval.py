@@ -167,3 +167,12 @@ def test_metadata_lines_go_to_the_clause_that_mentions_them(corpus: Corpus) -> N
     assert any(line.startswith("废止文件：杭高新〔2019〕24号") for line in lines["a4"])
     assert any(line.startswith("参照文件：杭高新〔2022〕7号") for line in lines["a3"])
     assert "文号：杭高新〔2024〕7号" in lines["header"] and "印发日期：2024年5月24日" in lines["header"]
+
+
+def test_tokenizer_changes_make_the_index_stale(monkeypatch: pytest.MonkeyPatch, corpus: Corpus) -> None:
+    from bot import tokenize
+    from bot.lexicon import Lexicon
+
+    before = store.fingerprint(corpus, Lexicon())
+    monkeypatch.setattr(tokenize, "STOPWORDS", tokenize.STOPWORDS | {"补贴"})
+    assert store.fingerprint(corpus, Lexicon()) != before
