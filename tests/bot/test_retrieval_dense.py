@@ -127,3 +127,22 @@ def test_unloadable_model_means_lexical_only_said_once(
     assert len(warnings) == 1
     manifest = json.loads((settings.index_dir / store.MANIFEST).read_text(encoding="utf-8"))
     assert manifest["modes"] == ["bm25"]
+
+
+def test_missing_vector_store_is_rebuilt(
+    tmp_path: Path, model_path: str, corpus: Corpus, caplog: pytest.LogCaptureFixture
+) -> None:
+    import shutil
+
+    settings = Settings(data_dir=tmp_path / "data", embedding_model=model_path)
+    Retriever.load(settings, corpus)
+    shutil.rmtree(settings.index_dir / store.CHROMA_DIR)
+    # In one process chroma caches the open store; a real restart starts without that cache.
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+    with caplog.at_level(logging.WARNING, logger="bot.retrieval"):
+        again = Retriever.load(settings, corpus)
+    assert again.modes == ["bm25", "dense"]
+    assert "向量索引无法打开" in caplog.text
+    assert again.search("贷款贴息", k=1)[0].clause_id == "m17"
