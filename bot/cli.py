@@ -47,8 +47,17 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     from bot.corpus import load_corpus
 
     report: dict[str, object] = {"python": platform.python_version()}
-    for pkg in ("policybot", "chromadb", "bm25s", "jieba", "sentence-transformers", "torch", "langchain-core",
-                "gradio", "fastapi"):
+    for pkg in (
+        "policybot",
+        "chromadb",
+        "bm25s",
+        "jieba",
+        "sentence-transformers",
+        "torch",
+        "langchain-core",
+        "gradio",
+        "fastapi",
+    ):
         try:
             report[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
@@ -182,8 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(handler=cmd_serve)
 
-    p = sub.add_parser("ask", help="提问：policybot ask \"问题\" [--json] [--session ID]；不带问题时逐行读取标准输入")
-    p.add_argument("question", nargs="?", default=None, help="问题；省略时从标准输入逐行读取，同一会话依次回答")
+    p = sub.add_parser(
+        "ask", help='提问：policybot ask "问题" [--json] [--session ID]；不带问题时逐行读取标准输入'
+    )
+    p.add_argument(
+        "question", nargs="?", default=None, help="问题；省略时从标准输入逐行读取，同一会话依次回答"
+    )
     p.add_argument("--json", action="store_true", help="每个回答输出一行 JSON")
     p.add_argument("--session", default=None, help="会话 ID（同一进程内延续多轮对话）")
     p.set_defaults(handler=cmd_ask)

@@ -22,7 +22,8 @@ class Settings(BaseSettings):
 
     # Retrieval
     embedding_model: str | None = Field(
-        None, description="sentence-transformers 模型名或本地路径，如 BAAI/bge-small-zh-v1.5；为空则仅用词法检索"
+        None,
+        description="sentence-transformers 模型名或本地路径，如 BAAI/bge-small-zh-v1.5；为空则仅用词法检索",
     )
     dense_weight: float = Field(0.3, ge=0, le=1, description="稠密向量得分在混合检索中的权重")
 
@@ -31,17 +32,23 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout_seconds: float = Field(20.0, gt=0, le=300)
-    llm_max_steps: int = Field(4, ge=1, le=10, description="大模型单次问答最多调用工具的轮数，超出则回退到规则路由")
+    llm_max_steps: int = Field(
+        4, ge=1, le=10, description="大模型单次问答最多调用工具的轮数，超出则回退到规则路由"
+    )
 
     # Conversation engine (bot/engine.py, bot/sessions.py)
     session_max: int = Field(10000, ge=1, description="内存中最多保留的会话数，超出按最久未用淘汰")
-    session_ttl_seconds: float = Field(1800, gt=0, description="会话空闲多少秒后过期（过期后回复“会话已过期”）")
+    session_ttl_seconds: float = Field(
+        1800, gt=0, description="会话空闲多少秒后过期（过期后回复“会话已过期”）"
+    )
 
     # Serving
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
     serve_ui: bool = Field(True, description="是否在同一服务上挂载 Gradio 网页（/ui）；纯 API 部署可关闭")
-    wechat_token: SecretStr | None = Field(None, description="微信公众号/客服消息推送令牌；为空则 /wechat 关闭（404）")
+    wechat_token: SecretStr | None = Field(
+        None, description="微信公众号/客服消息推送令牌；为空则 /wechat 关闭（404）"
+    )
     wechat_reply_deadline_seconds: float = Field(
         4.0, gt=0, le=4.8, description="微信被动回复的最长等待秒数（微信 5 秒内未收到回复会重试）"
     )

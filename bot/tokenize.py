@@ -88,8 +88,9 @@ class PolicyTokenizer:
         _quiet(jieba)
         self._jieba = jieba.Tokenizer(dictionary=str(dictionary)) if dictionary else jieba.Tokenizer()
         if cache_file is not None:
-            # jieba joins tmp_dir with cache_file; an absolute cache_file wins inside os.path.join.
-            self._jieba.cache_file = str(cache_file)
+            # jieba joins tmp_dir with cache_file; only an absolute cache_file wins inside os.path.join
+            # (a relative data dir would otherwise land under /tmp).
+            self._jieba.cache_file = str(Path(cache_file).resolve())
         self._jieba.initialize()
 
     def tokens(self, text: str) -> list[str]:

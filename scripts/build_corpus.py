@@ -53,14 +53,25 @@ def main() -> None:
     lines = repaired_lines((DOC_DIR / "source.txt").read_text(encoding="utf-8"))
     text = "\n".join(lines)
     header_end = text.index("## 一、发展目标")
-    header = "\n".join(re.sub(r"^#+ *", "", ln).rstrip() for ln in text[:header_end].splitlines() if ln.strip())
+    header = "\n".join(
+        re.sub(r"^#+ *", "", ln).rstrip() for ln in text[:header_end].splitlines() if ln.strip()
+    )
     clauses = [
         {"id": "header", "number": "", "title": "文件头", "section": "", "units": [], "text": header.strip()},
     ]
     body = text[header_end:]
     goals = body[: body.index("## 二、政策举措")].replace("## 一、发展目标", "").strip()
     goals = "\n".join(ln for ln in goals.splitlines() if ln.strip())
-    clauses.append({"id": "goals", "number": "一", "title": "发展目标", "section": "一、发展目标", "units": [], "text": goals})
+    clauses.append(
+        {
+            "id": "goals",
+            "number": "一",
+            "title": "发展目标",
+            "section": "一、发展目标",
+            "units": [],
+            "text": goals,
+        }
+    )
     measures = body[body.index("## 二、政策举措") : body.index("### 三、实施附则")]
     section = ""
     for ln in measures.splitlines():
@@ -72,22 +83,38 @@ def main() -> None:
         mm = re.match(r"^(\d+)\.\s*(\S+?)。(.*)$", ln)
         if mm:
             n = int(mm.group(1))
-            clauses.append({
-                "id": f"m{n}", "number": str(n), "title": mm.group(2), "section": section,
-                "units": units_of(ln), "text": ln,
-            })
+            clauses.append(
+                {
+                    "id": f"m{n}",
+                    "number": str(n),
+                    "title": mm.group(2),
+                    "section": section,
+                    "units": units_of(ln),
+                    "text": ln,
+                }
+            )
     annex = body[body.index("### 三、实施附则") : body.index("---")]
     for ln in annex.splitlines():
         ln = ln.strip()
         mm = re.match(r"^(\d+)\.\s*(.*)$", ln)
         if mm:
             n = int(mm.group(1))
-            clauses.append({
-                "id": f"a{n}", "number": str(n), "title": TITLES_A[n], "section": "三、实施附则",
-                "units": A4_UNITS if n == 4 else [], "text": ln,
-            })
-    assert [c["id"] for c in clauses] == ["header", "goals"] + [f"m{i}" for i in range(1, 20)] + [f"a{i}" for i in range(1, 5)]
-    (DOC_DIR / "clauses.json").write_text(json.dumps(clauses, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            clauses.append(
+                {
+                    "id": f"a{n}",
+                    "number": str(n),
+                    "title": TITLES_A[n],
+                    "section": "三、实施附则",
+                    "units": A4_UNITS if n == 4 else [],
+                    "text": ln,
+                }
+            )
+    assert [c["id"] for c in clauses] == ["header", "goals"] + [f"m{i}" for i in range(1, 20)] + [
+        f"a{i}" for i in range(1, 5)
+    ]
+    (DOC_DIR / "clauses.json").write_text(
+        json.dumps(clauses, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

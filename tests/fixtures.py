@@ -23,7 +23,9 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def engine_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings for one lexical-only, deterministic engine shared by a whole test session."""
-    return Settings(data_dir=tmp_path_factory.mktemp("engine") / "data", embedding_model=None, llm_base_url=None)
+    return Settings(
+        data_dir=tmp_path_factory.mktemp("engine") / "data", embedding_model=None, llm_base_url=None
+    )
 
 
 @pytest.fixture(scope="session")

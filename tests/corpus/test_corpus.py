@@ -33,7 +33,9 @@ def test_canonical_ids_in_order(corpus: Corpus) -> None:
         ("a2", "从高从优不重复", "三、实施附则", ()),
     ],
 )
-def test_clause_metadata(corpus: Corpus, clause_id: str, title: str, section: str, units: tuple[str, ...]) -> None:
+def test_clause_metadata(
+    corpus: Corpus, clause_id: str, title: str, section: str, units: tuple[str, ...]
+) -> None:
     clause = corpus.clause(clause_id)
     assert clause is not None
     assert (clause.title, clause.section, clause.units) == (title, section, units)
@@ -105,7 +107,8 @@ def test_second_document_added_as_data(tmp_path: Path) -> None:
     other = corpus_dir / "policies" / "zz-other"
     other.mkdir()
     (other / "document.json").write_text(
-        '{"doc_id": "zz-other", "doc_number": "测试〔2025〕1号", "clauses_file": "clauses.json"}', encoding="utf-8"
+        '{"doc_id": "zz-other", "doc_number": "测试〔2025〕1号", "clauses_file": "clauses.json"}',
+        encoding="utf-8",
     )
     (other / "clauses.json").write_text(
         '[{"id": "x1", "number": "1", "title": "测试", "section": "", "units": ["经信局"], "text": "1. 测试。"}]',
