@@ -6,34 +6,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from bot.references import chinese_number
 from calculators.money import find_amounts
 
-_CN_DIGITS = {
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 _NUM = r"(\d+|[一二两三四五六七八九十]+)"
-
-
-def small_int(token: str) -> int | None:
-    """'12' or a Chinese numeral up to 99 ('十二', '两') as int."""
-    if token.isdigit():
-        return int(token)
-    if not token or any(ch not in _CN_DIGITS and ch != "十" for ch in token):
-        return None
-    if "十" not in token:
-        return _CN_DIGITS[token] if len(token) == 1 else None
-    tens, _, ones = token.partition("十")
-    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
 
 
 @dataclass(frozen=True)
@@ -118,7 +94,7 @@ def _term_months(text: str) -> int | None:
     m = _TERM.search(text) or _TERM_LOOSE.search(text)
     if not m:
         return None
-    n = small_int(m.group(1))
+    n = chinese_number(m.group(1))
     if n is None:
         return None
     return n if "月" in m.group(2) else n * 12
@@ -149,13 +125,13 @@ def extract(text: str) -> Facts:
     if m := _YEAR.search(text):
         facts.year = int(m.group(1))
     if m := _ENTERPRISES.search(text):
-        facts.enterprises = small_int(m.group(1))
+        facts.enterprises = chinese_number(m.group(1))
     if m := _LPR.search(text):
         facts.lpr_percent = Decimal(m.group(1))
     if m := _PERCENT.search(text):
         facts.percent = Decimal(m.group(1))
     if m := _FOUNDED.search(text):
-        facts.years_since_founding = small_int(m.group(1))
+        facts.years_since_founding = chinese_number(m.group(1))
     if m := _TIER.search(text):
         facts.tier = {"一": 1, "二": 2, "三": 3}.get(m.group(1)) or int(m.group(1))
     return facts

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.extract import Facts, small_int
+from bot.extract import Facts
+from bot.references import chinese_number
 
 Args = dict[str, Any]
 
@@ -148,7 +149,7 @@ def _standards(f: Facts, text: str) -> Args:
         roles = _ROLE.findall(before)
         role = "主导" if roles and roles[-1] in ("主导", "牵头") else "参与"
         counts = _COUNT.findall(before)
-        n = small_int(counts[-1]) if counts else 1
+        n = chinese_number(counts[-1]) if counts else 1
         items += [{"level": f"{m.group(1)}标准", "role": role, "published": published}] * max(
             1, min(n or 1, 20)
         )

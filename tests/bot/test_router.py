@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from bot.extract import extract, small_int
+from bot.extract import extract
 from bot.normalize import normalize
+from bot.references import chinese_number
 from bot.router import CALCULATE, INJECTION, LOOKUP, NOT_COVERED, RULE_ONLY, Router
 from bot.scope import in_domain, is_greeting, is_injection, names_outside
 from bot.sessions import Pending, Session
@@ -45,8 +46,8 @@ def decide(text: str, session: Session | None = None, **stub: object):  # type: 
 @pytest.mark.parametrize(
     ("token", "value"), [("5", 5), ("五", 5), ("十", 10), ("十二", 12), ("两", 2), ("二十三", 23)]
 )
-def test_small_int(token: str, value: int) -> None:
-    assert small_int(token) == value
+def test_chinese_number(token: str, value: int) -> None:
+    assert chinese_number(token) == value
 
 
 def test_extract_counts_years_rates_terms_and_tiers() -> None:
