@@ -15,7 +15,7 @@ STOPWORDS = frozenset(
     本 这 那 这个 那个 这些 那些 这份 这条 哪 哪个 哪些 哪里 哪儿 什么 啥 怎么 怎样 怎么样 如何 多少 几 几成
     能 能不能 可以 可不可以 是不是 会 会不会 要 需要 想 应该 我 我们 我司 咱们 你 你们 他们 它 其 请问 一下
     一个 个 一些 没有 不 吗? 呢? 嗯 哦 那么 这么 比如 或者 还是 以及 如果 已经 刚 刚好 现在 里 里面 上 下 中
-    讲 说 讲的 是否 算 算不算 够不够 条件 政策 区里 这边 一条 内容 万 元 块 块钱""".split()
+    讲 说 讲的 是否 算 算不算 够不够 条件 政策 区里 这边 一条 内容 万 元 块 块钱 按 多 大 一""".split()
 )
 _PUNCT_ONLY = re.compile(r"^[\W_]+$", re.UNICODE)
 # Keeps 〔2024〕-style document numbers apart and drops everything jieba would emit as punctuation.
