@@ -22,6 +22,7 @@ HOLDOUT = (
     "retrieval_questions_holdout.tsv",
     "retrieval_questions_holdout2.tsv",
     "retrieval_questions_holdout3.tsv",
+    "retrieval_questions_holdout4.tsv",
 )
 COLD_RUNS = 5
 DENSE_SAMPLE = 50

@@ -18,6 +18,7 @@ HOLDOUT = (
     QUESTIONS.with_name("retrieval_questions_holdout.tsv"),
     QUESTIONS.with_name("retrieval_questions_holdout2.tsv"),
     QUESTIONS.with_name("retrieval_questions_holdout3.tsv"),
+    QUESTIONS.with_name("retrieval_questions_holdout4.tsv"),
 )
 MONEY_CLAUSES = ("m2", "m3", "m4", "m6", "m7", "m8", "m9", "m10", "m11", "m12", "m15", "m16", "m17", "m19")
 
