@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from bot.extract import Facts, extract
+from bot.extract import Facts, extract, roles
 from bot.scope import in_domain, is_injection, names_outside
 from bot.sessions import Session
 from bot.tools import ToolCall
@@ -31,6 +31,8 @@ _ASKS_RULE = re.compile(
 )
 # "那如果是1500万呢": a variation of the previous calculation.
 _VARIATION = re.compile(r"如果|换成|改成|要是|假如|那.{0,6}呢")
+# "再加一笔300万呢": add items to the previous calculation instead of replacing them.
+_ADD = re.compile(r"再加|加上|另加|追加|再来|还有一笔|多了一笔")
 # Yes/no eligibility questions ("能申请吗") and talk about thresholds ("不到5000万能申请吗") are lookups.
 _YES_NO = re.compile(r"[吗么嘛][？?。！!]*$|是否|能不能|可不可以|算不算")
 _THRESHOLD_TALK = re.compile(r"不到|低于|少于|不足|未达|没达到|没有达到")
@@ -45,6 +47,12 @@ _GENERAL_QUESTIONS = (
 )
 # Where one message moves on to another item: "首次流片1200万；另外买EDA花了300万".
 _SEGMENTS = re.compile(r"[；;。]|，?(?:另外|此外|还有|同时|以及|并且|外加)")
+# Weaker breaks: a piece after a comma starts another rule only if it names that rule and its own amount
+# ("首次流片1200万元，EDA 300万元"), so "我们是芯片企业，首次流片1200万" stays one item.
+_PIECES = re.compile(r"[，,、]")
+# Rules sharing one sentence whose amounts go with the kind written next to them ("采购设备600万和芯片400万").
+_M12_KINDS = {"chip_machine_equipment_subsidy": r"设备|材料", "chip_machine_chip_subsidy": r"芯片|模组"}
+_SIBLINGS = dict.fromkeys(_M12_KINDS, _M12_KINDS)
 OVERVIEW = "header"
 _QUESTION = re.compile(r"[？?吗么嘛呢]|什么|多少|怎么|怎样|如何|哪|是否|几|有没有|能不能|可不可以")
 RELATED_MIN_SHARE = 0.6
@@ -100,7 +108,7 @@ class Router:
             return Decision(INJECTION)
         facts = extract(text)
         topic = find_topic(text)
-        if topic is None and session is not None:
+        if session is not None and (topic is None or _varies_last(text, topic, session)):
             followup = self._followup(text, facts, session)
             if followup is not None:
                 return followup
@@ -123,7 +131,7 @@ class Router:
             return Decision(LOOKUP, clause_ids=self.related(text, [topic.clause_id]), topic=topic)
         if topic.tool is None:
             return Decision(RULE_ONLY, clause_ids=[topic.clause_id], topic=topic)
-        calls = self._several(text) or [ToolCall(topic.tool, build_args(topic.tool, facts, text))]
+        calls = self._several(text) or _calls_for(topic.tool, text, facts)
         clause_ids = [c for c in (_clause_of(call.name) for call in calls) if c]
         return Decision(CALCULATE, calls=calls, clause_ids=list(dict.fromkeys(clause_ids)), topic=topic)
 
@@ -133,20 +141,21 @@ class Router:
         groups: dict[str, list[str]] = {}
         current: str | None = None
         for segment in _SEGMENTS.split(text):
-            if not segment or not segment.strip():
-                continue
-            topic = find_topic(segment)
-            if topic is not None and topic.tool is not None:
-                current = topic.tool
-            if current is not None:
-                groups.setdefault(current, []).append(segment)
-        if len(groups) < 2:
+            for i, piece in enumerate(_PIECES.split(segment or "")):
+                if not piece.strip():
+                    continue
+                topic = find_topic(piece)
+                starts = i == 0 or bool(extract(piece).inputs)
+                if topic is not None and topic.tool is not None and starts:
+                    current = topic.tool
+                if current is not None:
+                    groups.setdefault(current, []).append(piece)
+        # A rule named without any facts of its own ("芯机联动，采购芯片300万") is not a separate item.
+        parts = {tool: "，".join(pieces) for tool, pieces in groups.items()}
+        parts = {tool: part for tool, part in parts.items() if build_args(tool, extract(part), part)}
+        if len(parts) < 2:
             return []
-        calls = []
-        for tool, segments in groups.items():
-            part = "，".join(segments)
-            calls.append(ToolCall(tool, build_args(tool, extract(part), part)))
-        return calls
+        return [call for tool, part in parts.items() for call in _calls_for(tool, part, extract(part))]
 
     @staticmethod
     def _wants_amount(text: str, facts: Facts, topic: Topic) -> bool:
@@ -166,7 +175,7 @@ class Router:
         base = session.pending or (session.last if _VARIATION.search(text) or facts.inputs else None)
         if base is None or not (_has_slot_facts(facts) or _level_only(text)):
             return None
-        args = {**base.args, **build_args(base.tool, facts, text)}
+        args = _merge(base.args, build_args(base.tool, facts, text), adding=bool(_ADD.search(text)))
         topic = topic_by_tool(base.tool)
         return Decision(
             CALCULATE,
@@ -177,9 +186,40 @@ class Router:
         )
 
 
+def _calls_for(tool: str, text: str, facts: Facts) -> list[ToolCall]:
+    """The call for one rule, or one per sibling rule when the amounts name different kinds."""
+    markers = _SIBLINGS.get(tool)
+    kinds = roles(text, facts.inputs, markers) if markers else []
+    if not kinds or None in kinds or len(set(kinds)) < 2:
+        # One kind named next to every amount picks the sibling ("采购芯片设计企业的设备500万").
+        tool = str(kinds[0]) if kinds and None not in kinds else tool
+        return [ToolCall(tool, build_args(tool, facts, text))]
+    calls = []
+    for kind in dict.fromkeys(kinds):
+        mine = [a for a, k in zip(facts.inputs, kinds, strict=True) if k == kind]
+        calls.append(ToolCall(str(kind), build_args(str(kind), replace(facts, amounts=mine), text)))
+    return calls
+
+
 def _clause_of(tool: str) -> str | None:
     topic = topic_by_tool(tool)
     return topic.clause_id if topic else None
+
+
+def _varies_last(text: str, topic: Topic, session: Session) -> bool:
+    """ "那如果贷款是300万呢" names the rule again but still varies the last calculation of that rule."""
+    base = session.pending or session.last
+    return base is not None and base.tool == topic.tool and bool(_VARIATION.search(text) or _ADD.search(text))
+
+
+def _merge(old: dict[str, Any], new: dict[str, Any], adding: bool) -> dict[str, Any]:
+    """New facts replace old ones; when adding, lists of items (amounts) are extended instead."""
+    merged = {**old, **new}
+    if adding:
+        for key, value in new.items():
+            if isinstance(value, list) and isinstance(old.get(key), list):
+                merged[key] = old[key] + value
+    return merged
 
 
 def _level_only(text: str) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.extract import Facts
+from bot.extract import Facts, net_of_parts, roles
 from bot.references import chinese_number
 
 Args = dict[str, Any]
@@ -97,9 +97,47 @@ def _one(facts: Facts, arg: str, exclude: tuple[str, ...] = ()) -> Args:
     return {arg: sum(values)} if values else {}
 
 
-def _eda_purchase(f: Facts) -> Args:
-    key = "signoff_center_costs_yuan" if f.flags.get("signoff") else "ordinary_costs_yuan"
-    return _money(f, key)
+# Each EDA amount goes with the kind written next to it: "签核中心EDA 200万，另外普通EDA 600万".
+_EDA_KINDS = {
+    "signoff_center_costs_yuan": r"(?<!非)(?<!不是)签核",
+    "ordinary_costs_yuan": r"普通|一般|其他|其余|常规|非签核|不是签核",
+}
+
+
+def _eda_purchase(f: Facts, text: str) -> Args:
+    amounts = f.inputs
+    args: Args = {}
+    values = net_of_parts(text, amounts)
+    found = roles(text, amounts, _EDA_KINDS)
+    # An amount no kind is written next to is ordinary EDA when others are marked (签核 must be said).
+    signoff = f.flags.get("signoff") and not any(found)
+    default = "signoff_center_costs_yuan" if signoff else "ordinary_costs_yuan"
+    kinds = [kind or default for kind in found]
+    for i in range(1, len(kinds)):
+        # "一共300万，其中签核中心的100万": what is left of the total is the other kind of EDA.
+        if values[i - 1] != amounts[i - 1].value and kinds[i - 1] == kinds[i]:
+            kinds[i - 1] = next(k for k in _EDA_KINDS if k != kinds[i])
+    for value, kind in zip(values, kinds, strict=True):
+        if value > 0:
+            args.setdefault(kind, []).append(value)
+    return args
+
+
+_FIRST = re.compile(r"首次|第一次|头一次")
+
+
+def _tapeout_fees(f: Facts, text: str) -> Args:
+    """Fees per product; "流片费用一共2000万，其中首次流片的1200万" counts only the first tape-out part."""
+    amounts = f.inputs
+    fees = []
+    for i, value in enumerate(net_of_parts(text, amounts)):
+        split = value != amounts[i].value and i + 1 < len(amounts)
+        if split and _FIRST.search(text[amounts[i].end : amounts[i + 1].end]):
+            if not _FIRST.search(text[: amounts[i].start]):
+                continue  # the rest of the total is not a first tape-out
+        if value > 0:
+            fees.append(value)
+    return {"fees_yuan": fees} if fees else {}
 
 
 def _data_trading(f: Facts) -> Args:
@@ -129,7 +167,13 @@ def _loan(f: Facts) -> Args:
         args["term_months"] = f.term_months
     if f.lpr_percent is not None:
         args["lpr_percent"] = f.lpr_percent
-    if f.years_since_founding is not None:
+    if f.actual_rate_percent is not None:
+        args["actual_rate_percent"] = f.actual_rate_percent
+    if f.loan_date is not None:
+        args["loan_date"] = f.loan_date
+    if f.established_date is not None:
+        args["established_date"] = f.established_date
+    elif f.years_since_founding is not None:
         args["within_three_years"] = f.years_since_founding <= 3
     return args
 
@@ -137,23 +181,28 @@ def _loan(f: Facts) -> Args:
 _STANDARD = re.compile(r"(国际|国家|行业|浙江制造)标准")
 _ROLE = re.compile(r"(主导|牵头|参与|参加)")
 _COUNT = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*项")
+# Role and count written after the standard: "国际标准主导1项", "浙江制造标准3项".
+_AFTER_STANDARD = re.compile(
+    r"\s*(?:(主导|牵头|参与|参加)(?:制定)?)?\s*(?:共|各)?\s*(?:(\d+|[一二两三四五六七八九十]+)\s*项)?"
+)
 
 
 def _standards(f: Facts, text: str) -> Args:
-    """'主导1项国际标准，参与2项国家标准' → three standard items with their roles."""
+    """'主导1项国际标准，参与2项国家标准' / '参与浙江制造标准3项' → standard items with their roles."""
     items: list[dict[str, Any]] = []
     start = 0
     published = not re.search(r"(未|没有|还没|尚未)发布", text)
     for m in _STANDARD.finditer(text):
+        after = _AFTER_STANDARD.match(text, m.end())
         before = text[start : m.start()]
-        roles = _ROLE.findall(before)
-        role = "主导" if roles and roles[-1] in ("主导", "牵头") else "参与"
-        counts = _COUNT.findall(before)
+        role_words = [after.group(1)] if after and after.group(1) else _ROLE.findall(before)
+        role = "主导" if role_words and role_words[-1] in ("主导", "牵头") else "参与"
+        counts = [after.group(2)] if after and after.group(2) else _COUNT.findall(before)
         n = chinese_number(counts[-1]) if counts else 1
         items += [{"level": f"{m.group(1)}标准", "role": role, "published": published}] * max(
             1, min(n or 1, 20)
         )
-        start = m.end()
+        start = after.end() if after else m.end()
     return {"standards": items} if items else {}
 
 
@@ -170,9 +219,9 @@ BUILDERS: dict[str, Callable[[Facts, str], Args]] = {
         **_one(f, "rd_investment_yuan"),
         **_flag(f, "sales", "has_actual_sales"),
     },
-    "eda_purchase_subsidy": lambda f, t: _eda_purchase(f),
+    "eda_purchase_subsidy": _eda_purchase,
     "ip_purchase_subsidy": lambda f, t: _money(f, "ip_costs_yuan"),
-    "first_tapeout_subsidy": lambda f, t: {**_money(f, "fees_yuan"), **_flag(f, "first", "is_first_tapeout")},
+    "first_tapeout_subsidy": lambda f, t: {**_tapeout_fees(f, t), **_flag(f, "first", "is_first_tapeout")},
     "equipment_rnd_subsidy": lambda f, t: {
         **_one(f, "rd_investment_yuan"),
         **_flag(f, "sales", "has_actual_sales"),

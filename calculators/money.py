@@ -230,12 +230,26 @@ def find_amounts(text: str) -> list[AmountMention]:
     found: list[AmountMention] = []
     for match in _AMOUNT.finditer(folded):
         try:
-            mention = _approx_mention(match, folded) or _mention(match, folded)
+            mention = (
+                _approx_mention(match, folded) or _mention(match, folded) or _before_count(match, folded)
+            )
         except MoneyParseError:
             continue  # extraction is best-effort; parse_money reports such errors itself
         if mention is not None:
             found.append(mention)
     return found
+
+
+_COUNT_TAIL = re.compile(r"[万亿]\s?([一二两三四五六七八九十]+)$")
+
+
+def _before_count(match: re.Match[str], text: str) -> AmountMention | None:
+    """ "1200万两个产品", "300万三家": the numeral after 万/亿 counts the next noun, it is not money."""
+    tail = _COUNT_TAIL.search(match.group("body"))
+    if tail is None or match.group("yuan") or not _COUNTER_AFTER_UNIT.match(text, match.end("body")):
+        return None
+    shorter = _AMOUNT.match(text, match.start(), match.start("body") + tail.start(1))
+    return _mention(shorter, text) if shorter else None
 
 
 def _approx_mention(match: re.Match[str], text: str) -> AmountMention | None:

@@ -159,6 +159,15 @@ def test_find_amounts_ignores_things_that_are_not_money(text: str) -> None:
     assert find_amounts(text) == []
 
 
+def test_a_numeral_counting_the_next_noun_is_not_part_of_the_amount() -> None:
+    # "1200万两个产品": 两 counts products; "一万五" / "3万两千元" are still one amount each.
+    assert _values("首次流片1000万和1200万两个产品") == [1000 * W, 1200 * W]
+    assert _values("采购300万三家企业") == [300 * W]
+    assert _values("一万五") == [Decimal(15000)]
+    assert _values("3万两千元") == [Decimal(32000)]
+    assert _values("1万两千个") == []
+
+
 def test_find_amounts_reports_positions_in_the_original_text() -> None:
     text = "流片费１２００万元，另有IP费用300w。"
     mentions = find_amounts(text)
