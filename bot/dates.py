@@ -19,6 +19,9 @@ _CN_DATE = re.compile(
 )
 _NUMERIC_DATE = re.compile(r"(?<![\d.])(20\d{2})([-/.])(\d{1,2})(?:\2(\d{1,2}))?(?![\d.]|\s*[万亿元%])")
 _RELATIVE_YEAR = re.compile(r"(?<![以之])([今本去上前明])年(?:度)?(?!\s*\d)")
+# "2024年8月1日至2025年7月31日", "2024年8月放款，2026年8月到期": the loan's own period.
+_RANGE = re.compile(r"^\s*(?:至|到|~|～|—|-)\s*$")
+_DUE = re.compile(r"^\s*(?:还清|到期|还款|结清|归还)")
 _FOUNDING_AFTER = re.compile(r"^\s*(?:份|的|就|才|刚)?\s*(?:成立|设立|注册|落户|引进|入驻|迁入|创办)")
 _FOUNDING_BEFORE = re.compile(r"(?:成立|设立|注册|落户|引进|入驻|迁入|创办)(?:于|在|时间(?:是|为)?)?\s*$")
 
@@ -31,6 +34,7 @@ class DateMention:
     start: int
     end: int
     founding: bool
+    has_day: bool = True
 
 
 def _year(token: str, today: date) -> int:
@@ -39,7 +43,7 @@ def _year(token: str, today: date) -> int:
     return int(token) + (2000 if len(token) == 2 else 0)
 
 
-def _mentions(text: str, today: date) -> list[tuple[int, int, date]]:
+def _mentions(text: str, today: date) -> list[tuple[int, int, date, bool]]:
     found = []
     for m in _CN_DATE.finditer(text):
         found.append((m.start(), m.end(), _year(m.group(1), today), m.group(2), m.group(3)))
@@ -48,7 +52,7 @@ def _mentions(text: str, today: date) -> list[tuple[int, int, date]]:
     out = []
     for start, end, year, month, day in sorted(found):
         try:
-            out.append((start, end, date(year, int(month), int(day or 1))))
+            out.append((start, end, date(year, int(month), int(day or 1)), day is not None))
         except ValueError:
             continue  # "2024年13月": not a date
     return out
@@ -58,12 +62,12 @@ def find_dates(text: str, today: date | None = None) -> list[DateMention]:
     """Every date in a normalized question, in order, each marked founding or not."""
     today = today or date.today()
     dates = []
-    for start, end, value in _mentions(text, today):
+    for start, end, value, has_day in _mentions(text, today):
         founding = bool(
             _FOUNDING_AFTER.search(text[end : end + 6])
             or _FOUNDING_BEFORE.search(text[max(0, start - 8) : start])
         )
-        dates.append(DateMention(value, start, end, founding))
+        dates.append(DateMention(value, start, end, founding, has_day))
     return dates
 
 
@@ -71,3 +75,17 @@ def relative_year(text: str, today: date | None = None) -> int | None:
     """ "今年的保费" → this calendar year (from `today`); None when the text names no relative year."""
     m = _RELATIVE_YEAR.search(text)
     return _year(m.group(1), today or date.today()) if m else None
+
+
+def loan_term(dates: list[DateMention], text: str) -> tuple[str, int] | None:
+    """("term_days", n) from two exact dates, ("term_months", n) from two months, or None."""
+    loans = [d for d in dates if not d.founding]
+    if len(loans) < 2 or loans[1].value <= loans[0].value:
+        return None
+    first, second = loans[0], loans[1]
+    if not (_RANGE.match(text[first.end : second.start]) or _DUE.match(text[second.end : second.end + 6])):
+        return None
+    if first.has_day and second.has_day:
+        return "term_days", (second.value - first.value).days
+    months = (second.value.year - first.value.year) * 12 + second.value.month - first.value.month
+    return "term_months", months

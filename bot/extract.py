@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from bot.dates import find_dates, relative_year
+from bot.dates import find_dates, loan_term, relative_year
 from bot.references import chinese_number
 from calculators.money import find_amounts
 
@@ -40,6 +40,7 @@ class Facts:
     loan_date: date | None = None
     established_date: date | None = None
     term_months: int | None = None
+    term_days: int | None = None
     years_since_founding: int | None = None
     tier: int | None = None
     flags: dict[str, bool] = field(default_factory=dict)
@@ -210,6 +211,9 @@ def _dates(facts: Facts, text: str, today: date | None) -> None:
     if facts.year is None:
         # "24年3月交的保费", "今年的保费": the year of a date, or a relative year.
         facts.year = mentions[0].value.year if mentions else relative_year(text, today)
+    term = loan_term(mentions, text) if facts.term_months is None else None
+    if term is not None:
+        setattr(facts, term[0], term[1])
     for mention in mentions:
         if mention.founding:
             facts.established_date = facts.established_date or mention.value

@@ -33,6 +33,7 @@ _ASKS_RULE = re.compile(
 _VARIATION = re.compile(r"如果|换成|改成|要是|假如|那.{0,6}呢")
 # "再加一笔300万呢": add items to the previous calculation instead of replacing them.
 _ADD = re.compile(r"再加|加上|另加|追加|再来|还有一笔|多了一笔")
+_EXCLUSIVE = (("term_months", "term_days"),)
 # Yes/no eligibility questions ("能申请吗") and talk about thresholds ("不到5000万能申请吗") are lookups.
 _YES_NO = re.compile(r"[吗么嘛][？?。！!]*$|是否|能不能|可不可以|算不算")
 _THRESHOLD_TALK = re.compile(r"不到|低于|少于|不足|未达|没达到|没有达到")
@@ -83,7 +84,11 @@ def _has_slot_facts(facts: Facts) -> bool:
         or facts.enterprises is not None
         or facts.tier
         or facts.lpr_percent is not None
+        or facts.actual_rate_percent is not None
+        or facts.loan_date
+        or facts.established_date
         or facts.term_months
+        or facts.term_days
         or facts.years_since_founding is not None
         or facts.flags
     )
@@ -215,6 +220,10 @@ def _varies_last(text: str, topic: Topic, session: Session) -> bool:
 def _merge(old: dict[str, Any], new: dict[str, Any], adding: bool) -> dict[str, Any]:
     """New facts replace old ones; when adding, lists of items (amounts) are extended instead."""
     merged = {**old, **new}
+    for pair in _EXCLUSIVE:  # a new loan term in days replaces one in months, and the other way round
+        for key in pair:
+            if key in new:
+                merged = {k: v for k, v in merged.items() if k not in pair or k == key}
     if adding:
         for key, value in new.items():
             if isinstance(value, list) and isinstance(old.get(key), list):

@@ -124,20 +124,29 @@ def _eda_purchase(f: Facts, text: str) -> Args:
 
 
 _FIRST = re.compile(r"首次|第一次|头一次")
+_TAPEOUT_KINDS = {
+    "first": r"(?<!不是)(?<!非)(?:首次|第一次|头一次)",
+    "repeat": r"不是首次|非首次|第[二两三四五六七八九]次|再次|又一次",
+}
 
 
-def _tapeout_fees(f: Facts, text: str) -> Args:
-    """Fees per product; "流片费用一共2000万，其中首次流片的1200万" counts only the first tape-out part."""
+def _tapeout(f: Facts, text: str) -> Args:
+    """Fees per product and whether they are first tape-outs; later tape-outs named next to a first
+    one are left out ("首次流片1200万，另一次300万不是首次"), and "一共2000万，其中首次流片的1200万"
+    counts only the first tape-out part."""
     amounts = f.inputs
+    kinds = roles(text, amounts, _TAPEOUT_KINDS)
+    mixed = "first" in kinds and "repeat" in kinds
     fees = []
     for i, value in enumerate(net_of_parts(text, amounts)):
         split = value != amounts[i].value and i + 1 < len(amounts)
         if split and _FIRST.search(text[amounts[i].end : amounts[i + 1].end]):
             if not _FIRST.search(text[: amounts[i].start]):
                 continue  # the rest of the total is not a first tape-out
-        if value > 0:
+        if value > 0 and not (mixed and kinds[i] == "repeat"):
             fees.append(value)
-    return {"fees_yuan": fees} if fees else {}
+    args: Args = {"fees_yuan": fees} if fees else {}
+    return {**args, "is_first_tapeout": True} if mixed else {**args, **_flag(f, "first", "is_first_tapeout")}
 
 
 def _data_trading(f: Facts) -> Args:
@@ -165,6 +174,8 @@ def _loan(f: Facts) -> Args:
     args = _one(f, "principal_yuan")
     if f.term_months is not None:
         args["term_months"] = f.term_months
+    elif f.term_days is not None:
+        args["term_days"] = f.term_days
     if f.lpr_percent is not None:
         args["lpr_percent"] = f.lpr_percent
     if f.actual_rate_percent is not None:
@@ -221,7 +232,7 @@ BUILDERS: dict[str, Callable[[Facts, str], Args]] = {
     },
     "eda_purchase_subsidy": _eda_purchase,
     "ip_purchase_subsidy": lambda f, t: _money(f, "ip_costs_yuan"),
-    "first_tapeout_subsidy": lambda f, t: {**_tapeout_fees(f, t), **_flag(f, "first", "is_first_tapeout")},
+    "first_tapeout_subsidy": _tapeout,
     "equipment_rnd_subsidy": lambda f, t: {
         **_one(f, "rd_investment_yuan"),
         **_flag(f, "sales", "has_actual_sales"),

@@ -178,7 +178,8 @@ def lpr_interest_subsidy(data: LprLoanInput) -> SubsidyResult:
         f"同一企业多笔贷款合计本金也只按 {format_wan(LPR_PRINCIPAL_CAP)} 计算贴息。",
     ]
     if window_text is None:
-        notes.append("未给出设立/引进日期和放款日期，按贷款在设立或引进三年内测算（三年内含满三年当日）。")
+        missing = "设立/引进日期" if data.loan_date else "设立/引进日期和放款日期"
+        notes.append(f"未给出{missing}，按贷款在设立或引进三年内测算（三年内含满三年当日）。")
     return result(
         "lpr_interest_subsidy", "m17", data, LPR_QUOTE, Part(amount, formula, caps), failures, notes
     )
