@@ -97,6 +97,7 @@ _TERM = re.compile(
 _TERM_LOOSE = re.compile(_NUM + r"\s*(个月|年期)")
 _FOUNDED = re.compile(r"(?:成立|设立|引进|落户|注册)\D{0,2}?第?" + _SMALL_NUM + r"\s*年(?!\s*\d)")
 _TIER = re.compile(r"第?([一二三123])\s*(档|等|级)")
+_TIER_WORD = re.compile(r"最([高低])(?:一)?档")
 
 
 def _flags(text: str) -> dict[str, bool]:
@@ -242,5 +243,7 @@ def extract(text: str, today: date | None = None) -> Facts:
         facts.years_since_founding = chinese_number(m.group(1))
     if m := _TIER.search(text):
         facts.tier = {"一": 1, "二": 2, "三": 3}.get(m.group(1)) or int(m.group(1))
+    elif m := _TIER_WORD.search(text):
+        facts.tier = 1 if m.group(1) == "高" else 3
     _dates(facts, text, today)
     return facts

@@ -180,7 +180,10 @@ class Router:
         base = session.pending or (session.last if _VARIATION.search(text) or facts.inputs else None)
         if base is None or not (_has_slot_facts(facts) or _level_only(text)):
             return None
-        args = _merge(base.args, build_args(base.tool, facts, text), adding=bool(_ADD.search(text)))
+        new = build_args(base.tool, facts, text)
+        if not new:
+            return None  # facts the rule has no use for ("今年还有哪些政策"): not an answer to its question
+        args = _merge(base.args, new, adding=bool(_ADD.search(text)))
         topic = topic_by_tool(base.tool)
         return Decision(
             CALCULATE,

@@ -191,6 +191,7 @@ def _loan(f: Facts) -> Args:
 
 _STANDARD = re.compile(r"(国际|国家|行业|浙江制造)标准")
 _ROLE = re.compile(r"(主导|牵头|参与|参加)")
+_LEAD = {"主导": "主导", "牵头": "主导", "参与": "参与", "参加": "参与"}
 _COUNT = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*项")
 # Role and count written after the standard: "国际标准主导1项", "浙江制造标准3项".
 _AFTER_STANDARD = re.compile(
@@ -209,10 +210,14 @@ def _standards(f: Facts, text: str) -> Args:
         role_words = [after.group(1)] if after and after.group(1) else _ROLE.findall(before)
         role = "主导" if role_words and role_words[-1] in ("主导", "牵头") else "参与"
         counts = [after.group(2)] if after and after.group(2) else _COUNT.findall(before)
-        n = chinese_number(counts[-1]) if counts else 1
-        items += [{"level": f"{m.group(1)}标准", "role": role, "published": published}] * max(
-            1, min(n or 1, 20)
+        n = max(1, min(chinese_number(counts[-1]) or 1, 20)) if counts else 1
+        # "主导、参与制定国际标准各一项": one item for each role named.
+        both = (
+            "各" in text[start : after.end() if after else m.end()]
+            and len(set(map(_LEAD.get, role_words))) > 1
         )
+        for r in ("主导", "参与") if both else (role,):
+            items += [{"level": f"{m.group(1)}标准", "role": r, "published": published}] * n
         start = after.end() if after else m.end()
     return {"standards": items} if items else {}
 

@@ -174,3 +174,16 @@ def test_a_later_tapeout_next_to_a_first_one_is_left_out() -> None:
     assert d.calls[0].args == {"fees_yuan": [1200 * W], "is_first_tapeout": True}
     d = decide("不是首次流片，流片费用800万，能补多少")
     assert d.calls[0].args == {"fees_yuan": [800 * W], "is_first_tapeout": False}
+
+
+def test_tier_words_and_both_roles_of_one_standard() -> None:
+    assert extract(normalize("人工智能应用成果，最高档")).tier == 1
+    assert extract(normalize("评了最低档")).tier == 3
+    items = decide("主导、参与制定国际标准各一项，奖励多少").calls[0].args["standards"]
+    assert [(i["level"], i["role"]) for i in items] == [("国际标准", "主导"), ("国际标准", "参与")]
+
+
+def test_facts_the_pending_rule_cannot_use_do_not_fill_it() -> None:
+    session = Session(id="s", last_seen=0, pending=Pending("first_tapeout_subsidy", {}, ["fees_yuan"], "m3"))
+    d = decide("今年还有哪些补贴政策", session)
+    assert not d.followup and d.kind == "lookup"
