@@ -175,7 +175,8 @@ def roles(text: str, amounts: list[Amount], markers: dict[str, str]) -> list[str
     """Which marker each amount goes with: "签核中心EDA 200万，另外普通EDA 600万" → [签核, 普通].
 
     A marker belongs to the amounts of its own clause; a clause with markers but no amount describes
-    the previous amount ("买了200万的EDA，是签核中心企业研发的"), or the next one if none came before.
+    the next amount when the text names a kind before its first amount ("一套是签核中心的，120万"),
+    otherwise the previous one ("买了200万的EDA，是签核中心企业研发的").
     An amount whose clause names no marker gets None (the caller's default).
     """
     if not amounts:
@@ -183,10 +184,14 @@ def roles(text: str, amounts: list[Amount], markers: dict[str, str]) -> list[str
     clause = _clause_index(text)
     hits = sorted((m.start(), role) for role, pat in markers.items() for m in re.finditer(pat, text))
     with_amounts = sorted({clause[a.start] for a in amounts})
+    # Writers who name the kind before the first amount keep doing so ("一套是签核中心的，120万").
+    forward = bool(hits) and hits[0][0] < amounts[0].start
     local: dict[int, list[tuple[int, str]]] = {}
     for pos, role in hits:
         before = [c for c in with_amounts if c <= clause[pos]]
-        local.setdefault(before[-1] if before else with_amounts[0], []).append((pos, role))
+        after = [c for c in with_amounts if c >= clause[pos]]
+        near = after[0] if after and (forward or not before) else before[-1]
+        local.setdefault(near, []).append((pos, role))
     out: list[str | None] = []
     for c in with_amounts:
         mine = [a for a in amounts if clause[a.start] == c]

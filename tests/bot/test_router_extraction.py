@@ -80,6 +80,7 @@ def test_each_eda_amount_goes_with_the_kind_written_next_to_it(
         ("买了EDA工具120万，另外从签核中心企业买了90万", [None, "s"]),
         ("我们买了200万的EDA，是签核中心企业研发的", ["s"]),
         ("不是签核的普通EDA，花了400万", ["o"]),
+        ("我们买了两套EDA，一套是签核中心的，120万，另一套普通的，80万", ["s", "o"]),
     ],
 )
 def test_markers_belong_to_the_amounts_of_their_clause(text: str, expected: list[str | None]) -> None:
