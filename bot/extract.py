@@ -24,6 +24,7 @@ class Amount:
     claimed: bool = False  # "能拿300万": an outcome the user asserts, never an input
     start: int = 0
     end: int = 0
+    bound: bool = False  # "超过5000万": a threshold the figure passes, not the figure itself
 
 
 @dataclass
@@ -47,7 +48,11 @@ class Facts:
 
     @property
     def inputs(self) -> list[Amount]:
-        return [a for a in self.amounts if not a.claimed]
+        """Amounts the user gives as facts; a threshold named next to an exact figure is left out
+        ("研发投入超过5000万，具体是5200万" → 5200万)."""
+        given = [a for a in self.amounts if not a.claimed]
+        exact = [a for a in given if not a.bound]
+        return exact or given
 
     def money(self, exclude: tuple[str, ...] = ()) -> list[Decimal]:
         """Input amounts whose preceding words mention none of `exclude` (e.g. leave out 关联交易额)."""
@@ -66,12 +71,12 @@ FLAG_PATTERNS: dict[str, tuple[str, str]] = {
     ),
     "signoff": (r"签核", r"不是签核|非签核"),
     "non_affiliated": (
-        r"非关联|没有关联|无关联|不是关联",
+        r"非关联|没有关联|无关联|不是关联|不存在(投资)?关联",
         r"(从|向|是)关联企业|关联方|(?<![没无])有(投资)?关联",
     ),
     "investment_relation": (
         r"(?<![没无])有(投资)?关联|投资关系|投资关联",
-        r"没有(投资)?关联|无(投资)?关联|没有投资关系",
+        r"(没有|无|不存在|并无|不具有)(投资)?关联|(没有|不存在|并无)投资关系",
     ),
     "prior_approval": (r"事前报批|已报批|报批了|已经报批", r"(没有|没|未|无)(事前)?报批"),
     "national": (r"国家级", r"^$"),
@@ -128,6 +133,9 @@ _CLAIM = re.compile(
 )
 
 
+_BOUND = re.compile(r"(超过|超出|高于|大于|不到|不足|低于|小于|达到|突破|起码|至少)\s*$")
+
+
 def _amounts(text: str) -> tuple[list[Amount], list[Decimal]]:
     found, unitless = [], []
     for m in find_amounts(text):
@@ -136,7 +144,8 @@ def _amounts(text: str) -> tuple[list[Amount], list[Decimal]]:
         else:
             before = text[max(0, m.start - 8) : m.start]
             claimed = bool(_CLAIM.search(before))
-            found.append(Amount(m.value, before, m.raw, claimed, m.start, m.end))
+            bound = bool(_BOUND.search(before))
+            found.append(Amount(m.value, before, m.raw, claimed, m.start, m.end, bound))
     return found, unitless
 
 

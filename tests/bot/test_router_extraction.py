@@ -188,3 +188,17 @@ def test_facts_the_pending_rule_cannot_use_do_not_fill_it() -> None:
     session = Session(id="s", last_seen=0, pending=Pending("first_tapeout_subsidy", {}, ["fees_yuan"], "m3"))
     d = decide("今年还有哪些补贴政策", session)
     assert not d.followup and d.kind == "lookup"
+
+
+def test_a_threshold_next_to_the_exact_figure_is_not_an_input() -> None:
+    d = decide("核心设备研发投入超过5000万，具体是5200万，有实际销售，补贴多少")
+    assert d.calls[0].args["rd_investment_yuan"] == 5200 * W
+    # Alone, "超过5000万" is still the user's figure.
+    assert (
+        decide("核心设备研发投入超过6000万，已销售，补多少").calls[0].args["rd_investment_yuan"] == 6000 * W
+    )
+
+
+def test_more_ways_to_deny_an_investment_relation() -> None:
+    f = extract(normalize("双方不存在投资关联"))
+    assert f.flags["investment_relation"] is False and f.flags["non_affiliated"] is True
