@@ -7,8 +7,10 @@ import re
 from typing import Any
 
 from bot import compose as C
+from bot.answers import lookup_answer, overview_answer
 from bot.corpus import Corpus, load_corpus
 from bot.normalize import normalize
+from bot.points import load_points
 from bot.router import CALCULATE, INJECTION, LOOKUP, NOT_COVERED, RULE_ONLY, Decision, Router
 from bot.scope import is_greeting
 from bot.sessions import Pending, Session, SessionStore
@@ -29,7 +31,8 @@ class Engine:
         self.settings = settings
         self.corpus = corpus
         self.retriever = retriever
-        self.router = Router(retriever)
+        self.points = load_points(settings.corpus_dir)
+        self.router = Router(retriever, self.points)
         self.sessions = SessionStore(settings.session_max, settings.session_ttl_seconds)
         self.llm = llm
 
@@ -91,7 +94,10 @@ class Engine:
             return C.compose_rule_only(self.corpus, decision.clause_ids[0])
         if decision.kind == LOOKUP:
             session.pending = None
-            return C.compose_lookup(self.corpus, decision.clause_ids)
+            if decision.overview:
+                return overview_answer(self.corpus, self.points, decision.clause_ids)
+            topic = decision.topic.name if decision.topic else None
+            return lookup_answer(self.corpus, self.points, decision.clause_ids, text, topic)
         return self.finish_calculation(decision, execute_all(decision.calls), session, text)
 
     def finish_calculation(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from bot.extract import Facts, extract, roles
+from bot.points import Points
 from bot.scope import in_domain, is_injection, names_outside
 from bot.sessions import Session
 from bot.tools import ToolCall
@@ -45,7 +46,25 @@ _ISSUER = re.compile(r"发的|发布|印发|发文|出台|制定")
 _GENERAL_QUESTIONS = (
     (re.compile(r"同时(申请|享受|拿|领)|重复(申请|享受|拿|领)|叠加|兼得|都能拿"), "a2"),
     (re.compile(r"找谁|哪个部门|哪里申请|在哪(里|儿)?申请|申请流程|向谁申请|联系谁|谁负责"), "a4"),
+    # Subsidies already received elsewhere ("省里已经给了流片补贴，区里还能再补吗") are a2's business too.
+    (
+        re.compile(
+            r"(省里|市里|省上|市上|国家|省|市).{0,12}(补|给|资助|支持).{0,12}(区里|还能|还可以|再|还补)"
+        ),
+        "a2",
+    ),
+    # Where the applicant is: the scope annex decides before any measure.
+    (re.compile(r"外地|外区|区外|外省|外市|不在滨江|不在高新区|注册地|不在杭州|异地"), "a1"),
+    (re.compile(r"有效期|截止|到什么时候|到哪年|失效|有效到"), "a4"),
 )
+# Clauses that decide a question even when it names a measure ("外区企业能申请流片补贴吗" → a1 first).
+_OVERRIDING = ("a1", "a2")
+# "有哪些补贴" / "能申请什么" asked by a kind of enterprise: a ranked list of measures, not one clause.
+_OVERVIEW_ASK = re.compile(
+    r"(哪些|什么|啥)(样的)?(补贴|政策|支持|扶持|奖励|优惠|资金)|(能|可以)(申请|享受)(哪些|什么|啥)"
+)
+_WHO_ASKS = re.compile(r"公司|企业|单位|初创|我们|做.{1,10}的")
+OVERVIEW_MAX = 6
 # Where one message moves on to another item: "首次流片1200万；另外买EDA花了300万".
 _SEGMENTS = re.compile(r"[；;。]|，?(?:另外|此外|还有|同时|以及|并且|外加)")
 # Weaker breaks: a piece after a comma starts another rule only if it names that rule and its own amount
@@ -74,6 +93,7 @@ class Decision:
     clause_ids: list[str] = field(default_factory=list)
     topic: Topic | None = None
     followup: bool = False
+    overview: bool = False
 
 
 def _has_slot_facts(facts: Facts) -> bool:
@@ -97,8 +117,22 @@ def _has_slot_facts(facts: Facts) -> bool:
 class Router:
     """Deterministic decide step over one retriever."""
 
-    def __init__(self, retriever: RetrieverLike):
+    def __init__(self, retriever: RetrieverLike, points: Points | None = None):
         self.retriever = retriever
+        self.points = points or Points()
+
+    def overview(self, text: str, topic: Topic | None) -> list[str]:
+        """Measures for this kind of enterprise: the named rule, then its industries' measures in order."""
+        lowered = text.lower()
+        groups = [g for g in self.points.industries if any(w.lower() in lowered for w in g.words)]
+        ids = [topic.clause_id] if topic else []
+        ids += [cid for g in groups for cid in g.order]
+        if not groups:
+            hits = self.retriever.search(text, k=12)
+            ids += [
+                h.clause_id for h in hits if h.clause_id.startswith("m") and self.points.clause(h.clause_id)
+            ]
+        return list(dict.fromkeys(ids))[:OVERVIEW_MAX]
 
     def related(self, text: str, first: list[str]) -> list[str]:
         hits = self.retriever.search(text, k=RELATED_CITATIONS + len(first))
@@ -122,10 +156,16 @@ class Router:
             return Decision(NOT_COVERED)
         if ref is not None and (topic is None or not self._wants_amount(text, facts, topic)):
             return Decision(LOOKUP, clause_ids=self.related(text, [ref]))
+        if _OVERVIEW_ASK.search(text) and not facts.inputs and (topic is None or _WHO_ASKS.search(text)):
+            ids = self.overview(text, topic)
+            if ids:
+                return Decision(LOOKUP, clause_ids=ids, topic=topic, overview=True)
         for pattern, clause_id in _GENERAL_QUESTIONS:
             issuer = clause_id == "a4" and _ISSUER.search(text)  # "哪个部门发的" is the header's business
-            if pattern.search(text) and (topic is None or clause_id == "a2") and not issuer:
-                return Decision(LOOKUP, clause_ids=self.related(text, [clause_id]))
+            if pattern.search(text) and (topic is None or clause_id in _OVERRIDING) and not issuer:
+                # The measure named stays second: "省里给了流片补贴，区里还能再补吗" → a2, then m3.
+                first = [clause_id] + ([topic.clause_id] if topic else [])
+                return Decision(LOOKUP, clause_ids=self.related(text, first))
         if topic is None:
             hits = self.retriever.search(text, k=1 + RELATED_CITATIONS)
             # About the policy but matching no clause in particular: answer with the document itself.
