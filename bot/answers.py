@@ -9,7 +9,9 @@ from bot.corpus import Clause, Corpus
 from bot.points import ClausePoints, Negation, Points
 
 # Yes/no questions get 可以/不可以/需满足 first.
-YES_NO = re.compile(r"[吗么嘛][？?。！!]*$|是否|能不能|可不可以|算不算|补不补|行不行|有没有资格")
+YES_NO = re.compile(
+    r"(?<![什怎那这])[吗么嘛][？?。！!]*$|是否|能不能|可不可以|算不算|补不补|行不行|有没有资格"
+)
 _NUMBER = re.compile(r"\d")
 CEILING_NOTE = "金额均为上限（不超过/最高），最终以主管部门审核结果为准。"
 
@@ -33,7 +35,8 @@ def summary(p: ClausePoints, clause: Clause, yes_no: bool, topic: str | None) ->
     conditions = "；".join(f.text for f in p.for_topic(p.conditions, topic))
     standards = "；".join(f.quote for f in p.for_topic(p.standard, topic))
     if not conditions and not standards:
-        return f"{label(clause)}（{p.brief}）是鼓励性条款，没有规定具体的补贴标准。"
+        measure = clause.id.startswith("m")  # annexes without points of their own are quoted as they are
+        return f"{label(clause)}（{p.brief}）是鼓励性条款，没有规定具体的补贴标准。" if measure else ""
     if yes_no:
         head = f"符合条件的可以申请，需满足：{conditions}。" if conditions else "可以申请。"
     else:
