@@ -15,6 +15,7 @@ from calculators.money import MAX_YUAN, find_amounts, format_yuan, parse_money, 
 
 CEILING_NOTE = "政策写的是“不超过/最高”，所列金额是上限，实际补贴以主管部门评审、认定结果为准。"
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d{1,4})?")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # commas only as thousands separators
 
 
 def _coerce_money(value: object) -> object:
@@ -28,9 +29,9 @@ def _coerce_money(value: object) -> object:
     if isinstance(value, float):
         return Decimal(repr(value))  # JSON numbers from an LLM arrive as float; repr is exact enough
     if isinstance(value, str):
-        text = value.strip().replace(",", "")
-        if _PLAIN_NUMBER.fullmatch(text):
-            return Decimal(text)  # the parameter is documented in 元, so a bare number is 元
+        text = value.strip()
+        if _PLAIN_NUMBER.fullmatch(text) or _GROUPED.fullmatch(text):
+            return Decimal(text.replace(",", ""))  # the parameter is documented in 元, so a bare number is 元
         return parse_money(value)
     return value
 

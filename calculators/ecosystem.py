@@ -14,6 +14,7 @@ from calculators.base import (
     Part,
     SubsidyResult,
     failed,
+    fen,
     rate_with_cap,
     result,
     sum_expr,
@@ -227,7 +228,7 @@ def high_level_platform_subsidy(data: HighPlatformInput) -> SubsidyResult:
     failures = failed([(data.level in ("国家级", "省级"), f"国家级或省级高能级平台（当前 {data.level}）")])
     amounts = list(data.actual_spending_yuan)
     raw = sum(amounts, Decimal(0))
-    amount = min(raw, HIGH_PLATFORM_CAP)
+    amount = fen(min(raw, HIGH_PLATFORM_CAP))  # a ceiling is rounded down to the fen, as everywhere else
     formula = f"min({sum_expr(amounts)}, {format_yuan(HIGH_PLATFORM_CAP)}) = {format_yuan(amount)}"
     caps = ("每年最高补贴（500万元）",) if raw > HIGH_PLATFORM_CAP else ()
     notes = [

@@ -49,7 +49,8 @@ class UnknownCalculatorError(KeyError):
 
 
 def _number(value: object) -> str:
-    text = str(value)
+    # pydantic hands Decimal bounds over as their repr ("Decimal('1000000000000')"); show the number.
+    text = re.sub(r"^Decimal\('(.*)'\)$", r"\1", str(value))
     return text[:-2] if text.endswith(".0") else text
 
 

@@ -59,6 +59,19 @@ _NOT_MONEY_AFTER = re.compile(
 )
 _NOT_MONEY_BEFORE = re.compile(r"(?:第|[-/:]|\d[-/:.])$")
 _APPROX_WORDS = re.compile(r"约|大约|大概|左右|上下|将近|超过|以上|以下|不到|至少|最多")
+# Amounts in another currency are not yuan: refused by parse_money, left out by find_amounts.
+_FOREIGN_WORDS = (
+    r"美元|美金|美刀|港币|港元|欧元|日元|日币|英镑|卢布|澳元|加元|韩元|台币|新加坡元|瑞郎|円"
+    r"|(?<![A-Za-z])(?:USD|HKD|EUR|JPY|GBP|AUD|CAD|KRW|TWD|SGD|CHF)(?![A-Za-z])"
+)
+_FOREIGN = re.compile(rf"US\$|HK\$|\$|€|£|{_FOREIGN_WORDS}", re.I)
+_FOREIGN_AFTER = re.compile(rf"\s?(?:{_FOREIGN_WORDS})", re.I)
+_FOREIGN_BEFORE = re.compile(rf"(?:\$|€|£|{_FOREIGN_WORDS})\s?$", re.I)
+# Digits glued to the match on the left: "1,2000万" must not yield "0万", nor "1/2亿" yield "2亿".
+_CONTINUES_NUMBER = re.compile(r"(?:[\d幺]|[\d.][.,/~～]|0[xX])$")
+# Digit groupings no one writes for an exact amount: "1,2000", "12,00", "12 000 000", "1.2.3", "1/2", "0x10".
+_MALFORMED = re.compile(r"\d,(?:\d{1,2}|\d{4,})(?!\d)|\d\s+\d|\d\.\d*\.|\d[/xX]\d|幺")
+_RANGE = re.compile(r"\d\s*[万亿元]?\s*[~～]\s*\d")
 
 
 class MoneyParseError(ValueError):
@@ -201,6 +214,8 @@ def _mention(match: re.Match[str], text: str) -> AmountMention | None:
     if not yuan and big and _COUNTER_AFTER_UNIT.match(after):
         return None  # "500万人次", "1000万家"
     has_digit = re.search(r"\d", body) is not None
+    if _CONTINUES_NUMBER.search(before):
+        return None  # the tail of a number the regex could not read whole
     if not (yuan or big):
         if not has_digit or _NOT_MONEY_AFTER.match(after) or _NOT_MONEY_BEFORE.search(before):
             return None  # "统一", "3月", "第3条", "15%": words, dates, ranks and rates
@@ -235,9 +250,18 @@ def find_amounts(text: str) -> list[AmountMention]:
             )
         except MoneyParseError:
             continue  # extraction is best-effort; parse_money reports such errors itself
-        if mention is not None:
+        if mention is not None and not _is_foreign(mention, folded):
             found.append(mention)
     return found
+
+
+def _is_foreign(mention: AmountMention, text: str) -> bool:
+    """Whether a currency other than 人民币 is named right after or before the amount."""
+    after = _FOREIGN_AFTER.match(text, mention.end)
+    return (
+        after is not None
+        or _FOREIGN_BEFORE.search(text[max(0, mention.start - 4) : mention.start]) is not None
+    )
 
 
 _COUNT_TAIL = re.compile(r"[万亿]\s?([一二两三四五六七八九十]+)$")
@@ -276,6 +300,12 @@ def parse_money(text: str) -> Decimal:
     folded = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", folded)  # full-width IME thousands separator
     if _APPROX_WORDS.search(folded):
         raise MoneyParseError(f"“{raw}”是约数，补贴测算需要确切金额")
+    if _FOREIGN.search(folded):
+        raise MoneyParseError(f"“{raw}”是外币金额；本政策按人民币计算，请先换算成人民币（元）")
+    if _RANGE.search(folded):
+        raise MoneyParseError(f"“{raw}”是一个范围，补贴测算需要确切金额")
+    if _MALFORMED.search(folded):
+        raise MoneyParseError(f"“{raw}”的数字写法无法确定数额，请写成“1200万元”或“12,000,000元”这样的形式")
     if re.match(r"^\s*(?:[-−]|负)", folded):
         raise MoneyParseError(f"金额“{raw}”是负数，金额不能为负")
     match = _AMOUNT.fullmatch(folded)
