@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.compose import ANSWERED, Answer, citations_for, compose_lookup, label
+from bot.compose import ANSWERED, Answer, body_of, citations_for, compose_lookup, label
 from bot.corpus import Clause, Corpus
 from bot.points import ClausePoints, Negation, Points
 
@@ -14,6 +14,9 @@ YES_NO = re.compile(
 )
 _NUMBER = re.compile(r"\d")
 CEILING_NOTE = "金额均为上限（不超过/最高），最终以主管部门审核结果为准。"
+# Clauses holding several rules or long preambles: read aloud only the sentences that answer the question.
+LONG_CLAUSES = frozenset({"m2", "m7", "m9", "m11", "m12", "m15", "m16", "m17", "m19"})
+_SENTENCE = re.compile(r"[^。；]+[。；]?")
 
 
 def _authority(clause: Clause) -> str:
@@ -65,6 +68,31 @@ def direct_statement(points: Points, clause: Clause, text: str, topic: str | Non
     return summary(p, clause, yes_no, topic)
 
 
+def _quotes(p: ClausePoints, text: str, topic: str | None) -> list[str]:
+    """Verbatim words the answer relies on: a fired reply or unmet condition, and the rule asked about."""
+    fired = [r.quote for r in p.replies if any(w in text for w in r.when)]
+    fired += [n.quote for n in p.negations if n.said_in(text)]
+    return fired + [f.quote for f in p.for_topic(p.conditions, topic) + p.for_topic(p.standard, topic)]
+
+
+def excerpt(points: Points, clause: Clause, text: str, topic: str | None) -> str:
+    """The verbatim sentence(s) of a long clause holding the quotes relied on; "" when that is all of it."""
+    p = points.clause(clause.id)
+    if clause.id not in LONG_CLAUSES or p is None:
+        return ""
+    body = body_of(clause)
+    found = [(body.find(q), len(q)) for q in _quotes(p, text, topic)]
+    spans = [(i, i + n) for i, n in found if i >= 0]
+    parts, last_end = [], -1
+    for m in _SENTENCE.finditer(body):
+        if any(m.start() < end and start < m.end() for start, end in spans):
+            gap = last_end not in (-1, m.start())
+            parts.append(("……" if gap else "") + m.group().strip())
+            last_end = m.end()
+    chosen = "".join(parts)
+    return chosen if chosen and len(chosen) < len(body) else ""
+
+
 def lookup_answer(
     corpus: Corpus, points: Points, clause_ids: list[str], text: str, topic: str | None = None
 ) -> Answer:
@@ -72,7 +100,8 @@ def lookup_answer(
     clause = corpus.clause(clause_ids[0])
     assert clause is not None
     statement = direct_statement(points, clause, text, topic)
-    answer = compose_lookup(corpus, clause_ids, f"{statement}\n" if statement else "")
+    intro = f"{statement}\n" if statement else ""
+    answer = compose_lookup(corpus, clause_ids, intro, excerpt(points, clause, text, topic))
     lead = corpus.document_of(clause).meta.get("lead_unit")
     if statement and not clause.units and lead:
         # Annexes name no 责任单位; the unit leading the whole policy is who callers should contact.

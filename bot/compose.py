@@ -164,11 +164,16 @@ def compose_tool_error(outcome: ToolOutcome, corpus: Corpus, clause_id: str) -> 
     return Answer(status=NEED_MORE_INFO, answer=text, citations=citations_for(corpus, [clause_id]))
 
 
-def compose_lookup(corpus: Corpus, clause_ids: list[str], intro: str = "") -> Answer:
-    """Answer from clause text: what the relied-on clause says, who to contact, other relevant clauses."""
+def compose_lookup(corpus: Corpus, clause_ids: list[str], intro: str = "", excerpt: str = "") -> Answer:
+    """Answer from clause text: what the relied-on clause says, who to contact, other relevant clauses.
+
+    An excerpt (the sentences of a long clause that answer the question) replaces the whole clause in the
+    text; the citations always carry the full verbatim clause."""
     clause = corpus.clause(clause_ids[0])
     assert clause is not None
-    text = f"{intro}根据{POLICY_SHORT}{label(clause)}：\n{body_of(clause)}\n{units_text(clause)}".rstrip()
+    where = f"{label(clause)}（摘录）" if excerpt else label(clause)
+    body = excerpt or body_of(clause)
+    text = f"{intro}根据{POLICY_SHORT}{where}：\n{body}\n{units_text(clause)}".rstrip()
     return Answer(status=ANSWERED, answer=text, citations=citations_for(corpus, clause_ids))
 
 

@@ -116,8 +116,8 @@ class Engine:
             session.pending = Pending(failed.call.name, {}, [], clause_id)
             return C.compose_tool_error(failed, self.corpus, clause_id)
         session.pending = None
-        last = outcomes[-1].call
-        session.last = Pending(last.name, dict(last.args), [], clause_id)
+        session.batch = [Pending(o.call.name, dict(o.call.args), [], o.result.clause_id) for o in outcomes]
+        session.last = session.batch[-1]
         extra = ["a2"] if any(o.result.chosen_rule for o in outcomes) else []
         return C.compose_calculation(outcomes, self.corpus, extra)
 

@@ -8,8 +8,9 @@ from typing import Any, Protocol
 
 from bot.extract import Facts, extract, roles
 from bot.points import Points
+from bot.references import chinese_number
 from bot.scope import in_domain, is_injection, names_outside
-from bot.sessions import Session
+from bot.sessions import Pending, Session
 from bot.tools import ToolCall
 from bot.topics import Topic, build_args, find_topic, topic_by_tool
 
@@ -28,7 +29,7 @@ _ASKS_AMOUNT = re.compile(
 # ... unless the question is about the rule itself (rate, conditions, who, how, targets).
 _ASKS_RULE = re.compile(
     r"比例|怎么算|怎么计算|如何计算|计算方法|标准是|条件|是什么|什么是|哪些|哪个|几年|几档|目标|规模|部门|责任单位|"
-    r"找谁|怎样|如何|流程|怎么申请|怎么用|多少P|(LPR|利率)(是)?多少"
+    r"找谁|怎样|如何|流程|怎么申请|怎么用|多少P|多少档|哪几档|(LPR|利率)(是)?多少"
 )
 # "那如果是1500万呢": a variation of the previous calculation.
 _VARIATION = re.compile(r"如果|换成|改成|要是|假如|那.{0,6}呢")
@@ -76,6 +77,11 @@ _SIBLINGS = dict.fromkeys(_M12_KINDS, _M12_KINDS)
 OVERVIEW = "header"
 _QUESTION = re.compile(r"[？?吗么嘛呢]|什么|多少|怎么|怎样|如何|哪|是否|几|有没有|能不能|可不可以")
 RELATED_MIN_SHARE = 0.6
+# "第二个/第2款/第一笔": which item of a list a follow-up changes ("第二次" is a repeat tape-out, not an item).
+_ORDINAL = re.compile(r"第([一二两三四五六七八九十]|\d{1,2})(?:个|款|笔|项|件|批|份|家)")
+# Years named in one message; m9's compensation rate and cap are per year.
+_YEARS = re.compile(r"(20\d{2})\s*年")
+_PER_YEAR_TOOL = "cyber_insurance_subsidy"
 
 
 class RetrieverLike(Protocol):
@@ -217,25 +223,58 @@ class Router:
     @staticmethod
     def _followup(text: str, facts: Facts, session: Session) -> Decision | None:
         """Fill a pending calculation's missing slots, or vary the last one ("那如果是1500万呢")."""
-        base = session.pending or (session.last if _VARIATION.search(text) or facts.inputs else None)
+        varies = bool(_VARIATION.search(text) or facts.inputs)
+        base = session.pending or (_target(text, facts, session) if varies else None)
         if base is None or not (_has_slot_facts(facts) or _level_only(text)):
             return None
         new = build_args(base.tool, facts, text)
         if not new:
             return None  # facts the rule has no use for ("今年还有哪些政策"): not an answer to its question
-        args = _merge(base.args, new, adding=bool(_ADD.search(text)))
-        topic = topic_by_tool(base.tool)
+        args = _merge(base.args, new, adding=bool(_ADD.search(text)), item=_ordinal(text))
+        changed = ToolCall(base.tool, args)
+        # The other calls of a multi-rule answer stay as they were: only the one the message names changes.
+        batch = [] if session.pending else session.batch
+        calls = [changed if p is base else ToolCall(p.tool, dict(p.args)) for p in batch] or [changed]
+        clause_ids = [c for c in (_clause_of(call.name) for call in calls) if c] or [base.clause_id]
         return Decision(
             CALCULATE,
-            calls=[ToolCall(base.tool, args)],
-            clause_ids=[base.clause_id],
-            topic=topic,
+            calls=calls,
+            clause_ids=list(dict.fromkeys(clause_ids)),
+            topic=topic_by_tool(base.tool),
             followup=True,
         )
 
 
+def _target(text: str, facts: Facts, session: Session) -> Pending | None:
+    """Which call of the last answer a variation changes: the rule it names (and year), else the last one."""
+    topic = find_topic(text)
+    named = [p for p in session.batch if topic is not None and p.tool == topic.tool]
+    dated = [p for p in named if facts.year is not None and p.args.get("year") == facts.year]
+    return (dated or named)[0] if named else session.last
+
+
+def _ordinal(text: str) -> int | None:
+    """ "第二个改成1500万": the 0-based index of the listed item the message changes."""
+    m = _ORDINAL.search(text)
+    n = chinese_number(m.group(1)) if m else None
+    return n - 1 if n else None
+
+
+def _per_year(tool: str, text: str, facts: Facts) -> list[ToolCall]:
+    """ "2024年和2025年的保费各100万" → one call per year: m9's rate and its cap are per year."""
+    years = list(dict.fromkeys(int(y) for y in _YEARS.findall(text)))
+    amounts = facts.inputs
+    if tool != _PER_YEAR_TOOL or len(years) < 2 or len(amounts) not in (1, len(years)):
+        return []
+    pairs = zip(years, amounts * len(years) if len(amounts) == 1 else amounts, strict=False)
+    return [ToolCall(tool, build_args(tool, replace(facts, amounts=[a], year=y), text)) for y, a in pairs]
+
+
 def _calls_for(tool: str, text: str, facts: Facts) -> list[ToolCall]:
     """The call for one rule, or one per sibling rule when the amounts name different kinds."""
+    yearly = _per_year(tool, text, facts)
+    if yearly:
+        return yearly
     markers = _SIBLINGS.get(tool)
     kinds = roles(text, facts.inputs, markers) if markers else []
     if not kinds or None in kinds or len(set(kinds)) < 2:
@@ -257,12 +296,20 @@ def _clause_of(tool: str) -> str | None:
 def _varies_last(text: str, topic: Topic, session: Session) -> bool:
     """ "那如果贷款是300万呢" names the rule again but still varies the last calculation of that rule."""
     base = session.pending or session.last
-    return base is not None and base.tool == topic.tool and bool(_VARIATION.search(text) or _ADD.search(text))
+    tools = {p.tool for p in session.batch} if session.pending is None else set()
+    tools |= {base.tool} if base else set()
+    return topic.tool in tools and bool(_VARIATION.search(text) or _ADD.search(text))
 
 
-def _merge(old: dict[str, Any], new: dict[str, Any], adding: bool) -> dict[str, Any]:
-    """New facts replace old ones; when adding, lists of items (amounts) are extended instead."""
+def _merge(old: dict[str, Any], new: dict[str, Any], adding: bool, item: int | None = None) -> dict[str, Any]:
+    """New facts replace old ones; when adding, lists of items (amounts) are extended instead; an ordinal
+    ("第二个是1500万") replaces only that item of the list."""
     merged = {**old, **new}
+    for key, value in new.items():
+        items = old.get(key)
+        if item is not None and isinstance(items, list) and isinstance(value, list) and len(value) == 1:
+            if item < len(items):
+                merged[key] = items[:item] + value + items[item + 1 :]
     for pair in _EXCLUSIVE:  # a new loan term in days replaces one in months, and the other way round
         for key in pair:
             if key in new:

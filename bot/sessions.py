@@ -32,6 +32,8 @@ class Session:
     last_seen: float
     pending: Pending | None = None
     last: Pending | None = None  # the last completed calculation, for "那如果是1500万呢"
+    # Every call of the last answer ("首次流片1200万，EDA 300万"), so "那如果EDA是500万呢" keeps the others.
+    batch: list[Pending] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

@@ -1,0 +1,82 @@
+"""Follow-ups that change one listed item or one rule of a multi-rule answer; m9 per year; excerpts; 旧政策."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.router import _merge, _ordinal
+
+
+def _turns(engine, *questions: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    session, out = None, []
+    for q in questions:
+        data = engine.ask(q, session_id=session).to_dict()
+        session = data["session_id"]
+        out.append(data)
+    return out
+
+
+def test_ordinal_reads_item_words_but_not_repeat_tapeouts() -> None:
+    assert _ordinal("那如果第二个是1500万呢") == 1
+    assert _ordinal("第一款改成500万") == 0
+    assert _ordinal("第2笔是300万") == 1
+    assert _ordinal("第二次流片800万") is None
+
+
+def test_merge_with_ordinal_replaces_only_that_item() -> None:
+    old = {"fees_yuan": [Decimal(8), Decimal(12)], "is_first_tapeout": True}
+    merged = _merge(old, {"fees_yuan": [Decimal(15)]}, adding=False, item=1)
+    assert merged == {"fees_yuan": [Decimal(8), Decimal(15)], "is_first_tapeout": True}
+    # An index past the list's end leaves the plain replacement.
+    assert _merge(old, {"fees_yuan": [Decimal(15)]}, adding=False, item=5)["fees_yuan"] == [Decimal(15)]
+
+
+def test_second_item_changed_keeps_the_first(engine) -> None:  # type: ignore[no-untyped-def]
+    first, second = _turns(engine, "首次流片两个产品，分别800万和1200万", "第二款改成1500万呢")
+    assert first["total_max_subsidy_yuan"] == "4200000"
+    assert second["total_max_subsidy_yuan"] == "4650000"
+    assert second["calculations"][0]["inputs"]["fees_yuan"] == "8000000、15000000"
+
+
+def test_multi_rule_followup_changes_the_named_rule_only(engine) -> None:  # type: ignore[no-untyped-def]
+    _, eda = _turns(engine, "首次流片1200万元，EDA 300万元", "那如果EDA是500万呢")
+    assert [c["tool"] for c in eda["calculations"]] == ["first_tapeout_subsidy", "eda_purchase_subsidy"]
+    assert [c["max_subsidy_yuan"] for c in eda["calculations"]] == ["1800000", "1000000"]
+    assert eda["total_max_subsidy_yuan"] == "2800000"
+    _, tape = _turns(engine, "首次流片1200万元，EDA 300万元", "那如果流片是2000万呢")
+    assert [c["max_subsidy_yuan"] for c in tape["calculations"]] == ["3000000", "600000"]
+
+
+def test_cyber_insurance_one_call_per_year(engine) -> None:  # type: ignore[no-untyped-def]
+    (same,) = _turns(engine, "2024年和2025年的网络安全保险保费各100万")
+    assert [(c["inputs"]["year"], c["max_subsidy_yuan"]) for c in same["calculations"]] == [
+        ("2024", "700000"),
+        ("2025", "600000"),
+    ]
+    (paired,) = _turns(engine, "2024年保费100万，2025年保费200万")
+    assert [c["max_subsidy_yuan"] for c in paired["calculations"]] == ["700000", "1000000"]
+    assert paired["total_max_subsidy_yuan"] == "1700000"
+
+
+def test_old_policy_is_repealed(engine) -> None:  # type: ignore[no-untyped-def]
+    for q in ("旧政策还有效吗", "19年那个集成电路政策还能用吗"):
+        data = engine.ask(q).to_dict()
+        assert data["citations"][0]["clause_id"] == "a4"
+        first = data["answer"].splitlines()[0]
+        assert first.startswith("不能再用") and "杭高新〔2019〕24号）文件同时废止" in first
+
+
+def test_long_clause_answer_quotes_only_the_relevant_sentence(engine, corpus) -> None:  # type: ignore[no-untyped-def]
+    data = engine.ask("购买IP有补贴吗").to_dict()
+    assert data["citations"][0]["quote"] == corpus.clause("m2").text
+    assert "购买 IP 直接费用的 20%" in data["answer"]
+    assert "自主研发投入 1000 万元以上" not in data["answer"] and "（摘录）" in data["answer"]
+    assert data["answer"].splitlines()[0].startswith("符合条件的可以申请")
+    event = engine.ask("办展会场租能补吗").to_dict()
+    assert "场租费补贴" in event["answer"] and "高能级平台" not in event["answer"]
+
+
+def test_short_clause_is_still_quoted_whole(engine, corpus) -> None:  # type: ignore[no-untyped-def]
+    data = engine.ask("流片补贴的条件是什么").to_dict()
+    assert data["citations"][0]["clause_id"] == "m3"
+    assert "（摘录）" not in data["answer"] and "首次流片费用 1000 万元以下的" in data["answer"]
