@@ -16,6 +16,7 @@ from bot.scope import is_greeting
 from bot.sessions import Pending, Session, SessionStore
 from bot.settings import Settings
 from bot.tools import ToolOutcome, execute_all
+from bot.topics import sole_tool
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,8 @@ class Engine:
         if decision.kind == RULE_ONLY:
             return C.compose_rule_only(self.corpus, decision.clause_ids[0])
         if decision.kind == LOOKUP:
-            session.pending = None
+            # After "流片补贴怎么算" a bare "1200万" fills that rule's calculation.
+            session.pending = _context(decision)
             if decision.overview:
                 return overview_answer(self.corpus, self.points, decision.clause_ids)
             topic = decision.topic.name if decision.topic else None
@@ -133,6 +135,14 @@ class Engine:
 
 
 Answer = C.Answer
+
+
+def _context(decision: Decision) -> Pending | None:
+    """After "流片补贴怎么算" a bare "1200万" fills that rule's calculation: remember the rule asked about."""
+    if decision.overview or not decision.clause_ids:
+        return None
+    tool = decision.topic.tool if decision.topic else sole_tool(decision.clause_ids[0])
+    return Pending(tool, {}, [], decision.clause_ids[0]) if tool else None
 
 
 def build_engine(settings: Settings, corpus: Corpus | None = None, retriever: Any = None) -> Engine:

@@ -32,7 +32,12 @@ _ASKS_RULE = re.compile(
     r"找谁|怎样|如何|流程|怎么申请|怎么用|多少P|多少档|哪几档|(LPR|利率)(是)?多少"
 )
 # "那如果是1500万呢": a variation of the previous calculation.
-_VARIATION = re.compile(r"如果|换成|改成|要是|假如|那.{0,6}呢")
+# Corrections ("不对，是800万", "刚才说错了，不是首次流片") vary it too.
+_VARIATION = re.compile(
+    r"如果|换成|改成|要是|假如|那.{0,6}呢|不对|说错|搞错|更正|纠正|应该是|其实是|我是说|重新算"
+)
+# "其中签核中心的100万": a part of the amount given in the previous message, read together with it.
+_PART_OF_LAST = re.compile(r"^其中")
 # "再加一笔300万呢": add items to the previous calculation instead of replacing them.
 _ADD = re.compile(r"再加|加上|另加|追加|再来|还有一笔|多了一笔")
 _EXCLUSIVE = (("term_months", "term_days"),)
@@ -223,10 +228,13 @@ class Router:
     @staticmethod
     def _followup(text: str, facts: Facts, session: Session) -> Decision | None:
         """Fill a pending calculation's missing slots, or vary the last one ("那如果是1500万呢")."""
-        varies = bool(_VARIATION.search(text) or facts.inputs)
+        varies = bool(_VARIATION.search(text)) or _has_slot_facts(facts)
         base = session.pending or (_target(text, facts, session) if varies else None)
         if base is None or not (_has_slot_facts(facts) or _level_only(text)):
             return None
+        if _PART_OF_LAST.search(text) and session.history:
+            text = session.history[-1][0] + "，" + text
+            facts = extract(text)
         new = build_args(base.tool, facts, text)
         if not new:
             return None  # facts the rule has no use for ("今年还有哪些政策"): not an answer to its question
@@ -298,7 +306,8 @@ def _varies_last(text: str, topic: Topic, session: Session) -> bool:
     base = session.pending or session.last
     tools = {p.tool for p in session.batch} if session.pending is None else set()
     tools |= {base.tool} if base else set()
-    return topic.tool in tools and bool(_VARIATION.search(text) or _ADD.search(text))
+    varies = _VARIATION.search(text) or _ADD.search(text) or _PART_OF_LAST.search(text)
+    return topic.tool in tools and bool(varies)
 
 
 def _merge(old: dict[str, Any], new: dict[str, Any], adding: bool, item: int | None = None) -> dict[str, Any]:
@@ -308,7 +317,7 @@ def _merge(old: dict[str, Any], new: dict[str, Any], adding: bool, item: int | N
     for key, value in new.items():
         items = old.get(key)
         if item is not None and isinstance(items, list) and isinstance(value, list) and len(value) == 1:
-            if item < len(items):
+            if item <= len(items):  # "第三个是500万" after two items adds the third
                 merged[key] = items[:item] + value + items[item + 1 :]
     for pair in _EXCLUSIVE:  # a new loan term in days replaces one in months, and the other way round
         for key in pair:

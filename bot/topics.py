@@ -77,6 +77,12 @@ def find_topic(text: str) -> Topic | None:
     return next((t for t in TOPICS if t.pattern.search(text)), None)
 
 
+def sole_tool(clause_id: str) -> str | None:
+    """The calculator of a clause holding exactly one calculable rule (m4, m6 ...), else None."""
+    tools = {t.tool for t in TOPICS if t.clause_id == clause_id and t.tool}
+    return tools.pop() if len(tools) == 1 else None
+
+
 def topic_by_tool(tool: str) -> Topic | None:
     return next((t for t in TOPICS if t.tool == tool), None)
 

@@ -80,3 +80,29 @@ def test_short_clause_is_still_quoted_whole(engine, corpus) -> None:  # type: ig
     data = engine.ask("流片补贴的条件是什么").to_dict()
     assert data["citations"][0]["clause_id"] == "m3"
     assert "（摘录）" not in data["answer"] and "首次流片费用 1000 万元以下的" in data["answer"]
+
+
+def test_corrections_keep_the_other_facts(engine) -> None:  # type: ignore[no-untyped-def]
+    *_, loan = _turns(engine, "贷款贴息能补多少", "贷款500万，LPR 3.1%，期限1年", "不对，贷款是800万")
+    inputs = loan["calculations"][0]["inputs"]
+    assert inputs["principal_yuan"] == "8000000" and inputs["term_months"] == "12"
+    assert inputs["lpr_percent"] == "3.1" and loan["total_max_subsidy_yuan"] == "155000"
+    _, repeat = _turns(engine, "首次流片1200万能补多少", "刚才说错了，不是首次流片")
+    assert repeat["status"] == "answered" and repeat["total_max_subsidy_yuan"] == "0"
+    assert repeat["calculations"][0]["eligible"] is False
+
+
+def test_bare_amount_after_a_lookup_fills_that_rule(engine) -> None:  # type: ignore[no-untyped-def]
+    _, compute = _turns(engine, "算力补贴的标准是什么", "合同120万")
+    assert compute["calculations"][0]["tool"] == "compute_voucher_subsidy"
+    assert compute["total_max_subsidy_yuan"] == "600000"
+    # A lookup found by retrieval alone (no topic words) still names its clause's only calculator.
+    _, equipment = _turns(engine, "设备研发补贴", "自主研发投入6000万，已实现销售")
+    assert equipment["calculations"][0]["tool"] == "equipment_rnd_subsidy"
+
+
+def test_part_of_the_previous_amount_is_read_with_it(engine) -> None:  # type: ignore[no-untyped-def]
+    _, eda = _turns(engine, "买了300万的EDA工具", "其中签核中心的100万")
+    inputs = eda["calculations"][0]["inputs"]
+    assert inputs["ordinary_costs_yuan"] == "2000000" and inputs["signoff_center_costs_yuan"] == "1000000"
+    assert eda["total_max_subsidy_yuan"] == "900000"
