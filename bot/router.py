@@ -65,6 +65,10 @@ _GENERAL_QUESTIONS = (
 )
 # Clauses that decide a question even when it names a measure ("外区企业能申请流片补贴吗" → a1 first).
 _OVERRIDING = ("a1", "a2")
+# The repealed 2019 policy ("旧政策的流片补贴还能申请吗"): a4 says it was repealed, whatever measure is named.
+_REPEALED = re.compile(
+    r"旧政策|老政策|原政策|原来的政策|以前的政策|之前的政策|(20)?19年(那个|的)|〔2019〕|2019\D{0,3}24号"
+)
 # "有哪些补贴" / "能申请什么" asked by a kind of enterprise: a ranked list of measures, not one clause.
 _OVERVIEW_ASK = re.compile(
     r"(哪些|什么|啥)(样的)?(补贴|政策|支持|扶持|奖励|优惠|资金)|(能|可以)(申请|享受)(哪些|什么|啥)"
@@ -83,7 +87,7 @@ OVERVIEW = "header"
 _QUESTION = re.compile(r"[？?吗么嘛呢]|什么|多少|怎么|怎样|如何|哪|是否|几|有没有|能不能|可不可以")
 RELATED_MIN_SHARE = 0.6
 # "第二个/第2款/第一笔": which item of a list a follow-up changes ("第二次" is a repeat tape-out, not an item).
-_ORDINAL = re.compile(r"第([一二两三四五六七八九十]|\d{1,2})(?:个|款|笔|项|件|批|份|家)")
+_ORDINAL = re.compile(r"第([一二两三四五六七八九十]|\d{1,2})(?:个|款|笔|项|件|批|份|家|套|台|单)")
 # Years named in one message; m9's compensation rate and cap are per year.
 _YEARS = re.compile(r"(20\d{2})\s*年")
 _PER_YEAR_TOOL = "cyber_insurance_subsidy"
@@ -171,6 +175,10 @@ class Router:
             ids = self.overview(text, topic)
             if ids:
                 return Decision(LOOKUP, clause_ids=ids, topic=topic, overview=True)
+        if _REPEALED.search(text):
+            return Decision(
+                LOOKUP, clause_ids=self.related(text, ["a4"] + ([topic.clause_id] if topic else []))
+            )
         for pattern, clause_id in _GENERAL_QUESTIONS:
             issuer = clause_id == "a4" and _ISSUER.search(text)  # "哪个部门发的" is the header's business
             if pattern.search(text) and (topic is None or clause_id in _OVERRIDING) and not issuer:
@@ -258,7 +266,15 @@ def _target(text: str, facts: Facts, session: Session) -> Pending | None:
     topic = find_topic(text)
     named = [p for p in session.batch if topic is not None and p.tool == topic.tool]
     dated = [p for p in named if facts.year is not None and p.args.get("year") == facts.year]
+    item = _ordinal(text)
+    if not named and item is not None and item < len(session.batch) and not _listed(session.last):
+        return session.batch[item]  # "第一个改成900万" after two rules: the first rule's call
     return (dated or named)[0] if named else session.last
+
+
+def _listed(call: Pending | None) -> bool:
+    """Does the call hold a list of several items an ordinal could pick from?"""
+    return call is not None and any(isinstance(v, list) and len(v) > 1 for v in call.args.values())
 
 
 def _ordinal(text: str) -> int | None:
@@ -307,7 +323,9 @@ def _varies_last(text: str, topic: Topic, session: Session) -> bool:
     tools = {p.tool for p in session.batch} if session.pending is None else set()
     tools |= {base.tool} if base else set()
     varies = _VARIATION.search(text) or _ADD.search(text) or _PART_OF_LAST.search(text)
-    return topic.tool in tools and bool(varies)
+    # "单次流通收益500万" answers the pending question of the same rule even though it names the rule.
+    filling = session.pending is not None and session.pending.tool == topic.tool
+    return topic.tool in tools and bool(varies or filling)
 
 
 def _merge(old: dict[str, Any], new: dict[str, Any], adding: bool, item: int | None = None) -> dict[str, Any]:

@@ -106,3 +106,27 @@ def test_part_of_the_previous_amount_is_read_with_it(engine) -> None:  # type: i
     inputs = eda["calculations"][0]["inputs"]
     assert inputs["ordinary_costs_yuan"] == "2000000" and inputs["signoff_center_costs_yuan"] == "1000000"
     assert eda["total_max_subsidy_yuan"] == "900000"
+
+
+def test_ordinal_after_two_rules_picks_the_rule(engine) -> None:  # type: ignore[no-untyped-def]
+    _, changed = _turns(engine, "首次流片1200万，另外算力合同100万", "第一个改成900万")
+    assert [c["max_subsidy_yuan"] for c in changed["calculations"]] == ["2700000", "500000"]
+
+
+def test_pending_rule_named_again_still_fills_its_slots(engine) -> None:  # type: ignore[no-untyped-def]
+    asked, filled = _turns(engine, "我们的数据集被4家非关联企业调用了", "单次流通收益500万")
+    assert asked["status"] == "need_more_info"
+    assert filled["calculations"][0]["inputs"]["non_affiliated_users"] == "4"
+    assert filled["total_max_subsidy_yuan"] == "500000"
+
+
+def test_year_named_in_a_variation_changes_that_year_only(engine) -> None:  # type: ignore[no-untyped-def]
+    _, changed = _turns(engine, "2024年和2025年保费各150万", "那如果2025年是80万呢")
+    assert [c["max_subsidy_yuan"] for c in changed["calculations"]] == ["1000000", "480000"]
+
+
+def test_repealed_policy_named_with_a_measure_answers_from_a4_first(engine) -> None:  # type: ignore[no-untyped-def]
+    data = engine.ask("旧政策的流片补贴还能申请吗").to_dict()
+    assert [c["clause_id"] for c in data["citations"]][:2] == ["a4", "m3"]
+    assert data["answer"].startswith("不能再用")
+    assert engine.ask("2019年成立的公司贷款能贴息吗").to_dict()["citations"][0]["clause_id"] == "m17"
