@@ -91,6 +91,13 @@ _ORDINAL = re.compile(r"第([一二两三四五六七八九十]|\d{1,2})(?:个|�
 # Years named in one message; m9's compensation rate and cap are per year.
 _YEARS = re.compile(r"(20\d{2})\s*年")
 _PER_YEAR_TOOL = "cyber_insurance_subsidy"
+# Amount lists a follow-up can move to another kind without restating them (non-kind first: 非签核 wins).
+_KINDS = {
+    "eda_purchase_subsidy": (
+        ("ordinary_costs_yuan", r"普通|一般|非签核|不是签核"),
+        ("signoff_center_costs_yuan", r"签核"),
+    )
+}
 
 
 class RetrieverLike(Protocol):
@@ -238,12 +245,12 @@ class Router:
         """Fill a pending calculation's missing slots, or vary the last one ("那如果是1500万呢")."""
         varies = bool(_VARIATION.search(text)) or _has_slot_facts(facts)
         base = session.pending or (_target(text, facts, session) if varies else None)
-        if base is None or not (_has_slot_facts(facts) or _level_only(text)):
+        if base is None or not (_has_slot_facts(facts) or _level_only(text) or _relabel(base, text)):
             return None
         if _PART_OF_LAST.search(text) and session.history:
             text = session.history[-1][0] + "，" + text
             facts = extract(text)
-        new = build_args(base.tool, facts, text)
+        new = build_args(base.tool, facts, text) or _relabel(base, text)
         if not new:
             return None  # facts the rule has no use for ("今年还有哪些政策"): not an answer to its question
         args = _merge(base.args, new, adding=bool(_ADD.search(text)), item=_ordinal(text))
@@ -275,6 +282,16 @@ def _target(text: str, facts: Facts, session: Session) -> Pending | None:
 def _listed(call: Pending | None) -> bool:
     """Does the call hold a list of several items an ordinal could pick from?"""
     return call is not None and any(isinstance(v, list) and len(v) > 1 for v in call.args.values())
+
+
+def _relabel(base: Pending, text: str) -> dict[str, Any]:
+    """ "那如果EDA是签核中心的呢": the same amounts, now of the kind the message names."""
+    for key, pattern in _KINDS.get(base.tool, ()):
+        others = [k for k, _ in _KINDS[base.tool] if k != key and base.args.get(k)]
+        if re.search(pattern, text) and others:
+            moved = [v for k in others for v in base.args[k]]
+            return {key: list(base.args.get(key) or []) + moved, **dict.fromkeys(others, [])}
+    return {}
 
 
 def _ordinal(text: str) -> int | None:
@@ -331,7 +348,7 @@ def _varies_last(text: str, topic: Topic, session: Session) -> bool:
 def _merge(old: dict[str, Any], new: dict[str, Any], adding: bool, item: int | None = None) -> dict[str, Any]:
     """New facts replace old ones; when adding, lists of items (amounts) are extended instead; an ordinal
     ("第二个是1500万") replaces only that item of the list."""
-    merged = {**old, **new}
+    merged = {k: v for k, v in {**old, **new}.items() if v != []}  # an emptied list is no longer given
     for key, value in new.items():
         items = old.get(key)
         if item is not None and isinstance(items, list) and isinstance(value, list) and len(value) == 1:

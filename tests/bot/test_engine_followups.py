@@ -130,3 +130,16 @@ def test_repealed_policy_named_with_a_measure_answers_from_a4_first(engine) -> N
     assert [c["clause_id"] for c in data["citations"]][:2] == ["a4", "m3"]
     assert data["answer"].startswith("不能再用")
     assert engine.ask("2019年成立的公司贷款能贴息吗").to_dict()["citations"][0]["clause_id"] == "m17"
+
+
+def test_kind_change_moves_the_amounts(engine) -> None:  # type: ignore[no-untyped-def]
+    _, signoff, back = _turns(
+        engine, "首次流片1200万，EDA 300万", "那如果EDA是签核中心的呢", "不对，还是普通的"
+    )
+    assert signoff["calculations"][1]["inputs"] == {
+        "signoff_center_costs_yuan": "3000000",
+        "is_ic_enterprise": "是",
+    }
+    assert signoff["total_max_subsidy_yuan"] == "3300000"
+    assert back["calculations"][1]["inputs"]["ordinary_costs_yuan"] == "3000000"
+    assert back["total_max_subsidy_yuan"] == "2400000"
