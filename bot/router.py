@@ -342,7 +342,9 @@ def _varies_last(text: str, topic: Topic, session: Session) -> bool:
     varies = _VARIATION.search(text) or _ADD.search(text) or _PART_OF_LAST.search(text)
     # "单次流通收益500万" answers the pending question of the same rule even though it names the rule.
     filling = session.pending is not None and session.pending.tool == topic.tool
-    return topic.tool in tools and bool(varies or filling)
+    # A statement of more facts about the same rule ("LPR是3.45%，期限12个月") adds to the last calculation.
+    statement = not _QUESTION.search(text)
+    return topic.tool in tools and bool(varies or filling or statement)
 
 
 def _merge(old: dict[str, Any], new: dict[str, Any], adding: bool, item: int | None = None) -> dict[str, Any]:

@@ -143,3 +143,13 @@ def test_kind_change_moves_the_amounts(engine) -> None:  # type: ignore[no-untyp
     assert signoff["total_max_subsidy_yuan"] == "3300000"
     assert back["calculations"][1]["inputs"]["ordinary_costs_yuan"] == "3000000"
     assert back["total_max_subsidy_yuan"] == "2400000"
+
+
+def test_statement_of_more_facts_adds_to_the_last_calculation(engine) -> None:  # type: ignore[no-untyped-def]
+    *_, loan = _turns(engine, "想问问贷款贴息", "贷款400万", "LPR是3.45%，贷款期限12个月")
+    inputs = loan["calculations"][0]["inputs"]
+    assert inputs["principal_yuan"] == "4000000" and inputs["lpr_percent"] == "3.45"
+    assert loan["total_max_subsidy_yuan"] == "138000"
+    # A new question about the same rule is still read on its own.
+    _, fresh = _turns(engine, "贷款400万", "贷款贴息的条件是什么")
+    assert fresh["total_max_subsidy_yuan"] is None
