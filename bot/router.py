@@ -41,6 +41,8 @@ _PART_OF_LAST = re.compile(r"^其中")
 # "再加一笔300万呢": add items to the previous calculation instead of replacing them.
 _ADD = re.compile(r"再加|加上|另加|追加|再来|还有一笔|多了一笔")
 _EXCLUSIVE = (("term_months", "term_days"),)
+# A condition that can fail for one listed item only: the list it belongs to.
+_ITEM_FLAGS = {"is_first_tapeout": "fees_yuan"}
 # Yes/no eligibility questions ("能申请吗") and talk about thresholds ("不到5000万能申请吗") are lookups.
 _YES_NO = re.compile(r"[吗么嘛][？?。！!]*$|是否|能不能|可不可以|算不算")
 _THRESHOLD_TALK = re.compile(r"不到|低于|少于|不足|未达|没达到|没有达到")
@@ -65,6 +67,8 @@ _GENERAL_QUESTIONS = (
 )
 # Clauses that decide a question even when it names a measure ("外区企业能申请流片补贴吗" → a1 first).
 _OVERRIDING = ("a1", "a2")
+# Moving into the zone from elsewhere ("刚从上海搬过来"): the scope annex, then the newcomers' rent subsidy.
+_RELOCATING = re.compile(r"(从|由).{1,8}(搬|迁)(过来|来|入|到)|(搬|迁)(过来|到滨江|到高新区|入滨江|入高新区)")
 # The repealed 2019 policy ("旧政策的流片补贴还能申请吗"): a4 says it was repealed, whatever measure is named.
 _REPEALED = re.compile(
     r"旧政策|老政策|原政策|原来的政策|以前的政策|之前的政策|(20)?19年(那个|的)|〔2019〕|2019\D{0,3}24号"
@@ -173,6 +177,8 @@ class Router:
             followup = self._followup(text, facts, session)
             if followup is not None:
                 return followup
+        if _RELOCATING.search(text) and topic is None:
+            return Decision(LOOKUP, clause_ids=["a1", "m10"])
         ref = self.retriever.direct_reference(text)
         if names_outside(text) or (topic is None and ref is None and not in_domain(text)):
             return Decision(NOT_COVERED)
@@ -364,6 +370,17 @@ def _merge(old: dict[str, Any], new: dict[str, Any], adding: bool, item: int | N
         for key, value in new.items():
             if isinstance(value, list) and isinstance(old.get(key), list):
                 merged[key] = old[key] + value
+    return _drop_flagged(old, new, item, merged) if item is not None else merged
+
+
+def _drop_flagged(
+    old: dict[str, Any], new: dict[str, Any], item: int, merged: dict[str, Any]
+) -> dict[str, Any]:
+    """ "第一个不是首次流片": that item leaves the list; the others keep their condition."""
+    for flag, key in _ITEM_FLAGS.items():
+        items = old.get(key)
+        if new.get(flag) is False and isinstance(items, list) and 1 < len(items) and item < len(items):
+            merged = {**merged, key: items[:item] + items[item + 1 :], flag: old.get(flag, True)}
     return merged
 
 

@@ -153,3 +153,19 @@ def test_statement_of_more_facts_adds_to_the_last_calculation(engine) -> None:  
     # A new question about the same rule is still read on its own.
     _, fresh = _turns(engine, "贷款400万", "贷款贴息的条件是什么")
     assert fresh["total_max_subsidy_yuan"] is None
+
+
+def test_item_that_fails_a_condition_leaves_the_list(engine) -> None:  # type: ignore[no-untyped-def]
+    _, dropped = _turns(engine, "首次流片两个产品，分别800万和1200万", "不对，第一个不是首次流片")
+    inputs = dropped["calculations"][0]["inputs"]
+    assert inputs["fees_yuan"] == "12000000" and inputs["is_first_tapeout"] == "是"
+    assert dropped["total_max_subsidy_yuan"] == "1800000"
+
+
+def test_relocating_into_the_zone_is_in_scope(engine) -> None:  # type: ignore[no-untyped-def]
+    data = engine.ask("我公司刚从上海搬过来").to_dict()
+    assert data["status"] == "answered"
+    assert [c["clause_id"] for c in data["citations"]] == ["a1", "m10"]
+    assert data["answer"].startswith("可以。") and "高新区（滨江）内" in data["answer"]
+    # Another city's own policy is still out of scope.
+    assert engine.ask("上海的集成电路政策怎么申请").to_dict()["status"] == "not_covered"
