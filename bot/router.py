@@ -41,6 +41,7 @@ _PART_OF_LAST = re.compile(r"^其中")
 # "再加一笔300万呢": add items to the previous calculation instead of replacing them.
 _ADD = re.compile(r"再加|加上|另加|追加|再来|还有一笔|多了一笔")
 _EXCLUSIVE = (("term_months", "term_days"),)
+_STANDARD_LEVEL = re.compile(r"(国际|国家|行业|浙江制造)标准")
 # A condition that can fail for one listed item only: the list it belongs to.
 _ITEM_FLAGS = {"is_first_tapeout": "fees_yuan"}
 # Yes/no eligibility questions ("能申请吗") and talk about thresholds ("不到5000万能申请吗") are lookups.
@@ -292,12 +293,24 @@ def _listed(call: Pending | None) -> bool:
 
 def _relabel(base: Pending, text: str) -> dict[str, Any]:
     """ "那如果EDA是签核中心的呢": the same amounts, now of the kind the message names."""
+    if base.tool == "standards_award":
+        return _new_role(base, text)
     for key, pattern in _KINDS.get(base.tool, ()):
         others = [k for k, _ in _KINDS[base.tool] if k != key and base.args.get(k)]
         if re.search(pattern, text) and others:
             moved = [v for k in others for v in base.args[k]]
             return {key: list(base.args.get(key) or []) + moved, **dict.fromkeys(others, [])}
     return {}
+
+
+def _new_role(base: Pending, text: str) -> dict[str, Any]:
+    """ "那参与的呢" after "主导制定了一项国际标准": the same standards with the role named."""
+    role = re.search(r"主导|牵头|参与|参加", text)
+    items = base.args.get("standards")
+    if not role or not items or _STANDARD_LEVEL.search(text):
+        return {}
+    lead = "主导" if role.group() in ("主导", "牵头") else "参与"
+    return {"standards": [{**item, "role": lead} for item in items]}
 
 
 def _ordinal(text: str) -> int | None:

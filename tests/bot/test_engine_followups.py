@@ -169,3 +169,9 @@ def test_relocating_into_the_zone_is_in_scope(engine) -> None:  # type: ignore[n
     assert data["answer"].startswith("可以。") and "高新区（滨江）内" in data["answer"]
     # Another city's own policy is still out of scope.
     assert engine.ask("上海的集成电路政策怎么申请").to_dict()["status"] == "not_covered"
+
+
+def test_role_change_keeps_the_standard(engine) -> None:  # type: ignore[no-untyped-def]
+    _, joined = _turns(engine, "我们主导制定了一项国际标准", "那参与的呢")
+    assert joined["calculations"][0]["inputs"]["standards"] == "level=国际标准，role=参与，published=是"
+    assert joined["total_max_subsidy_yuan"] == "500000"
