@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from bot.extract import Facts, extract, roles
+from bot.followups import merge, ordinal, relabel, target
 from bot.points import Points
-from bot.references import chinese_number
 from bot.scope import in_domain, is_injection, names_outside
-from bot.sessions import Pending, Session
+from bot.sessions import Session
 from bot.tools import ToolCall
 from bot.topics import Topic, build_args, find_topic, topic_by_tool
 
@@ -40,10 +40,6 @@ _VARIATION = re.compile(
 _PART_OF_LAST = re.compile(r"^其中")
 # "再加一笔300万呢": add items to the previous calculation instead of replacing them.
 _ADD = re.compile(r"再加|加上|另加|追加|再来|还有一笔|多了一笔")
-_EXCLUSIVE = (("term_months", "term_days"),)
-_STANDARD_LEVEL = re.compile(r"(国际|国家|行业|浙江制造)标准")
-# A condition that can fail for one listed item only: the list it belongs to.
-_ITEM_FLAGS = {"is_first_tapeout": "fees_yuan"}
 # Yes/no eligibility questions ("能申请吗") and talk about thresholds ("不到5000万能申请吗") are lookups.
 _YES_NO = re.compile(r"[吗么嘛][？?。！!]*$|是否|能不能|可不可以|算不算")
 _THRESHOLD_TALK = re.compile(r"不到|低于|少于|不足|未达|没达到|没有达到")
@@ -91,18 +87,9 @@ _SIBLINGS = dict.fromkeys(_M12_KINDS, _M12_KINDS)
 OVERVIEW = "header"
 _QUESTION = re.compile(r"[？?吗么嘛呢]|什么|多少|怎么|怎样|如何|哪|是否|几|有没有|能不能|可不可以")
 RELATED_MIN_SHARE = 0.6
-# "第二个/第2款/第一笔": which item of a list a follow-up changes ("第二次" is a repeat tape-out, not an item).
-_ORDINAL = re.compile(r"第([一二两三四五六七八九十]|\d{1,2})(?:个|款|笔|项|件|批|份|家|套|台|单)")
 # Years named in one message; m9's compensation rate and cap are per year.
 _YEARS = re.compile(r"(20\d{2})\s*年")
 _PER_YEAR_TOOL = "cyber_insurance_subsidy"
-# Amount lists a follow-up can move to another kind without restating them (non-kind first: 非签核 wins).
-_KINDS = {
-    "eda_purchase_subsidy": (
-        ("ordinary_costs_yuan", r"普通|一般|非签核|不是签核"),
-        ("signoff_center_costs_yuan", r"签核"),
-    )
-}
 
 
 class RetrieverLike(Protocol):
@@ -189,16 +176,9 @@ class Router:
             ids = self.overview(text, topic)
             if ids:
                 return Decision(LOOKUP, clause_ids=ids, topic=topic, overview=True)
-        if _REPEALED.search(text):
-            return Decision(
-                LOOKUP, clause_ids=self.related(text, ["a4"] + ([topic.clause_id] if topic else []))
-            )
-        for pattern, clause_id in _GENERAL_QUESTIONS:
-            issuer = clause_id == "a4" and _ISSUER.search(text)  # "哪个部门发的" is the header's business
-            if pattern.search(text) and (topic is None or clause_id in _OVERRIDING) and not issuer:
-                # The measure named stays second: "省里给了流片补贴，区里还能再补吗" → a2, then m3.
-                first = [clause_id] + ([topic.clause_id] if topic else [])
-                return Decision(LOOKUP, clause_ids=self.related(text, first))
+        annex = self._annex_first(text, topic)
+        if annex is not None:
+            return annex
         if topic is None:
             hits = self.retriever.search(text, k=1 + RELATED_CITATIONS)
             # About the policy but matching no clause in particular: answer with the document itself.
@@ -212,6 +192,18 @@ class Router:
         calls = self._several(text) or _calls_for(topic.tool, text, facts)
         clause_ids = [c for c in (_clause_of(call.name) for call in calls) if c]
         return Decision(CALCULATE, calls=calls, clause_ids=list(dict.fromkeys(clause_ids)), topic=topic)
+
+    def _annex_first(self, text: str, topic: Topic | None) -> Decision | None:
+        """Questions an annex decides, the measure named (if any) cited second: repeal (a4), a2, a1, a4."""
+        named = [topic.clause_id] if topic else []
+        if _REPEALED.search(text):
+            return Decision(LOOKUP, clause_ids=self.related(text, ["a4", *named]))
+        for pattern, clause_id in _GENERAL_QUESTIONS:
+            issuer = clause_id == "a4" and _ISSUER.search(text)  # "哪个部门发的" is the header's business
+            if pattern.search(text) and (topic is None or clause_id in _OVERRIDING) and not issuer:
+                # The measure named stays second: "省里给了流片补贴，区里还能再补吗" → a2, then m3.
+                return Decision(LOOKUP, clause_ids=self.related(text, [clause_id, *named]))
+        return None
 
     @staticmethod
     def _several(text: str) -> list[ToolCall]:
@@ -251,16 +243,16 @@ class Router:
     def _followup(text: str, facts: Facts, session: Session) -> Decision | None:
         """Fill a pending calculation's missing slots, or vary the last one ("那如果是1500万呢")."""
         varies = bool(_VARIATION.search(text)) or _has_slot_facts(facts)
-        base = session.pending or (_target(text, facts, session) if varies else None)
-        if base is None or not (_has_slot_facts(facts) or _level_only(text) or _relabel(base, text)):
+        base = session.pending or (target(text, facts, session) if varies else None)
+        if base is None or not (_has_slot_facts(facts) or _level_only(text) or relabel(base, text)):
             return None
         if _PART_OF_LAST.search(text) and session.history:
             text = session.history[-1][0] + "，" + text
             facts = extract(text)
-        new = build_args(base.tool, facts, text) or _relabel(base, text)
+        new = build_args(base.tool, facts, text) or relabel(base, text)
         if not new:
             return None  # facts the rule has no use for ("今年还有哪些政策"): not an answer to its question
-        args = _merge(base.args, new, adding=bool(_ADD.search(text)), item=_ordinal(text))
+        args = merge(base.args, new, adding=bool(_ADD.search(text)), item=ordinal(text))
         changed = ToolCall(base.tool, args)
         # The other calls of a multi-rule answer stay as they were: only the one the message names changes.
         batch = [] if session.pending else session.batch
@@ -273,51 +265,6 @@ class Router:
             topic=topic_by_tool(base.tool),
             followup=True,
         )
-
-
-def _target(text: str, facts: Facts, session: Session) -> Pending | None:
-    """Which call of the last answer a variation changes: the rule it names (and year), else the last one."""
-    topic = find_topic(text)
-    named = [p for p in session.batch if topic is not None and p.tool == topic.tool]
-    dated = [p for p in named if facts.year is not None and p.args.get("year") == facts.year]
-    item = _ordinal(text)
-    if not named and item is not None and item < len(session.batch) and not _listed(session.last):
-        return session.batch[item]  # "第一个改成900万" after two rules: the first rule's call
-    return (dated or named)[0] if named else session.last
-
-
-def _listed(call: Pending | None) -> bool:
-    """Does the call hold a list of several items an ordinal could pick from?"""
-    return call is not None and any(isinstance(v, list) and len(v) > 1 for v in call.args.values())
-
-
-def _relabel(base: Pending, text: str) -> dict[str, Any]:
-    """ "那如果EDA是签核中心的呢": the same amounts, now of the kind the message names."""
-    if base.tool == "standards_award":
-        return _new_role(base, text)
-    for key, pattern in _KINDS.get(base.tool, ()):
-        others = [k for k, _ in _KINDS[base.tool] if k != key and base.args.get(k)]
-        if re.search(pattern, text) and others:
-            moved = [v for k in others for v in base.args[k]]
-            return {key: list(base.args.get(key) or []) + moved, **dict.fromkeys(others, [])}
-    return {}
-
-
-def _new_role(base: Pending, text: str) -> dict[str, Any]:
-    """ "那参与的呢" after "主导制定了一项国际标准": the same standards with the role named."""
-    role = re.search(r"主导|牵头|参与|参加", text)
-    items = base.args.get("standards")
-    if not role or not items or _STANDARD_LEVEL.search(text):
-        return {}
-    lead = "主导" if role.group() in ("主导", "牵头") else "参与"
-    return {"standards": [{**item, "role": lead} for item in items]}
-
-
-def _ordinal(text: str) -> int | None:
-    """ "第二个改成1500万": the 0-based index of the listed item the message changes."""
-    m = _ORDINAL.search(text)
-    n = chinese_number(m.group(1)) if m else None
-    return n - 1 if n else None
 
 
 def _per_year(tool: str, text: str, facts: Facts) -> list[ToolCall]:
@@ -364,37 +311,6 @@ def _varies_last(text: str, topic: Topic, session: Session) -> bool:
     # A statement of more facts about the same rule ("LPR是3.45%，期限12个月") adds to the last calculation.
     statement = not _QUESTION.search(text)
     return topic.tool in tools and bool(varies or filling or statement)
-
-
-def _merge(old: dict[str, Any], new: dict[str, Any], adding: bool, item: int | None = None) -> dict[str, Any]:
-    """New facts replace old ones; when adding, lists of items (amounts) are extended instead; an ordinal
-    ("第二个是1500万") replaces only that item of the list."""
-    merged = {k: v for k, v in {**old, **new}.items() if v != []}  # an emptied list is no longer given
-    for key, value in new.items():
-        items = old.get(key)
-        if item is not None and isinstance(items, list) and isinstance(value, list) and len(value) == 1:
-            if item <= len(items):  # "第三个是500万" after two items adds the third
-                merged[key] = items[:item] + value + items[item + 1 :]
-    for pair in _EXCLUSIVE:  # a new loan term in days replaces one in months, and the other way round
-        for key in pair:
-            if key in new:
-                merged = {k: v for k, v in merged.items() if k not in pair or k == key}
-    if adding:
-        for key, value in new.items():
-            if isinstance(value, list) and isinstance(old.get(key), list):
-                merged[key] = old[key] + value
-    return _drop_flagged(old, new, item, merged) if item is not None else merged
-
-
-def _drop_flagged(
-    old: dict[str, Any], new: dict[str, Any], item: int, merged: dict[str, Any]
-) -> dict[str, Any]:
-    """ "第一个不是首次流片": that item leaves the list; the others keep their condition."""
-    for flag, key in _ITEM_FLAGS.items():
-        items = old.get(key)
-        if new.get(flag) is False and isinstance(items, list) and 1 < len(items) and item < len(items):
-            merged = {**merged, key: items[:item] + items[item + 1 :], flag: old.get(flag, True)}
-    return merged
 
 
 def _level_only(text: str) -> bool:

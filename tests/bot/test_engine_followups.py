@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.router import _merge, _ordinal
+from bot.followups import merge as _merge
+from bot.followups import ordinal as _ordinal
 
 
 def _turns(engine, *questions: str) -> list[dict]:  # type: ignore[no-untyped-def]
