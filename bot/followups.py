@@ -9,6 +9,7 @@ from bot.extract import Facts
 from bot.references import chinese_number
 from bot.sessions import Pending, Session
 from bot.topics import find_topic
+from calculators.money import find_amounts
 
 # "第二个/第2款/第一笔": which item of a list a follow-up changes ("第二次" is a repeat tape-out, not an item).
 _ORDINAL = re.compile(r"第([一二两三四五六七八九十]|\d{1,2})(?:个|款|笔|项|件|批|份|家|套|台|单)")
@@ -21,6 +22,8 @@ _KINDS = {
 }
 # A condition that can fail for one listed item only: the list it belongs to.
 _ITEM_FLAGS = {"is_first_tapeout": "fees_yuan"}
+# A month or date label naming which item a correction changes: "9月是150万", "3月份那笔改成100万".
+_ANCHOR = re.compile(r"(\d{1,2}月)份?(?:的|那笔|那次)?(?:是|改成|应该是|其实是)")
 _STANDARD_LEVEL = re.compile(r"(国际|国家|行业|浙江制造)标准")
 # A new loan term in days replaces one in months, and the other way round.
 _EXCLUSIVE = (("term_months", "term_days"),)
@@ -62,6 +65,18 @@ def _new_role(base: Pending, text: str) -> dict[str, Any]:
         return {}
     lead = "主导" if role.group() in ("主导", "牵头") else "参与"
     return {"standards": [{**item, "role": lead} for item in items]}
+
+
+def anchored(text: str, previous: str) -> int | None:
+    """ "不对，9月是150万" after "3月买了200万，9月又买了350万": the item the label (9月) introduced."""
+    m = _ANCHOR.search(text)
+    label = m.group(1) if m else ""
+    if not label or previous.count(label) != 1:
+        return None
+    at = previous.find(label)
+    starts = [a.start for a in find_amounts(previous) if a.value is not None]
+    later = [i for i, start in enumerate(starts) if start > at]
+    return later[0] if later and len(starts) > 1 else None
 
 
 def ordinal(text: str) -> int | None:

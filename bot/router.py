@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from bot.extract import Facts, extract, roles
-from bot.followups import merge, ordinal, relabel, target
+from bot.followups import anchored, merge, ordinal, relabel, target
 from bot.points import Points
 from bot.scope import in_domain, is_injection, names_outside
 from bot.sessions import Session
@@ -252,7 +252,9 @@ class Router:
         new = build_args(base.tool, facts, text) or relabel(base, text)
         if not new:
             return None  # facts the rule has no use for ("今年还有哪些政策"): not an answer to its question
-        args = merge(base.args, new, adding=bool(_ADD.search(text)), item=ordinal(text))
+        previous = session.history[-1][0] if session.history else ""
+        item = ordinal(text) if ordinal(text) is not None else anchored(text, previous)
+        args = merge(base.args, new, adding=bool(_ADD.search(text)), item=item)
         changed = ToolCall(base.tool, args)
         # The other calls of a multi-rule answer stay as they were: only the one the message names changes.
         batch = [] if session.pending else session.batch

@@ -176,3 +176,12 @@ def test_role_change_keeps_the_standard(engine) -> None:  # type: ignore[no-unty
     _, joined = _turns(engine, "我们主导制定了一项国际标准", "那参与的呢")
     assert joined["calculations"][0]["inputs"]["standards"] == "level=国际标准，role=参与，published=是"
     assert joined["total_max_subsidy_yuan"] == "500000"
+
+
+def test_month_label_picks_the_item_it_introduced() -> None:
+    from bot.followups import anchored
+
+    previous = "我们今年3月采购芯片200万，9月又采购了350万"
+    assert anchored("不对，9月是150万", previous) == 1
+    assert anchored("3月份那笔改成100万", previous) == 0
+    assert anchored("不对，5月是150万", previous) is None
