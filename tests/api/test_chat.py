@@ -9,16 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.fakes import FakeEngine
 from tests.api.test_basics import assert_error
-
-ANSWER_KEYS = {
-    "status",
-    "answer",
-    "citations",
-    "calculations",
-    "total_max_subsidy_yuan",
-    "session_id",
-    "answer_id",
-}
+from tests.bot.test_engine import KEYS as ANSWER_KEYS
 
 
 def sse_events(text: str) -> list[tuple[str, str]]:
