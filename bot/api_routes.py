@@ -29,14 +29,8 @@ def readyz(svc: Services = Depends(services)) -> Any:
 
 
 def _clause_summary(clause: Clause) -> dict[str, Any]:
-    return {
-        "clause_id": clause.id,
-        "number": clause.number,
-        "title": clause.title,
-        "section": clause.section,
-        "units": list(clause.units),
-        "lead_unit": clause.lead_unit,
-    }
+    """The clause's metadata without its text (the list endpoint stays small)."""
+    return {k: v for k, v in clause.to_dict().items() if k not in ("text", "doc_id")}
 
 
 @router.get("/v1/clauses", tags=["条款"], summary="条款列表（可按所属部分、责任单位筛选）")

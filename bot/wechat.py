@@ -195,9 +195,7 @@ def reply_for(msg: dict[str, str], bot: Responder) -> str | None:
     )
     if not question.strip():
         return NON_TEXT
-    limit = bot.svc.settings.max_message_chars
-    if len(question) > limit:
-        return f"问题过长（最多 {limit} 个字），请精简后再问。"
+    # Over-long questions get the engine's own "问题太长" reply, like every other channel.
     return bot.answer(msg["FromUserName"], question)
 
 

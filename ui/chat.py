@@ -51,14 +51,6 @@ def respond(
     if not text:
         return "", history, session_id
     history.append({"role": "user", "content": text})
-    if len(text) > svc.settings.max_message_chars:
-        history.append(
-            {
-                "role": "assistant",
-                "content": f"问题过长（最多 {svc.settings.max_message_chars} 字），请精简后再问。",
-            }
-        )
-        return "", history, session_id
     try:
         result = svc.ask(text, session_id)
     except ApiError as exc:
