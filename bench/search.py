@@ -10,9 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.corpus import load_corpus
-from bot.retrieval import Retriever
-from bot.retrieval_eval import PlainBM25, evaluate, load_questions
+from bot.packs.corpus import load_corpus
+from bot.retrieval.evaluate import PlainBM25, evaluate, load_questions
+from bot.retrieval.retriever import Retriever
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,17 +6,17 @@ import logging
 import re
 from typing import Any
 
-from bot import compose as C
-from bot.answers import lookup_answer, overview_answer
-from bot.corpus import Corpus, load_corpus
-from bot.normalize import normalize
-from bot.points import load_points
-from bot.router import CALCULATE, INJECTION, LOOKUP, NOT_COVERED, RULE_ONLY, Decision, Router
-from bot.scope import is_greeting
-from bot.sessions import Pending, Session, SessionStore
+from bot.compose import answer as C
+from bot.compose.lookup import lookup_answer, overview_answer
+from bot.decide.router import CALCULATE, INJECTION, LOOKUP, NOT_COVERED, RULE_ONLY, Decision, Router
+from bot.nlu.normalize import normalize
+from bot.nlu.scope import is_greeting
+from bot.nlu.topics import sole_tool
+from bot.packs.corpus import Corpus, load_corpus
+from bot.packs.points import load_points
+from bot.sessions.store import Pending, Session, SessionStore
 from bot.settings import Settings
-from bot.tools import ToolOutcome, execute_all
-from bot.topics import sole_tool
+from bot.tools.executor import ToolOutcome, execute_all
 
 log = logging.getLogger(__name__)
 
@@ -149,12 +149,12 @@ def build_engine(settings: Settings, corpus: Corpus | None = None, retriever: An
     """Build the engine from settings: corpus, retrieval index, and the LLM step when configured."""
     corpus = corpus or load_corpus(settings.corpus_dir)
     if retriever is None:
-        from bot.retrieval import Retriever
+        from bot.retrieval.retriever import Retriever
 
         retriever = Retriever.load(settings, corpus)
     llm = None
     if settings.llm_base_url and settings.llm_model:
-        from bot.llm import LlmDecider
+        from bot.decide.llm import LlmDecider
 
         llm = LlmDecider.from_settings(settings)
     return Engine(settings, corpus, retriever, llm)

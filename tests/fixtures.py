@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import Corpus, load_corpus
+from bot.packs.corpus import Corpus, load_corpus
 from bot.settings import DEFAULT_CORPUS_DIR, Settings
 
 

@@ -1,4 +1,4 @@
-"""The Gradio web app (mounted at /ui by bot.api): enterprise chat, calculator panel, clause browser."""
+"""The Gradio web app (mounted at /ui by bot.http.app): enterprise chat, calculator panel, clause browser."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from bot.api_text import clause_label
+from bot.http.text import clause_label
 
 EXAMPLES = (
     "首次流片费用800万元，最多能补贴多少？",
@@ -44,7 +44,7 @@ def respond(
     svc: Any, message: str, history: list[dict[str, Any]] | None, session_id: str | None
 ) -> tuple[str, list[dict[str, Any]], str | None]:
     """Send one message to the engine in this browser session; keep the session id for follow-ups."""
-    from bot.api_errors import ApiError
+    from bot.http.errors import ApiError
 
     history = list(history or [])
     text = (message or "").strip()

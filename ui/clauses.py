@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from bot.api_text import clause_label, copy_text
-from bot.corpus import Clause, Corpus
-from bot.normalize import normalize
+from bot.http.text import clause_label, copy_text
+from bot.nlu.normalize import normalize
+from bot.packs.corpus import Clause, Corpus
 
 ALL = "全部"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.corpus import Corpus
+from bot.packs.corpus import Corpus
 from bot.settings import Settings
 from tests.api.fakes import FakeEngine
 
@@ -32,7 +32,7 @@ def fake_engine(corpus: Corpus) -> FakeEngine:
 
 @pytest.fixture
 def client(api_settings: Settings, fake_engine: FakeEngine) -> Iterator[TestClient]:
-    from bot.api import create_app
+    from bot.http.app import create_app
 
     with TestClient(create_app(api_settings, fake_engine), raise_server_exceptions=False) as c:
         yield c

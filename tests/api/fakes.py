@@ -8,7 +8,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from bot.corpus import Corpus
+from bot.packs.corpus import Corpus
 
 
 @dataclass(frozen=True)

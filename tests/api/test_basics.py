@@ -119,7 +119,7 @@ def test_lazy_engine_is_built_by_readyz_and_failures_are_503(api_settings, corpu
     import time
 
     import bot.engine
-    from bot.api import create_app
+    from bot.http.app import create_app
     from tests.api.fakes import FakeEngine
 
     monkeypatch.setattr(bot.engine, "build_engine", lambda settings: FakeEngine(corpus))

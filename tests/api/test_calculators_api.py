@@ -76,7 +76,7 @@ def test_unknown_calculator_is_404(client: TestClient) -> None:
 
 @pytest.fixture
 def real_client(api_settings, real_engine) -> Iterator[TestClient]:
-    from bot.api import create_app
+    from bot.http.app import create_app
 
     with TestClient(create_app(api_settings, real_engine)) as c:
         yield c

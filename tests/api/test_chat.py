@@ -83,8 +83,8 @@ def test_chat_broken_or_non_object_json_is_4xx(client: TestClient, raw: bytes) -
 
 
 def test_engine_failure_is_503_not_500(api_settings, corpus) -> None:
-    from bot.api import create_app
-    from bot.api_errors import ApiError
+    from bot.http.app import create_app
+    from bot.http.errors import ApiError
 
     class Broken(FakeEngine):
         def ask(self, text, session_id=None):

@@ -16,7 +16,7 @@ QUESTION = "首次流片费用800万元，最多能补贴多少？"
 
 @pytest.fixture(scope="module")
 def base_url(real_engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from bot.api import create_app
+    from bot.http.app import create_app
 
     settings = Settings(
         data_dir=tmp_path_factory.mktemp("oa-data"), embedding_model=None, llm_base_url=None, serve_ui=False

@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.wechat import NON_TEXT, STILL_WORKING, WELCOME, clip_bytes, reply_xml, wechat_signature
+from bot.http.wechat import NON_TEXT, STILL_WORKING, WELCOME, clip_bytes, reply_xml, wechat_signature
 from tests.api.fakes import FakeEngine
 from tests.api.test_basics import assert_error
 
@@ -77,7 +77,7 @@ def test_old_timestamp_is_rejected_as_replay(client: TestClient) -> None:
 
 
 def test_disabled_without_token(api_settings, fake_engine) -> None:
-    from bot.api import create_app
+    from bot.http.app import create_app
 
     app = create_app(api_settings.model_copy(update={"wechat_token": None}), fake_engine)
     with TestClient(app) as c:
@@ -141,7 +141,7 @@ def test_malformed_or_hostile_xml_is_400(client: TestClient, raw: bytes, fake_en
 
 
 def test_slow_answer_replies_politely_then_resend_gets_it(api_settings, corpus) -> None:
-    from bot.api import create_app
+    from bot.http.app import create_app
 
     release = threading.Event()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
-from bot.sessions import SessionStore
+from bot.sessions.store import SessionStore
 from bot.settings import Settings
 
 KEYS = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.followups import merge as _merge
-from bot.followups import ordinal as _ordinal
+from bot.decide.followups import merge as _merge
+from bot.decide.followups import ordinal as _ordinal
 
 
 def _turns(engine, *questions: str) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -179,7 +179,7 @@ def test_role_change_keeps_the_standard(engine) -> None:  # type: ignore[no-unty
 
 
 def test_month_label_picks_the_item_it_introduced() -> None:
-    from bot.followups import anchored
+    from bot.decide.followups import anchored
 
     previous = "我们今年3月采购芯片200万，9月又采购了350万"
     assert anchored("不对，9月是150万", previous) == 1

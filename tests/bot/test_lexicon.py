@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot import index_store as store
-from bot.corpus import Corpus
-from bot.lexicon import Lexicon, LexiconError, load_lexicon, parse_lexicon
+from bot.packs.corpus import Corpus
+from bot.retrieval import store
+from bot.retrieval.lexicon import Lexicon, LexiconError, load_lexicon, parse_lexicon
 from bot.settings import DEFAULT_CORPUS_DIR
 
 
@@ -58,7 +58,7 @@ def test_missing_file_gives_an_empty_lexicon(tmp_path) -> None:  # type: ignore[
     ],
 )
 def test_colloquial_words_map_to_policy_words(lexicon: Lexicon, said: str, policy_word: str) -> None:
-    from bot.normalize import normalize
+    from bot.nlu.normalize import normalize
 
     assert normalize(policy_word) in lexicon.expand(normalize(said))
 
@@ -79,7 +79,7 @@ def test_colloquial_words_map_to_policy_words(lexicon: Lexicon, said: str, polic
     ],
 )
 def test_policy_terms_are_jieba_words(lexicon: Lexicon, term: str) -> None:
-    from bot.normalize import normalize
+    from bot.nlu.normalize import normalize
 
     assert normalize(term).lower() in lexicon.terms
 
@@ -87,7 +87,7 @@ def test_policy_terms_are_jieba_words(lexicon: Lexicon, term: str) -> None:
 def test_every_expansion_target_is_policy_wording(lexicon: Lexicon, corpus: Corpus) -> None:
     extras = store.metadata_lines(corpus)
     indexed = "".join(store.clause_document(c, extras.get(c.id, [])) for c in corpus.clauses)
-    from bot.normalize import normalize
+    from bot.nlu.normalize import normalize
 
     haystack = normalize(indexed).replace(" ", "").lower()
     targets = {t for ts in lexicon.expansions.values() for t in ts}

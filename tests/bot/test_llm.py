@@ -13,8 +13,8 @@ import pytest
 from langchain_core.messages import AIMessage
 
 import calculators
+from bot.decide.llm import LlmDecider, unsupported_numbers
 from bot.engine import Engine, build_engine
-from bot.llm import LlmDecider, unsupported_numbers
 from bot.settings import Settings
 
 

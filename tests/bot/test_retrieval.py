@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import index_store as store
-from bot.corpus import Corpus
-from bot.retrieval import Hit, Retriever
+from bot.packs.corpus import Corpus
+from bot.retrieval import store
+from bot.retrieval.retriever import Hit, Retriever
 from bot.settings import Settings
 
 
@@ -143,7 +143,7 @@ def test_damaged_index_is_rebuilt_with_a_logged_reason(
 ) -> None:
     settings, _ = _fresh(tmp_path, corpus)
     damage(settings.index_dir)  # type: ignore[operator]
-    with caplog.at_level(logging.WARNING, logger="bot.retrieval"):
+    with caplog.at_level(logging.WARNING, logger="bot.retrieval.retriever"):
         retriever = Retriever.load(settings, corpus)
     assert retriever.search("流片补贴", k=1)[0].clause_id == "m3"
     assert any("重建" in r.getMessage() or "构建" in r.getMessage() for r in caplog.records)
@@ -155,7 +155,7 @@ def test_stale_index_is_rebuilt(tmp_path: Path, corpus: Corpus, caplog: pytest.L
     path = settings.index_dir / store.MANIFEST
     data = json.loads(path.read_text(encoding="utf-8"))
     path.write_text(json.dumps({**data, "fingerprint": "old"}), encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="bot.retrieval"):
+    with caplog.at_level(logging.WARNING, logger="bot.retrieval.retriever"):
         Retriever.load(settings, corpus)
     assert "已更新" in caplog.text
     assert json.loads(path.read_text(encoding="utf-8"))["fingerprint"] == data["fingerprint"]
@@ -170,8 +170,8 @@ def test_metadata_lines_go_to_the_clause_that_mentions_them(corpus: Corpus) -> N
 
 
 def test_tokenizer_changes_make_the_index_stale(monkeypatch: pytest.MonkeyPatch, corpus: Corpus) -> None:
-    from bot import tokenize
-    from bot.lexicon import Lexicon
+    from bot.retrieval import tokenize
+    from bot.retrieval.lexicon import Lexicon
 
     before = store.fingerprint(corpus, Lexicon())
     monkeypatch.setattr(tokenize, "STOPWORDS", tokenize.STOPWORDS | {"补贴"})

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import Corpus
-from bot.retrieval import Retriever
-from bot.retrieval_eval import PlainBM25, Question, evaluate, load_questions
+from bot.packs.corpus import Corpus
+from bot.retrieval.evaluate import PlainBM25, Question, evaluate, load_questions
+from bot.retrieval.retriever import Retriever
 from bot.settings import Settings
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "data" / "retrieval_questions.tsv"
@@ -44,7 +44,7 @@ def test_question_set_covers_every_clause(questions: list[Question], corpus: Cor
 
 
 def test_question_set_includes_traditional_and_numbered_questions(questions: list[Question]) -> None:
-    from bot.normalize import normalize
+    from bot.nlu.normalize import normalize
 
     traditional = [q for q in questions if normalize(q.text) != q.text]
     numbered = [q for q in questions if "第" in q.text and ("条" in q.text or "项" in q.text)]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import index_store as store
-from bot.cli import main
+from bot.cli.main import main
+from bot.retrieval import store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,7 +81,7 @@ def test_doctor_reports_index_and_modes(data_dir: Path, capsys: pytest.CaptureFi
 
 def test_lexical_cli_search_never_imports_torch_or_chromadb(tmp_path: Path) -> None:
     code = (
-        "import sys; from bot.cli import main; main(['search', '--json', '流片补贴']);"
+        "import sys; from bot.cli.main import main; main(['search', '--json', '流片补贴']);"
         "heavy = [m for m in ('torch', 'chromadb', 'sentence_transformers', 'gradio') if m in sys.modules];"
         "print('HEAVY', heavy)"
     )

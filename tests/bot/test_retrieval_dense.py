@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import index_store as store
-from bot.corpus import Corpus
-from bot.retrieval import Retriever
-from bot.retrieval_eval import evaluate, load_questions
+from bot.packs.corpus import Corpus
+from bot.retrieval import store
+from bot.retrieval.evaluate import evaluate, load_questions
+from bot.retrieval.retriever import Retriever
 from bot.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -141,7 +141,7 @@ def test_missing_vector_store_is_rebuilt(
     from chromadb.api.shared_system_client import SharedSystemClient
 
     SharedSystemClient.clear_system_cache()
-    with caplog.at_level(logging.WARNING, logger="bot.retrieval"):
+    with caplog.at_level(logging.WARNING, logger="bot.retrieval.retriever"):
         again = Retriever.load(settings, corpus)
     assert again.modes == ["bm25", "dense"]
     assert "向量索引无法打开" in caplog.text

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from bot.extract import extract
-from bot.normalize import normalize
-from bot.references import chinese_number
-from bot.router import CALCULATE, INJECTION, LOOKUP, NOT_COVERED, RULE_ONLY, Router
-from bot.scope import in_domain, is_greeting, is_injection, names_outside
-from bot.sessions import Pending, Session
-from bot.topics import find_topic
+from bot.decide.router import CALCULATE, INJECTION, LOOKUP, NOT_COVERED, RULE_ONLY, Router
+from bot.nlu.extract import extract
+from bot.nlu.normalize import normalize
+from bot.nlu.references import chinese_number
+from bot.nlu.scope import in_domain, is_greeting, is_injection, names_outside
+from bot.nlu.topics import find_topic
+from bot.sessions.store import Pending, Session
 
 W = Decimal(10_000)
 

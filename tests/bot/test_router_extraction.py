@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from bot.extract import extract, roles
-from bot.normalize import normalize
-from bot.sessions import Pending, Session
+from bot.nlu.extract import extract, roles
+from bot.nlu.normalize import normalize
+from bot.sessions.store import Pending, Session
 from tests.bot.test_router import W, decide
 
 

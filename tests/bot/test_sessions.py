@@ -6,7 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
-from bot.sessions import Pending, SessionStore
+from bot.sessions.store import Pending, SessionStore
 
 
 class Clock:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from calculators import CALCULATORS
 from calculators.cli import parse_assignments
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import Corpus, load_corpus
+from bot.packs.corpus import Corpus, load_corpus
 from bot.settings import DEFAULT_CORPUS_DIR
 
 EXPECTED_IDS = ["header", "goals"] + [f"m{i}" for i in range(1, 20)] + [f"a{i}" for i in range(1, 5)]

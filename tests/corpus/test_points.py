@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import Corpus
-from bot.points import load_points
+from bot.packs.corpus import Corpus
+from bot.packs.points import load_points
 from bot.settings import DEFAULT_CORPUS_DIR
 
 POINTS_FILES = sorted((DEFAULT_CORPUS_DIR / "policies").glob("*/points.json"))

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.api import create_app
-from bot.records import RecordStore
+from bot.http.app import create_app
+from bot.records.store import RecordStore
 from bot.settings import Settings
 from tests.reliability.fakes import FakeEngine
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.records import DB_NAME
+from bot.records.store import DB_NAME
 from tests.reliability.server import Client, running_server
 
 QUESTIONS = (

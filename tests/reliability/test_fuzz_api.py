@@ -10,7 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from bot import build_engine
-from bot.api import create_app
+from bot.http.app import create_app
 from bot.settings import Settings
 
 EXAMPLES_PER_OPERATION = 25

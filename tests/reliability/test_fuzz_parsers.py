@@ -10,8 +10,8 @@ from decimal import Decimal
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.extract import extract
-from bot.normalize import normalize
+from bot.nlu.extract import extract
+from bot.nlu.normalize import normalize
 from calculators.money import MAX_YUAN, MoneyParseError, find_amounts, parse_money
 
 # Text that looks like what people type about money: digits, Chinese numerals, units, signs, noise.

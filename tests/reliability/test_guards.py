@@ -11,8 +11,8 @@ from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from bot.guards import RateLimiter, check_wechat_timestamp, install_guards, json_violation, require_admin
-from bot.records import _REQUEST
+from bot.http.guards import RateLimiter, check_wechat_timestamp, install_guards, json_violation, require_admin
+from bot.records.store import _REQUEST
 from bot.settings import Settings
 
 OUTSIDE = ("203.0.113.9", 40000)  # a documentation address: not exempt like 127.0.0.1

@@ -19,10 +19,10 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 
 from bot import build_engine
+from bot.decide.llm import SYSTEM_PROMPT, LlmDecider
+from bot.decide.router import Router
 from bot.engine import Engine
-from bot.llm import SYSTEM_PROMPT, LlmDecider
-from bot.router import Router
-from bot.sessions import Session
+from bot.sessions.store import Session
 from bot.settings import Settings
 
 CANARIES = {
@@ -400,7 +400,7 @@ def test_honest_llm_wording_is_kept(llm_engine: tuple[Engine, CompliantChat]) ->
 def test_wording_guard(text: str, reason: str | None) -> None:
     from decimal import Decimal
 
-    from bot.safety import unsafe_wording
+    from bot.decide.safety import unsafe_wording
 
     why = unsafe_wording(text, hidden=SYSTEM_PROMPT.split("\n", 1)[-1], required=[Decimal("2400000")])
     assert (why is None) if reason is None else (why is not None and reason in why)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.records import (
+from bot.records.store import (
     DB_NAME,
     SALT_NAME,
     RecordingEngine,

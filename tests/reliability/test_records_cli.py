@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.records import RecordStore
+from bot.cli.main import main
+from bot.records.store import RecordStore
 from bot.settings import Settings
 from tests.reliability.test_records import fake_answer
 

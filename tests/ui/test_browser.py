@@ -26,7 +26,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             pytest.fail("CI 环境缺少 /usr/bin/chromium（应由 .ci/run 安装）")
         pytest.skip("本机没有 /usr/bin/chromium：apt-get install chromium fonts-wqy-microhei")
     from bot import build_engine
-    from bot.api import create_app
+    from bot.http.app import create_app
 
     settings = Settings(
         data_dir=tmp_path_factory.mktemp("ui-data"), embedding_model=None, llm_base_url=None, serve_ui=True

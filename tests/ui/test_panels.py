@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 import calculators
-from bot.api import Services
+from bot.http.app import Services
 from tests.api.fakes import FakeEngine, FakeRetriever
 from ui.calculator import calculate, collect_args, field_specs, spend_field
 from ui.chart import sample, svg_chart

@@ -1,0 +1,226 @@
+"""The `policybot` command line. Each subcommand imports what it needs lazily so start-up stays fast."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from bot.settings import Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _print_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def cmd_clause(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.packs.corpus import load_corpus
+
+    corpus = load_corpus(settings.corpus_dir)
+    clause = corpus.clause(args.clause_id.strip().lower())
+    if clause is None:
+        known = "、".join(c.id for c in corpus.clauses)
+        print(f"未找到条款“{args.clause_id}”。可用编号：{known}", file=sys.stderr)
+        return 2
+    doc = corpus.document_of(clause)
+    if args.json:
+        _print_json({**clause.to_dict(), "doc_number": doc.doc_number})
+        return 0
+    units = "、".join(clause.units) or "—"
+    print(f"【{clause.id}】{clause.title}  （{doc.doc_number}）")
+    if clause.section:
+        print(f"所属部分：{clause.section}")
+    print(f"责任单位：{units}" + (f"（牵头：{clause.lead_unit}）" if clause.lead_unit else ""))
+    print()
+    print(clause.text)
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    import platform
+    from importlib import metadata
+
+    from bot.packs.corpus import load_corpus
+
+    report: dict[str, object] = {"python": platform.python_version()}
+    for pkg in (
+        "policybot",
+        "chromadb",
+        "bm25s",
+        "jieba",
+        "sentence-transformers",
+        "torch",
+        "langchain-core",
+        "gradio",
+        "fastapi",
+    ):
+        try:
+            report[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            report[pkg] = "未安装"
+    corpus = load_corpus(settings.corpus_dir)
+    report["corpus_dir"] = str(settings.corpus_dir)
+    report["documents"] = [d.doc_number for d in corpus.documents]
+    report["clauses"] = len(corpus.clauses)
+    report["data_dir"] = str(settings.data_dir.resolve())
+    for extra in DOCTOR_SECTIONS:
+        report.update(extra(settings))
+    if args.json:
+        _print_json(report)
+    else:
+        for key, value in report.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    # Set before gradio is imported: no telemetry, no version check, no model hub.
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import uvicorn
+
+    from bot import build_engine
+    from bot.http.app import create_app
+
+    update = {"host": args.host or settings.host, "port": args.port or settings.port}
+    if args.no_ui:
+        update["serve_ui"] = False
+    settings = settings.model_copy(update=update)
+    print("正在加载问答引擎和检索索引（首次运行会建立索引）…", file=sys.stderr)
+    app = create_app(settings, build_engine(settings))
+    where = f"http://{settings.host}:{settings.port}"
+    print(f"政策通已启动：网页 {where}/ui/ ，接口文档 {where}/docs", file=sys.stderr)
+    # One process, one worker: the engine and its sessions live in memory.
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        http="httptools",
+        log_level=args.log_level,
+        access_log=args.access_log,
+    )
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer one question, or every line of stdin in turn (one conversation, one process)."""
+    from bot import build_engine
+
+    engine = build_engine(settings)
+    questions = [args.question] if args.question is not None else (line.rstrip("\r\n") for line in sys.stdin)
+    session_id = args.session
+    for question in questions:
+        if args.question is None and not question.strip():
+            continue
+        answer = engine.ask(question, session_id=session_id)
+        session_id = answer.session_id  # later lines continue the same conversation
+        if args.json:
+            _print_json(answer.to_dict())
+        else:
+            _print_answer(answer.to_dict())
+    return 0
+
+
+def _print_answer(data: dict[str, object]) -> None:
+    print(data["answer"])
+    cited = data["citations"]
+    if isinstance(cited, list) and cited:
+        print("依据：" + "；".join(f"{c['clause_id']} {c['title']}" for c in cited))
+    if data["total_max_subsidy_yuan"] is not None:
+        print(f"最高补贴合计（元）：{data['total_max_subsidy_yuan']}")
+    print(f"[{data['status']}] 会话 {data['session_id']}")
+    sys.stdout.flush()
+
+
+# Other modules add sections to `policybot doctor` (index state, retrieval modes, LLM) here.
+DOCTOR_SECTIONS: list[Callable[[Settings], dict[str, object]]] = []
+
+
+def _retrieval_doctor(settings: Settings) -> dict[str, object]:
+    from bot.cli.search import doctor_section
+
+    return doctor_section(settings)
+
+
+DOCTOR_SECTIONS.append(_retrieval_doctor)
+
+
+def _calculators_doctor(settings: Settings) -> dict[str, object]:
+    from calculators.cli import doctor_section
+
+    return doctor_section(settings)
+
+
+DOCTOR_SECTIONS.append(_calculators_doctor)
+
+
+def _records_doctor(settings: Settings) -> dict[str, object]:
+    from bot.cli.records import doctor_section
+
+    return doctor_section(settings)
+
+
+DOCTOR_SECTIONS.append(_records_doctor)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policybot", description="政策通：杭高新〔2024〕7号政策问答助手")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("clause", help="按编号打印条款原文及元数据，如 m3、a2、goals、header")
+    p.add_argument("clause_id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_clause)
+
+    p = sub.add_parser("doctor", help="报告版本、数据目录、索引状态和检索模式")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_doctor)
+
+    p = sub.add_parser("serve", help="启动 HTTP 服务：/v1 接口、/wechat、网页 /ui（单进程）")
+    p.add_argument("--host", default=None, help="监听地址（默认 127.0.0.1，可用 POLICYBOT_HOST 设置）")
+    p.add_argument("--port", type=int, default=None, help="端口（默认 7860）")
+    p.add_argument("--no-ui", action="store_true", help="只提供接口，不挂载 Gradio 网页")
+    p.add_argument("--access-log", action="store_true", help="输出每个请求的访问日志")
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser(
+        "ask", help='提问：policybot ask "问题" [--json] [--session ID]；不带问题时逐行读取标准输入'
+    )
+    p.add_argument(
+        "question", nargs="?", default=None, help="问题；省略时从标准输入逐行读取，同一会话依次回答"
+    )
+    p.add_argument("--json", action="store_true", help="每个回答输出一行 JSON")
+    p.add_argument("--session", default=None, help="会话 ID（同一进程内延续多轮对话）")
+    p.set_defaults(handler=cmd_ask)
+
+    from bot.cli.search import add_search_commands  # index, search (retrieval)
+
+    add_search_commands(sub)
+
+    from bot.cli.records import add_record_commands  # log, purge (conversation records, issue 6)
+
+    add_record_commands(sub)
+
+    from calculators.cli import add_calc_commands  # calc (subsidy calculators, issue 3)
+
+    add_calc_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    handler: Handler = args.handler
+    return handler(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""The HTTP app: `create_app(settings, engine=None)` serves the API under /v1, /wechat and the Gradio UI at /ui."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse, Response
+
+from bot.http.errors import install_error_handlers
+from bot.http.services import Engine, JsonResponse, Services
+from bot.settings import Settings
+
+log = logging.getLogger("policybot.api")
+
+API_DESCRIPTION = (
+    "政策通 HTTP 接口：杭高新〔2024〕7号《关于进一步推动集成电路和算力产业高质量发展的若干政策》问答、"
+    "条款查询、检索、补贴测算，以及 OpenAI 兼容的 /v1/chat/completions。"
+    '错误统一为 {"error": {"code": "...", "message": "中文说明"}}。'
+)
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    """Build the FastAPI app; the engine is built lazily when None."""
+    app = FastAPI(
+        title="政策通 policybot",
+        description=API_DESCRIPTION,
+        version="0.1.0",
+        default_response_class=JsonResponse,
+        docs_url=None,  # served by _install_docs from local files: the default page loads a CDN
+        redoc_url=None,
+    )
+    app.state.services = Services(settings, engine)
+    app.state.settings = settings
+    install_error_handlers(app)
+    _install_docs(app)
+    _include_routes(app)
+    _install_guards(app, settings)
+    if settings.serve_ui:
+        _mount_ui(app)
+    return app
+
+
+def _include_routes(app: FastAPI) -> None:
+    from bot.http import chat, openai_compat, routes, wechat
+
+    app.include_router(routes.router)
+    app.include_router(chat.router)
+    app.include_router(openai_compat.router)
+    app.include_router(wechat.router)
+
+
+def _install_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the swagger-ui-bundle package, so the page works offline."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="政策通 API 文档",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
+
+
+def _install_guards(app: FastAPI, settings: Settings) -> None:
+    """Body limits, rate limit, CORS (bot.http.guards), conversation records, feedback and admin routes."""
+    from bot.http.admin import install_reliability
+
+    install_reliability(app, settings)
+
+
+def _mount_ui(app: FastAPI) -> None:
+    # Imported here: gradio takes seconds to import and API-only uses must not pay for it.
+    import gradio as gr
+
+    from ui.app import CSS, build_ui, ui_theme
+
+    blocks = build_ui(app.state.services)
+    gr.mount_gradio_app(
+        app, blocks, path="/ui", theme=ui_theme(), css=CSS, footer_links=[], ssr_mode=False, show_error=True
+    )
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/ui/", status_code=307)

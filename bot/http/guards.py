@@ -1,0 +1,294 @@
+"""Request guards: size/depth/count limits, per-client rate limiting, admin token, CORS, WeChat replay window."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from bot.records.store import reset_request_context, set_request_context
+from bot.settings import Settings
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+MAX_TRACKED_CLIENTS = 65536
+
+
+class GuardError(Exception):
+    """A refused request: HTTP status, stable code, Chinese message, extra headers."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers or {}
+
+    def response(self) -> JSONResponse:
+        body = {"error": {"code": self.code, "message": self.message}}
+        return JSONResponse(body, status_code=self.status, headers=self.headers)
+
+
+class RateLimiter:
+    """Token bucket per client: `burst` requests at once, refilled at `per_minute` per minute."""
+
+    def __init__(self, per_minute: int, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = float(burst)
+        self._clock = clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def hit(self, key: str) -> float:
+        """Take one token for key; returns 0 when allowed, else the seconds to wait before retrying."""
+        now = self._clock()
+        with self._lock:
+            tokens, last = self._buckets.pop(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+            self._buckets[key] = (tokens - 1 if wait == 0 else tokens, now)
+            # Memory stays bounded however many addresses call: forget the least recently seen.
+            while len(self._buckets) > MAX_TRACKED_CLIENTS:
+                self._buckets.popitem(last=False)
+        return wait
+
+
+def client_address(scope: Scope, trust_forwarded_for: bool) -> str | None:
+    """The caller's address; behind a trusted proxy, the last X-Forwarded-For hop (the one it saw)."""
+    if trust_forwarded_for:
+        for name, value in scope.get("headers") or ():
+            if name == b"x-forwarded-for":
+                hops: list[str] = [h.strip() for h in bytes(value).decode("latin-1").split(",") if h.strip()]
+                if hops:
+                    return hops[-1]
+    client = scope.get("client")
+    return str(client[0]) if client else None
+
+
+def json_violation(body: bytes, settings: Settings) -> GuardError | None:
+    """Return the first limit a JSON body breaks (message length, depth, item count), else None."""
+    max_chars, max_depth, max_items = (
+        settings.max_message_chars,
+        settings.max_json_depth,
+        settings.max_json_items,
+    )
+    # Cheap byte counts prove most bodies harmless without parsing them twice.
+    if (
+        len(body) <= max_chars
+        and body.count(b"[") + body.count(b"{") <= max_depth
+        and body.count(b",") < max_items
+    ):
+        return None
+    try:
+        data = json.loads(body)
+    except RecursionError:
+        return _too_deep(max_depth)
+    except ValueError:
+        return None  # malformed JSON or bad UTF-8: the app's own parser reports it as 400/422
+    items = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, str):
+            if len(node) > max_chars:
+                return GuardError(
+                    422, "message_too_long", f"消息过长：单条内容最多 {max_chars} 字，请精简后重试。"
+                )
+            continue
+        if not isinstance(node, dict | list):
+            continue
+        if depth > max_depth:
+            return _too_deep(max_depth)
+        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+        items += len(node)
+        if items > max_items:
+            return GuardError(
+                422, "too_many_items", f"请求中的条目过多（最多 {max_items} 项），请拆分后重试。"
+            )
+        stack.extend((child, depth + 1) for child in children)
+    return None
+
+
+def _too_deep(max_depth: int) -> GuardError:
+    return GuardError(422, "json_too_deep", f"请求 JSON 嵌套过深（最多 {max_depth} 层）。")
+
+
+def _is_json(scope: Scope) -> bool:
+    for name, value in scope.get("headers") or ():
+        if name == b"content-type":
+            return b"json" in value.lower()
+    return True  # FastAPI parses a body without content-type as JSON too
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers") or ():
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+class GuardMiddleware:
+    """Pure ASGI middleware (cheap per request): rate limit, query/body size, JSON shape; sets record context."""
+
+    def __init__(self, app: ASGIApp, settings: Settings, limiter: RateLimiter | None = None) -> None:
+        self.app = app
+        self.settings = settings
+        self.exempt = frozenset(settings.rate_limit_exempt)
+        self.limiter = limiter
+        if limiter is None and settings.rate_limit_per_minute > 0:
+            self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        client = client_address(scope, self.settings.trust_forwarded_for)
+        token = set_request_context(client, scope.get("path"))
+        try:
+            body: bytes | None = None
+            error = self._check_head(scope, client)
+            if error is None and scope["method"] in BODY_METHODS:
+                body, error = await self._read_body(scope, receive)
+            if error is not None:
+                await error.response()(scope, receive, send)
+                return
+            await self.app(scope, receive if body is None else _replay(body, receive), send)
+        finally:
+            reset_request_context(token)
+
+    def _check_head(self, scope: Scope, client: str | None) -> GuardError | None:
+        if self.limiter is not None and _rate_limited(scope) and client not in self.exempt:
+            wait = self.limiter.hit(client or "?")
+            if wait > 0:
+                seconds = max(1, math.ceil(wait))
+                return GuardError(
+                    429,
+                    "rate_limited",
+                    f"请求过于频繁，请 {seconds} 秒后再试。",
+                    {"Retry-After": str(seconds)},
+                )
+        if len(scope.get("query_string") or b"") > self.settings.max_query_chars:
+            return GuardError(
+                422, "query_too_long", f"查询参数过长（最多 {self.settings.max_query_chars} 字符）。"
+            )
+        length = _content_length(scope)
+        if length is not None and length > self.settings.max_body_bytes:
+            return _too_large(self.settings.max_body_bytes)
+        return None
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> tuple[bytes, GuardError | None]:
+        limit = self.settings.max_body_bytes
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break  # client went away; the app sees an empty body and the server drops the reply
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:  # chunked uploads carry no Content-Length: count as we go
+                return b"", _too_large(limit)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if body and _is_json(scope):
+            return body, json_violation(body, self.settings)
+        return body, None
+
+
+def _rate_limited(scope: Scope) -> bool:
+    # API calls and every POST (including the web chat's queue) count; static UI assets do not.
+    # /wechat is exempt: all its traffic comes from a few Tencent addresses and must carry a valid
+    # signature, so an address-based limit would throttle every WeChat user at once.
+    path = str(scope.get("path", ""))
+    if path == "/wechat":
+        return False
+    return scope["method"] in BODY_METHODS or path.startswith("/v1/")
+
+
+def _too_large(limit: int) -> GuardError:
+    return GuardError(413, "payload_too_large", f"请求体过大（上限 {limit // 1024} KB），请缩短内容后重试。")
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # later calls wait for the disconnect, as streaming responses expect
+
+    return replay
+
+
+def require_admin(settings: Settings) -> Callable[[Request], None]:
+    """FastAPI dependency: 404 when no admin token is configured, 401 without a token, 403 with a wrong one."""
+    expected = None if settings.admin_token is None else settings.admin_token.get_secret_value().encode()
+
+    def dependency(request: Request) -> None:
+        if not expected:
+            raise GuardError(404, "not_found", "未找到该接口。")
+        given = request.headers.get("x-admin-token")
+        auth = request.headers.get("authorization", "")
+        if given is None and auth[:7].lower() == "bearer ":
+            given = auth[7:].strip()
+        if not given:
+            raise GuardError(
+                401,
+                "admin_token_required",
+                "需要管理令牌（请求头 Authorization: Bearer <令牌>）。",
+                {"WWW-Authenticate": "Bearer"},
+            )
+        # Constant-time comparison so response timing reveals nothing about the token.
+        if not hmac.compare_digest(given.encode(), expected):
+            raise GuardError(403, "admin_token_invalid", "管理令牌不正确。")
+
+    return dependency
+
+
+def check_wechat_timestamp(timestamp: str | int | None, settings: Settings, now: float | None = None) -> bool:
+    """True when a WeChat push timestamp lies inside the replay window (either direction)."""
+    try:
+        ts = int(str(timestamp).strip())
+    except (TypeError, ValueError):
+        return False
+    current = time.time() if now is None else now
+    return abs(current - ts) <= settings.wechat_replay_window_seconds
+
+
+async def _guard_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, GuardError)
+    return exc.response()
+
+
+def install_guards(app: FastAPI, settings: Settings) -> None:
+    """Add limits, rate limiting and (when origins are configured) CORS to the app; call once at creation."""
+    from starlette.middleware.cors import CORSMiddleware
+
+    app.add_exception_handler(GuardError, _guard_error_handler)
+    app.add_middleware(GuardMiddleware, settings=settings)
+    if settings.cors_origins:
+        # Added last, so it wraps the guards: a browser can read our 413/429 bodies too.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Content-Type", "Authorization"],
+            max_age=600,
+        )

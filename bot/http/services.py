@@ -1,0 +1,120 @@
+"""What the HTTP endpoints share: settings, the corpus and the engine (built once, on first use)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Protocol
+
+import orjson
+from fastapi import Request
+from fastapi.responses import Response
+
+from bot.http.errors import ApiError
+from bot.packs.corpus import Corpus, load_corpus
+from bot.settings import Settings
+
+
+class Engine(Protocol):
+    """What the API needs from `bot.build_engine(settings)` (contract in the engine issue)."""
+
+    retriever: Any
+    corpus: Corpus
+
+    def ask(self, text: str, session_id: str | None = None) -> Any: ...
+
+
+log = logging.getLogger("policybot.api")
+
+
+class JsonResponse(Response):
+    """JSON via orjson: non-ASCII kept as UTF-8, Decimal and other odd values as strings."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, default=str)
+
+
+class Services:
+    """What the endpoints share: settings, the corpus, and the engine (built once, on first use)."""
+
+    def __init__(self, settings: Settings, engine: Engine | None = None):
+        self.settings = settings
+        self.corpus: Corpus = load_corpus(settings.corpus_dir)
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._error: str | None = None
+        self._wrappers: list[Callable[[Engine], Engine]] = []
+        # Deterministic answers are pure CPU under the GIL: two workers, first come first served, keep the tail
+        # short. An LLM call waits on the network, so more of them may wait at once.
+        workers = 2 if settings.llm_base_url is None else 16
+        self._ask_pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="policybot-ask")
+
+    @property
+    def engine_ready(self) -> bool:
+        return self._engine is not None
+
+    def wrap_engine(self, wrapper: Callable[[Engine], Engine]) -> None:
+        """Decorate the engine (e.g. record every ask); applied now if built, else right after building."""
+        with self._lock:
+            self._wrappers.append(wrapper)
+            if self._engine is not None:
+                self._engine = wrapper(self._engine)
+
+    def engine(self) -> Engine:
+        """The engine, building it (and its index) on first call; 503 if that fails."""
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = self._build()
+        return self._engine
+
+    def _build(self) -> Engine:
+        from bot import build_engine
+
+        try:
+            engine: Engine = build_engine(self.settings)
+        except Exception as exc:  # the index or a model may be missing; report it, keep serving the rest
+            log.exception("engine build failed")
+            self._error = str(exc)
+            raise ApiError(503, "engine_unavailable", f"问答引擎暂不可用：{exc}") from exc
+        self._error = None
+        for wrapper in self._wrappers:
+            engine = wrapper(engine)
+        return engine
+
+    def ask(self, text: str, session_id: str | None) -> dict[str, Any]:
+        """Run the engine and return Answer.to_dict()."""
+        return self.engine().ask(text, session_id=session_id or None).to_dict()  # type: ignore[no-any-return]
+
+    async def ask_async(self, text: str, session_id: str | None) -> dict[str, Any]:
+        """`ask` on the engine worker pool, so the event loop keeps serving while the engine works."""
+        loop = asyncio.get_running_loop()
+        # Carry the request's context (client, path: set by bot.http.guards for the conversation record).
+        context = contextvars.copy_context()
+        return await loop.run_in_executor(self._ask_pool, context.run, self.ask, text, session_id)
+
+    def warm_in_background(self) -> None:
+        """Start building the engine without blocking the caller (used by /readyz)."""
+        if self._engine is None and not self._lock.locked():
+            threading.Thread(target=self._warm, name="policybot-warm", daemon=True).start()
+
+    def _warm(self) -> None:
+        try:
+            self.engine()
+        except ApiError:
+            pass
+
+    @property
+    def last_error(self) -> str | None:
+        return self._error
+
+
+async def services(request: Request) -> Services:
+    """FastAPI dependency: the Services object of the running app."""
+    return request.app.state.services  # type: ignore[no-any-return]

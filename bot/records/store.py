@@ -1,0 +1,363 @@
+"""Conversation records and feedback in SQLite (WAL) under the data directory; IPs only as salted hashes."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import json
+import logging
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "records.sqlite3"
+SALT_NAME = "ip_salt"
+PURGE_EVERY_SECONDS = 24 * 3600
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    answer_id TEXT PRIMARY KEY,
+    ts REAL NOT NULL,
+    session_id TEXT,
+    channel TEXT,
+    client_hash TEXT,
+    question TEXT NOT NULL,
+    status TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    citations TEXT NOT NULL,
+    calculations TEXT NOT NULL,
+    total_max_subsidy_yuan TEXT,
+    latency_ms REAL,
+    mode TEXT,
+    fallback_reason TEXT
+);
+CREATE INDEX IF NOT EXISTS answers_ts ON answers(ts);
+CREATE INDEX IF NOT EXISTS answers_status ON answers(status, ts);
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    answer_id TEXT NOT NULL REFERENCES answers(answer_id) ON DELETE CASCADE,
+    ts REAL NOT NULL,
+    helpful INTEGER NOT NULL,
+    comment TEXT
+);
+CREATE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id);
+CREATE INDEX IF NOT EXISTS feedback_ts ON feedback(ts);
+"""
+
+EXPORT_COLUMNS = (
+    "time",
+    "answer_id",
+    "session_id",
+    "channel",
+    "status",
+    "mode",
+    "question",
+    "answer",
+    "citations",
+    "total_max_subsidy_yuan",
+    "latency_ms",
+    "feedback_helpful",
+    "feedback_comment",
+)
+
+
+class UnknownAnswerError(KeyError):
+    """Feedback named an answer_id that is not in the records."""
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    answers: int
+    feedback: int
+
+
+def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    conn = sqlite3.connect(uri, uri=True, timeout=10.0, check_same_thread=False, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout=10000")
+    conn.execute("PRAGMA foreign_keys=ON")
+    if not readonly:
+        # WAL + NORMAL: a commit is in the OS page cache before we answer, so a killed process loses
+        # nothing; only a power cut could lose the last transactions, and the file never corrupts.
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
+
+
+def load_salt(settings: Settings) -> bytes:
+    """Salt for IP hashes: from settings, else a random one kept in data_dir (created once, mode 0600)."""
+    if settings.ip_hash_salt is not None:
+        return settings.ip_hash_salt.get_secret_value().encode()
+    path = settings.data_dir / SALT_NAME
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        pass
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    salt = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(salt.hex())
+    return salt
+
+
+class RecordStore:
+    """Thread-safe store of questions, answers and feedback; one writer connection behind a lock."""
+
+    def __init__(self, path: Path, salt: bytes, retention_days: int = 180) -> None:
+        self.path = path
+        self._salt = salt
+        self.retention_days = retention_days
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._conn = _connect(path)
+        self._conn.executescript(_SCHEMA)
+        self._last_purge = 0.0
+
+    @classmethod
+    def open(cls, settings: Settings) -> RecordStore:
+        """Open (creating if needed) the store under settings.data_dir."""
+        return cls(settings.data_dir / DB_NAME, load_salt(settings), settings.records_retention_days)
+
+    def hash_client(self, address: str | None) -> str | None:
+        """Keyed hash of a client address: enough to count repeat askers, useless to recover the IP."""
+        if not address:
+            return None
+        return hmac.new(self._salt, address.encode(), hashlib.sha256).hexdigest()[:20]
+
+    def record_answer(
+        self,
+        answer: dict[str, Any],
+        question: str,
+        *,
+        latency_ms: float | None = None,
+        mode: str | None = None,
+        fallback_reason: str | None = None,
+        channel: str | None = None,
+        client: str | None = None,
+    ) -> None:
+        """Commit one question and its answer (Answer.to_dict() shape) before the caller replies."""
+        row = (
+            str(answer["answer_id"]),
+            time.time(),
+            answer.get("session_id"),
+            channel,
+            self.hash_client(client),
+            question,
+            str(answer.get("status", "")),
+            str(answer.get("answer", "")),
+            json.dumps(answer.get("citations") or [], ensure_ascii=False, default=str),
+            json.dumps(answer.get("calculations") or [], ensure_ascii=False, default=str),
+            None if answer.get("total_max_subsidy_yuan") is None else str(answer["total_max_subsidy_yuan"]),
+            latency_ms,
+            mode,
+            fallback_reason,
+        )
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                row,
+            )
+        self._maybe_purge()
+
+    def add_feedback(self, answer_id: str, helpful: bool, comment: str | None = None) -> int:
+        """Store feedback on a recorded answer; UnknownAnswerError when the answer_id is not recorded."""
+        with self._lock:
+            found = self._conn.execute("SELECT 1 FROM answers WHERE answer_id=?", (answer_id,)).fetchone()
+            if found is None:
+                raise UnknownAnswerError(answer_id)
+            cur = self._conn.execute(
+                "INSERT INTO feedback(answer_id, ts, helpful, comment) VALUES (?,?,?,?)",
+                (answer_id, time.time(), int(helpful), comment),
+            )
+        return int(cur.lastrowid or 0)
+
+    def purge(self, older_than_days: float | None = None) -> PurgeResult:
+        """Delete answers (and their feedback) older than the retention period."""
+        days = self.retention_days if older_than_days is None else older_than_days
+        cutoff = time.time() - days * 86400
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                fb = self._conn.execute(
+                    "DELETE FROM feedback WHERE ts < ? OR answer_id IN (SELECT answer_id FROM answers WHERE ts < ?)",
+                    (cutoff, cutoff),
+                ).rowcount
+                ans = self._conn.execute("DELETE FROM answers WHERE ts < ?", (cutoff,)).rowcount
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._last_purge = time.time()
+        return PurgeResult(answers=ans, feedback=fb)
+
+    def _maybe_purge(self) -> None:
+        # Retention is enforced by the running server too, not only by a cron job someone may forget.
+        if time.time() - self._last_purge > PURGE_EVERY_SECONDS:
+            try:
+                self.purge()
+            except sqlite3.Error:
+                log.exception("问答记录定期清理失败")
+
+    @contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection]:
+        # Readers get their own connection so exports never hold the writer's lock.
+        conn = _connect(self.path, readonly=True)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def recent(
+        self, limit: int = 20, *, statuses: Iterable[str] | None = None, since_days: float | None = None
+    ) -> list[dict[str, Any]]:
+        """Most recent answers, newest first, each with its latest feedback (if any)."""
+        where: list[str] = []
+        params: list[object] = []
+        if statuses:
+            st = list(statuses)
+            where.append(f"a.status IN ({','.join('?' * len(st))})")
+            params.extend(st)
+        if since_days is not None:
+            where.append("a.ts >= ?")
+            params.append(time.time() - since_days * 86400)
+        sql = (
+            "SELECT a.*, f.helpful AS feedback_helpful, f.comment AS feedback_comment FROM answers a "
+            "LEFT JOIN feedback f ON f.id = (SELECT MAX(id) FROM feedback WHERE answer_id = a.answer_id)"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY a.ts DESC LIMIT ?"
+        )
+        with self._reader() as conn:
+            rows = conn.execute(sql, [*params, limit]).fetchall()
+        return [_row_dict(r) for r in rows]
+
+    def feedback(self, limit: int = 20) -> list[dict[str, Any]]:
+        """Most recent feedback with the question and answer it refers to."""
+        sql = (
+            "SELECT f.ts, f.answer_id, f.helpful, f.comment, a.question, a.status FROM feedback f "
+            "JOIN answers a USING(answer_id) ORDER BY f.ts DESC LIMIT ?"
+        )
+        with self._reader() as conn:
+            return [dict(r) for r in conn.execute(sql, (limit,)).fetchall()]
+
+    def get(self, answer_id: str) -> dict[str, Any] | None:
+        with self._reader() as conn:
+            row = conn.execute("SELECT * FROM answers WHERE answer_id=?", (answer_id,)).fetchone()
+        return None if row is None else _row_dict(row)
+
+    def answer_ids(self) -> set[str]:
+        with self._reader() as conn:
+            return {r[0] for r in conn.execute("SELECT answer_id FROM answers")}
+
+    def counts(self) -> dict[str, int]:
+        """Answers per status plus feedback totals, for `policybot log` and doctor."""
+        with self._reader() as conn:
+            out = {r[0]: r[1] for r in conn.execute("SELECT status, COUNT(*) FROM answers GROUP BY status")}
+            fb = conn.execute("SELECT COUNT(*), COALESCE(SUM(helpful), 0) FROM feedback").fetchone()
+        out["feedback"], out["feedback_helpful"] = int(fb[0]), int(fb[1])
+        return out
+
+    def integrity_check(self) -> str:
+        with self._reader() as conn:
+            return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+def _row_dict(row: sqlite3.Row) -> dict[str, Any]:
+    d = dict(row)
+    for key in ("citations", "calculations"):
+        if key in d and isinstance(d[key], str):
+            d[key] = json.loads(d[key])
+    return d
+
+
+def export_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    """Write answers (as from `recent`) to CSV with a fixed column order; returns the row count."""
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    n = 0
+    for r in rows:
+        cites = ";".join(c.get("clause_id", "") for c in r.get("citations") or [])
+        helpful = r.get("feedback_helpful")
+        writer.writerow(
+            [
+                time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["ts"])),
+                r["answer_id"],
+                r.get("session_id") or "",
+                r.get("channel") or "",
+                r["status"],
+                r.get("mode") or "",
+                _csv_safe(r["question"]),
+                _csv_safe(r["answer"]),
+                cites,
+                r.get("total_max_subsidy_yuan") or "",
+                "" if r.get("latency_ms") is None else f"{r['latency_ms']:.1f}",
+                "" if helpful is None else ("有用" if helpful else "无用"),
+                _csv_safe(r.get("feedback_comment") or ""),
+            ]
+        )
+        n += 1
+    return n
+
+
+def _csv_safe(text: str) -> str:
+    # User text opened in Excel/WPS must not run as a formula (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# (client address, channel) of the HTTP request being served; set by bot.http.guards, read when recording.
+_REQUEST: ContextVar[tuple[str | None, str | None]] = ContextVar("policybot_request", default=(None, None))
+
+
+def set_request_context(client: str | None, channel: str | None) -> Token[tuple[str | None, str | None]]:
+    """Remember who is asking and through which path, for the record written during this request."""
+    return _REQUEST.set((client, channel))
+
+
+def reset_request_context(token: Token[tuple[str | None, str | None]]) -> None:
+    _REQUEST.reset(token)
+
+
+class RecordingEngine:
+    """Wraps an engine so every `ask` is committed to the store before the answer is handed back."""
+
+    def __init__(self, engine: Any, store: RecordStore) -> None:
+        self._engine = engine
+        self.store = store
+
+    def ask(self, text: str, session_id: str | None = None, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        answer = self._engine.ask(text, session_id=session_id, **kwargs)
+        latency_ms = (time.perf_counter() - started) * 1000
+        client, channel = _REQUEST.get()
+        self.store.record_answer(
+            answer.to_dict(),
+            text,
+            latency_ms=latency_ms,
+            mode=getattr(answer, "mode", None),
+            fallback_reason=getattr(answer, "fallback_reason", None),
+            channel=channel,
+            client=client,
+        )
+        return answer
+
+    def __getattr__(self, name: str) -> Any:
+        # retriever, corpus, sessions... stay reachable through the wrapper.
+        return getattr(self._engine, name)

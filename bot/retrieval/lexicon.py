@@ -1,0 +1,105 @@
+"""Domain lexicon (corpus/lexicon.tsv): the words users say mapped to the words the policy uses."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.nlu.normalize import normalize
+
+LEXICON_FILE = "lexicon.tsv"
+_SPLIT = re.compile(r"[,，、/|]")
+
+
+class LexiconError(ValueError):
+    """A malformed lexicon line; the message names the file and line in Chinese."""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """User phrase → policy terms, plus every term that jieba must keep whole."""
+
+    expansions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    terms: frozenset[str] = frozenset()
+    digest: str = ""
+
+    def expand(self, text: str) -> list[str]:
+        """Return the policy terms for every user phrase found in already-normalized text."""
+        found: list[str] = []
+        for phrase in self.matches(text):
+            found.extend(t for t in self.expansions.get(phrase, ()) if t not in found)
+        return found
+
+    def matches(self, text: str) -> list[str]:
+        """The lexicon words found in already-normalized text (see `segments`)."""
+        return [seg for seg, is_word in self.segments(text) if is_word]
+
+    def segments(self, text: str) -> list[tuple[str, bool]]:
+        """Split lower-cased text into (piece, is_lexicon_word), words chosen leftmost-longest.
+
+        Longest wins so that a policy term such as 昇腾创新中心 is not also read as the colloquial
+        创新中心 (a 高能级平台); terms without expansions still claim their span.
+        """
+        lowered = text.lower()
+        spans: list[tuple[int, int, str]] = []
+        for word in (w for w in self.terms if w in lowered):
+            for m in re.finditer(re.escape(word), lowered):
+                if _whole_word(word, lowered, m.start(), m.end()):
+                    spans.append((m.start(), -len(word), word))
+        pieces: list[tuple[str, bool]] = []
+        end = 0
+        for start, neg_len, word in sorted(spans):
+            if start >= end:
+                if start > end:
+                    pieces.append((lowered[end:start], False))
+                pieces.append((word, True))
+                end = start - neg_len
+        if end < len(lowered):
+            pieces.append((lowered[end:], False))
+        return pieces
+
+
+def _whole_word(word: str, text: str, start: int, end: int) -> bool:
+    """Latin words must stand alone ("ip" is not in "ipo"); Chinese has no word boundaries to check."""
+    if not word.isascii():
+        return True
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+def parse_lexicon(text: str, source: str = LEXICON_FILE) -> Lexicon:
+    """Parse lexicon lines `用户说法<TAB>政策用语[,政策用语...]`; a line with one column is a jieba term."""
+    expansions: dict[str, list[str]] = {}
+    terms: set[str] = set()
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        cols = raw.rstrip("\n").split("\t")
+        if len(cols) > 2:
+            raise LexiconError(f"{source} 第 {lineno} 行格式错误：应为“用户说法<TAB>政策用语,...”")
+        phrases = [normalize(p).lower() for p in _SPLIT.split(cols[0]) if p.strip()]
+        targets = [normalize(t) for t in _SPLIT.split(cols[1]) if t.strip()] if len(cols) == 2 else []
+        if not phrases:
+            raise LexiconError(f"{source} 第 {lineno} 行缺少用户说法")
+        for phrase in phrases:
+            terms.add(phrase)
+            if targets:
+                merged = expansions.setdefault(phrase, [])
+                merged.extend(t for t in targets if t not in merged)
+        terms.update(t.lower() for t in targets)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    # Longest phrases first so that reports and tests read naturally; matching itself is order-free.
+    ordered = dict(sorted(((k, tuple(v)) for k, v in expansions.items()), key=lambda kv: -len(kv[0])))
+    return Lexicon(expansions=ordered, terms=frozenset(terms), digest=digest)
+
+
+def load_lexicon(corpus_dir: Path) -> Lexicon:
+    """Read corpus_dir/lexicon.tsv; a missing file gives an empty lexicon."""
+    path = corpus_dir / LEXICON_FILE
+    if not path.is_file():
+        return Lexicon()
+    return parse_lexicon(path.read_text(encoding="utf-8"), source=str(path))
