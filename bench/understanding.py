@@ -1,0 +1,46 @@
+"""`make bench` part: how well the engine understands fresh conversations (tests/data/understanding).
+
+`python -m bench.understanding [--failures SET]` prints the figures of every set; failures are printed only for
+the set named (never use it on the held-out sets while developing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from bot.evaluate import engine_ask, load, run_set
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = {
+    "golden": ROOT / "tests" / "data" / "golden.jsonl",
+    "dev": ROOT / "tests" / "data" / "understanding" / "dev.jsonl",
+    "holdout": ROOT / "tests" / "data" / "understanding" / "holdout.jsonl",
+    "public": ROOT / "tests" / "data" / "understanding" / "public.jsonl",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="bench.understanding")
+    parser.add_argument("--failures", default=None, help="print the failing turns of this set")
+    parser.add_argument("--sets", nargs="*", default=list(SETS))
+    args = parser.parse_args(argv or [])
+    from bot import build_engine
+    from bot.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = build_engine(Settings(data_dir=Path(tmp), embedding_model=None, llm_base_url=None))
+        for name in args.sets:
+            report = run_set(name, load(SETS[name]), engine_ask(engine))
+            print("\n".join(report.lines()))
+            if name == args.failures:
+                for f in report.failures:
+                    flag = " OVERSTATED" if f.overstated else ""
+                    print(f"  ✗ {f.conversation} [{f.cls}] {f.q}{flag}\n      " + "; ".join(f.problems))
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])
