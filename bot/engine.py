@@ -1,4 +1,4 @@
-"""The conversation engine: normalize → retrieve → decide → execute tools → compose, for every question."""
+"""The conversation engine: normalize → read → decide → execute tools → compose, for every question."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import re
 from typing import Any
 
 from bot.compose import answer as C
+from bot.compose.calc import compose_calculation, compose_not_applicable
 from bot.compose.lookup import lookup_answer, overview_answer
-from bot.decide.router import CALCULATE, INJECTION, LOOKUP, NOT_COVERED, RULE_ONLY, Decision, Router
+from bot.decide.router import CALCULATE, INJECTION, LOOKUP, NOT_APPLICABLE, NOT_COVERED, RULE_ONLY, Decision, Router
 from bot.nlu.normalize import normalize
 from bot.nlu.scope import is_greeting
-from bot.nlu.topics import sole_tool
-from bot.packs.corpus import Corpus, load_corpus
-from bot.packs.points import load_points
+from bot.packs.corpus import Corpus
+from bot.packs.loader import Packs, load_packs
 from bot.sessions.store import Pending, Session, SessionStore
 from bot.settings import Settings
 from bot.tools.executor import ToolOutcome, execute_all
@@ -26,14 +26,17 @@ EXPIRED = "会话已过期（超过{minutes}分钟未活动），之前的对话
 
 
 class Engine:
-    """Answers questions about the policy; safe to call from many threads at once."""
+    """Answers questions about the policies; safe to call from many threads at once."""
 
-    def __init__(self, settings: Settings, corpus: Corpus, retriever: Any, llm: Any = None):
+    def __init__(
+        self, settings: Settings, corpus: Corpus, retriever: Any, llm: Any = None, packs: Packs | None = None
+    ):
         self.settings = settings
+        self.packs = packs or load_packs(settings.corpus_dir, settings.extra_packs)
         self.corpus = corpus
         self.retriever = retriever
-        self.points = load_points(settings.corpus_dir)
-        self.router = Router(retriever, self.points)
+        self.points = self.packs.primary.points
+        self.router = Router(retriever, self.packs, _homophones(self.packs, settings))
         self.sessions = SessionStore(settings.session_max, settings.session_ttl_seconds)
         self.llm = llm
 
@@ -51,7 +54,7 @@ class Engine:
         except Exception:
             log.exception("engine failed on %r", text[:200])
             answer = C.Answer(
-                C.NOT_COVERED, "抱歉，系统处理这个问题时出错了，请换个说法再试，或联系经信局咨询。"
+                C.NOT_COVERED, "抱歉，系统处理这个问题时出错了，请换个说法再试，或联系主管部门咨询。"
             )
         answer.session_id = session.id
         return answer
@@ -87,20 +90,24 @@ class Engine:
 
     def run_decision(self, decision: Decision, text: str, session: Session) -> Answer:
         """Execute the decision's tool calls and compose; one path whichever step decided."""
+        pack = self.packs.primary
         if decision.kind == INJECTION:
-            return C.compose_not_covered(injection=True)
+            return C.compose_not_covered(pack, injection=True)
         if decision.kind == NOT_COVERED:
-            return C.compose_not_covered(greeting=is_greeting(text))
+            return C.compose_not_covered(pack, greeting=is_greeting(text), place=decision.place)
         if decision.kind == RULE_ONLY:
             return C.compose_rule_only(self.corpus, decision.clause_ids[0])
         if decision.kind == LOOKUP:
             # After "流片补贴怎么算" a bare "1200万" fills that rule's calculation.
-            session.pending = _context(decision)
+            session.pending = self._context(decision)
             if decision.overview:
                 return overview_answer(self.corpus, self.points, decision.clause_ids)
-            topic = decision.topic.name if decision.topic else None
+            topic = decision.topic.id if decision.topic else None
             return lookup_answer(self.corpus, self.points, decision.clause_ids, text, topic)
-        return self.finish_calculation(decision, execute_all(decision.calls), session, text)
+        outcomes = execute_all(decision.calls)
+        if decision.kind == NOT_APPLICABLE:
+            return compose_not_applicable(self.corpus, pack, decision, outcomes)
+        return self.finish_calculation(decision, outcomes, session, text)
 
     def finish_calculation(
         self, decision: Decision, outcomes: list[ToolOutcome], session: Session, text: str
@@ -121,7 +128,18 @@ class Engine:
         session.batch = [Pending(o.call.name, dict(o.call.args), [], o.result.clause_id) for o in outcomes]
         session.last = session.batch[-1]
         extra = ["a2"] if any(o.result.chosen_rule for o in outcomes) else []
-        return C.compose_calculation(outcomes, self.corpus, extra)
+        return compose_calculation(outcomes, self.corpus, extra, decision)
+
+    def _context(self, decision: Decision) -> Pending | None:
+        """After "流片补贴怎么算" a bare "1200万" fills that rule's calculation: remember the rule asked about."""
+        if decision.overview or not decision.clause_ids:
+            return None
+        vocab = self.packs.primary.vocabulary
+        tool = decision.topic.tool if decision.topic else None
+        if tool is None and vocab is not None:
+            tools = vocab.tools_of(decision.clause_ids[0])
+            tool = tools[0] if len(tools) == 1 else None
+        return Pending(tool, {}, [], decision.clause_ids[0]) if tool else None
 
     def _expired(self, answer: Answer, decision: Decision) -> Answer:
         note = EXPIRED.format(minutes=int(self.settings.session_ttl_seconds // 60))
@@ -137,17 +155,22 @@ class Engine:
 Answer = C.Answer
 
 
-def _context(decision: Decision) -> Pending | None:
-    """After "流片补贴怎么算" a bare "1200万" fills that rule's calculation: remember the rule asked about."""
-    if decision.overview or not decision.clause_ids:
-        return None
-    tool = decision.topic.tool if decision.topic else sole_tool(decision.clause_ids[0])
-    return Pending(tool, {}, [], decision.clause_ids[0]) if tool else None
+def _homophones(packs: Packs, settings: Settings) -> Any:
+    from bot.nlu.typos import load_homophones
+
+    words: list[str] = []
+    for vocab in packs.vocabularies:
+        words += vocab.document.domain
+        for rule in vocab.rules:
+            words += rule.names
+            words += [m for s in rule.slots.values() for m in s.markers if m.isalnum()]
+    return load_homophones(words, settings.index_dir)
 
 
 def build_engine(settings: Settings, corpus: Corpus | None = None, retriever: Any = None) -> Engine:
-    """Build the engine from settings: corpus, retrieval index, and the LLM step when configured."""
-    corpus = corpus or load_corpus(settings.corpus_dir)
+    """Build the engine from settings: packs, retrieval index, and the LLM step when configured."""
+    packs = load_packs(settings.corpus_dir, settings.extra_packs)
+    corpus = corpus or packs.corpus
     if retriever is None:
         from bot.retrieval.retriever import Retriever
 
@@ -157,4 +180,4 @@ def build_engine(settings: Settings, corpus: Corpus | None = None, retriever: An
         from bot.decide.llm import LlmDecider
 
         llm = LlmDecider.from_settings(settings)
-    return Engine(settings, corpus, retriever, llm)
+    return Engine(settings, corpus, retriever, llm, packs)

@@ -18,7 +18,10 @@ class Settings(BaseSettings):
 
     # Data and corpus
     data_dir: Path = Field(Path("data"), description="数据目录：索引、会话记录等")
-    corpus_dir: Path = Field(DEFAULT_CORPUS_DIR, description="语料目录（政策原文、条款、词典）")
+    corpus_dir: Path = Field(DEFAULT_CORPUS_DIR, description="语料目录（内置政策包在 policies/ 下）")
+    policy_dirs: list[Path] = Field(
+        [], description="另外加载的政策包目录（JSON 列表），每个目录含 document.json 和条款文件"
+    )
 
     # Retrieval
     embedding_model: str | None = Field(
@@ -74,6 +77,10 @@ class Settings(BaseSettings):
     wechat_replay_window_seconds: int = Field(
         300, ge=1, description="微信推送时间戳允许偏差（秒），超出视为重放，返回 403"
     )
+
+    @property
+    def extra_packs(self) -> tuple[Path, ...]:
+        return tuple(Path(p) for p in self.policy_dirs)
 
     @property
     def index_dir(self) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.compose.answer import ANSWERED, Answer, body_of, citations_for, compose_lookup, label
+from bot.compose.answer import ANSWERED, Answer, body_of, citations_for, compose_lookup
 from bot.packs.corpus import Clause, Corpus
 from bot.packs.points import ClausePoints, Negation, Points
 
@@ -14,8 +14,6 @@ YES_NO = re.compile(
 )
 _NUMBER = re.compile(r"\d")
 CEILING_NOTE = "金额均为上限（不超过/最高），最终以主管部门审核结果为准。"
-# Clauses holding several rules or long preambles: read aloud only the sentences that answer the question.
-LONG_CLAUSES = frozenset({"m2", "m7", "m9", "m11", "m12", "m15", "m16", "m17", "m19"})
 _SENTENCE = re.compile(r"[^。；]+[。；]?")
 
 
@@ -23,27 +21,27 @@ def _authority(clause: Clause) -> str:
     return f"{clause.lead_unit}等主管部门" if clause.lead_unit else "主管部门"
 
 
-def not_met(clause: Clause, negation: Negation, said: str, yes_no: bool) -> str:
+def not_met(name: str, clause: Clause, negation: Negation, said: str, yes_no: bool) -> str:
     """The user's own words show a condition of the clause is not met: say so plainly, naming it."""
     head = "不可以。" if yes_no else ""
     result = negation.result or "因此不能按这一条申请"
     return (
-        f"{head}按您的描述（“{said}”），不符合{label(clause)}的条件：须{negation.condition}"
+        f"{head}按您的描述（“{said}”），不符合{name}的条件：须{negation.condition}"
         f"（原文：“{negation.quote}”），{result}；最终以{_authority(clause)}认定为准。"
     )
 
 
-def summary(p: ClausePoints, clause: Clause, yes_no: bool, topic: str | None) -> str:
+def summary(name: str, p: ClausePoints, clause: Clause, yes_no: bool, topic: str | None) -> str:
     """Who, conditions, standard and cap of the rule asked about, in one or two sentences."""
     conditions = "；".join(f.text for f in p.for_topic(p.conditions, topic))
     standards = "；".join(f.quote for f in p.for_topic(p.standard, topic))
     if not conditions and not standards:
-        measure = clause.id.startswith("m")  # annexes without points of their own are quoted as they are
-        return f"{label(clause)}（{p.brief}）是鼓励性条款，没有规定具体的补贴标准。" if measure else ""
+        measure = bool(p.standard) or bool(p.who)  # annexes without points of their own are quoted as they are
+        return f"{name}（{p.brief}）是鼓励性条款，没有规定具体的补贴标准。" if measure else ""
     if yes_no:
         head = f"符合条件的可以申请，需满足：{conditions}。" if conditions else "可以申请。"
     else:
-        head = f"{label(clause)}（{p.brief}）" + (f"的条件：{conditions}。" if conditions else "。")
+        head = f"{name}（{p.brief}）" + (f"的条件：{conditions}。" if conditions else "。")
     text = head + (f"标准：{standards}。" if standards else "")
     if _NUMBER.search(standards):
         text += (f"须{p.review}；" if p.review else "") + CEILING_NOTE
@@ -52,7 +50,7 @@ def summary(p: ClausePoints, clause: Clause, yes_no: bool, topic: str | None) ->
     return text
 
 
-def direct_statement(points: Points, clause: Clause, text: str, topic: str | None) -> str:
+def direct_statement(name: str, points: Points, clause: Clause, text: str, topic: str | None) -> str:
     """The first sentence(s) of a lookup answer: a stated reply, an unmet condition, or the rule's gist."""
     p = points.clause(clause.id)
     if p is None:
@@ -64,8 +62,8 @@ def direct_statement(points: Points, clause: Clause, text: str, topic: str | Non
     for negation in p.negations:
         said = negation.said_in(text)
         if said:
-            return not_met(clause, negation, said, yes_no)
-    return summary(p, clause, yes_no, topic)
+            return not_met(name, clause, negation, said, yes_no)
+    return summary(name, p, clause, yes_no, topic)
 
 
 def _quotes(p: ClausePoints, text: str, topic: str | None) -> list[str]:
@@ -78,7 +76,7 @@ def _quotes(p: ClausePoints, text: str, topic: str | None) -> list[str]:
 def excerpt(points: Points, clause: Clause, text: str, topic: str | None) -> str:
     """The verbatim sentence(s) of a long clause holding the quotes relied on; "" when that is all of it."""
     p = points.clause(clause.id)
-    if clause.id not in LONG_CLAUSES or p is None:
+    if p is None or not p.excerpt:
         return ""
     body = body_of(clause)
     found = [(body.find(q), len(q)) for q in _quotes(p, text, topic)]
@@ -99,7 +97,7 @@ def lookup_answer(
     """Direct answer first, then the verbatim clause and its 责任单位, citations ranked."""
     clause = corpus.clause(clause_ids[0])
     assert clause is not None
-    statement = direct_statement(points, clause, text, topic)
+    statement = direct_statement(corpus.label(clause), points, clause, text, topic)
     intro = f"{statement}\n" if statement else ""
     answer = compose_lookup(corpus, clause_ids, intro, excerpt(points, clause, text, topic))
     lead = corpus.document_of(clause).meta.get("lead_unit")
@@ -109,18 +107,18 @@ def lookup_answer(
     return answer
 
 
-def overview_line(i: int, clause: Clause, p: ClausePoints | None) -> str:
+def overview_line(i: int, name: str, clause: Clause, p: ClausePoints | None) -> str:
     brief = p.brief if p else clause.title
     cap = f"，{p.cap}" if p and p.cap else ""
     unit = f"（{clause.lead_unit}）" if clause.lead_unit else ""
-    return f"{i}. {label(clause)}：{brief}{cap}{unit}"
+    return f"{i}. {name}：{brief}{cap}{unit}"
 
 
 def overview_answer(corpus: Corpus, points: Points, clause_ids: list[str]) -> Answer:
     """A short ranked list of relevant measures, one line each, citations in the same order."""
     clauses = [c for c in (corpus.clause(cid) for cid in clause_ids) if c is not None]
     lines = ["与您相关的主要支持措施如下（按相关程度排列）："]
-    lines += [overview_line(i, c, points.clause(c.id)) for i, c in enumerate(clauses, 1)]
+    lines += [overview_line(i, corpus.label(c), c, points.clause(c.id)) for i, c in enumerate(clauses, 1)]
     lines.append("以上须符合各条条件并经认定或评审，" + CEILING_NOTE)
     lines.append("可以继续问某一条的具体条件或测算，例如“算力补贴怎么补”。")
     return Answer(status=ANSWERED, answer="\n".join(lines), citations=citations_for(corpus, clause_ids))

@@ -1,95 +1,61 @@
-"""The deterministic "decide" step: no model, no network. Text in, tool calls or clauses to answer from out."""
+"""The deterministic "decide" step: no model, no network. A reading of the message in, a decision out —
+tool calls to run, or the clauses to answer from — using only the packs' vocabularies and the language data.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol
 
-from bot.decide.followups import anchored, merge, ordinal, relabel, target
-from bot.nlu.extract import Facts, extract, roles
-from bot.nlu.scope import in_domain, is_injection, names_outside
-from bot.nlu.topics import Topic, build_args, find_topic, topic_by_tool
-from bot.packs.points import Points
-from bot.sessions.store import Session
+from bot.decide.calls import Call, calls_for
+from bot.decide.followups import ADD, REMOVE, Act, act_of, drop_failing_item, merge, relabel, remove_item, target
+from bot.decide.frames import frame_for
+from bot.nlu.reading import Reading, read
+from bot.nlu.scope import is_injection
+from bot.nlu.typos import Homophones
+from bot.packs.loader import Packs
+from bot.packs.vocabulary import RuleSpec, Vocabulary
+from bot.sessions.store import Pending, Session
 from bot.tools.executor import ToolCall
 
-CALCULATE, LOOKUP, RULE_ONLY, NOT_COVERED, INJECTION = (
+CALCULATE, LOOKUP, RULE_ONLY, NOT_COVERED, INJECTION, NOT_APPLICABLE = (
     "calculate",
     "lookup",
     "rule_only",
     "not_covered",
     "injection",
+    "not_applicable",
 )
-
-# The user wants an amount ...
-_ASKS_AMOUNT = re.compile(
-    r"多少|几万|金额|额度|能拿|能补|能领|可以拿|可以补|补贴额|奖励额|最多|最高|算一下|测算|计算一下"
-)
-# ... unless the question is about the rule itself (rate, conditions, who, how, targets).
-_ASKS_RULE = re.compile(
-    r"比例|怎么算|怎么计算|如何计算|计算方法|标准是|条件|是什么|什么是|哪些|哪个|几年|几档|目标|规模|部门|责任单位|"
-    r"找谁|怎样|如何|流程|怎么申请|怎么用|多少P|多少档|哪几档|(LPR|利率)(是)?多少"
-)
-# "那如果是1500万呢": a variation of the previous calculation.
-# Corrections ("不对，是800万", "刚才说错了，不是首次流片") vary it too.
-_VARIATION = re.compile(
-    r"如果|换成|改成|要是|假如|那.{0,6}呢|不对|说错|搞错|更正|纠正|应该是|其实是|我是说|重新算"
-)
-# "其中签核中心的100万": a part of the amount given in the previous message, read together with it.
-_PART_OF_LAST = re.compile(r"^其中")
-# "再加一笔300万呢": add items to the previous calculation instead of replacing them.
-_ADD = re.compile(r"再加|加上|另加|追加|再来|还有一笔|多了一笔")
-# Yes/no eligibility questions ("能申请吗") and talk about thresholds ("不到5000万能申请吗") are lookups.
-_YES_NO = re.compile(r"[吗么嘛][？?。！!]*$|是否|能不能|可不可以|算不算")
-_THRESHOLD_TALK = re.compile(r"不到|低于|少于|不足|未达|没达到|没有达到")
-# Questions about the document as a whole (targets, dates, scope) go to the index, not to a rule's clause.
-_DOCUMENT_LEVEL = re.compile(r"目标|文号|施行|废止|印发|发文|适用范围|牵头实施")
 RELATED_CITATIONS = 2
-# Questions about the policy as a whole that one annex answers: combining subsidies (a2), whom to ask (a4).
-_ISSUER = re.compile(r"发的|发布|印发|发文|出台|制定")
-_GENERAL_QUESTIONS = (
-    (re.compile(r"同时(申请|享受|拿|领)|重复(申请|享受|拿|领)|叠加|兼得|都能拿"), "a2"),
-    (re.compile(r"找谁|哪个部门|哪里申请|在哪(里|儿)?申请|申请流程|向谁申请|联系谁|谁负责"), "a4"),
-    # Subsidies already received elsewhere ("省里已经给了流片补贴，区里还能再补吗") are a2's business too.
-    (
-        re.compile(
-            r"(省里|市里|省上|市上|国家|省|市).{0,12}(补|给|资助|支持).{0,12}(区里|还能|还可以|再|还补)"
-        ),
-        "a2",
-    ),
-    # Where the applicant is: the scope annex decides before any measure.
-    (re.compile(r"外地|外区|区外|外省|外市|不在滨江|不在高新区|注册地|不在杭州|异地"), "a1"),
-    (re.compile(r"有效期|截止|到什么时候|到哪年|失效|有效到"), "a4"),
-)
-# Clauses that decide a question even when it names a measure ("外区企业能申请流片补贴吗" → a1 first).
-_OVERRIDING = ("a1", "a2")
-# Moving into the zone from elsewhere ("刚从上海搬过来"): the scope annex, then the newcomers' rent subsidy.
-_RELOCATING = re.compile(r"(从|由).{1,8}(搬|迁)(过来|来|入|到)|(搬|迁)(过来|到滨江|到高新区|入滨江|入高新区)")
-# The repealed 2019 policy ("旧政策的流片补贴还能申请吗"): a4 says it was repealed, whatever measure is named.
-_REPEALED = re.compile(
-    r"旧政策|老政策|原政策|原来的政策|以前的政策|之前的政策|(20)?19年(那个|的)|〔2019〕|2019\D{0,3}24号"
-)
-# "有哪些补贴" / "能申请什么" asked by a kind of enterprise: a ranked list of measures, not one clause.
+RELATED_MIN_SHARE = 0.6
+OVERVIEW_MAX = 6
 _OVERVIEW_ASK = re.compile(
     r"(哪些|什么|啥)(样的)?(补贴|政策|支持|扶持|奖励|优惠|资金)|(能|可以)(申请|享受)(哪些|什么|啥)"
 )
 _WHO_ASKS = re.compile(r"公司|企业|单位|初创|我们|做.{1,10}的")
-OVERVIEW_MAX = 6
-# Where one message moves on to another item: "首次流片1200万；另外买EDA花了300万".
-_SEGMENTS = re.compile(r"[；;。]|，?(?:另外|此外|还有|同时|以及|并且|外加)")
-# Weaker breaks: a piece after a comma starts another rule only if it names that rule and its own amount
-# ("首次流片1200万元，EDA 300万元"), so "我们是芯片企业，首次流片1200万" stays one item.
-_PIECES = re.compile(r"[，,、]")
-# Rules sharing one sentence whose amounts go with the kind written next to them ("采购设备600万和芯片400万").
-_M12_KINDS = {"chip_machine_equipment_subsidy": r"设备|材料", "chip_machine_chip_subsidy": r"芯片|模组"}
-_SIBLINGS = dict.fromkeys(_M12_KINDS, _M12_KINDS)
-OVERVIEW = "header"
-_QUESTION = re.compile(r"[？?吗么嘛呢]|什么|多少|怎么|怎样|如何|哪|是否|几|有没有|能不能|可不可以")
-RELATED_MIN_SHARE = 0.6
-# Years named in one message; m9's compensation rate and cap are per year.
-_YEARS = re.compile(r"(20\d{2})\s*年")
-_PER_YEAR_TOOL = "cyber_insurance_subsidy"
+# Words that point at the document being talked about ("这个政策", "本文件"): in scope without subject words.
+_THIS_DOCUMENT = re.compile(r"(这个|本|该|此|这份|这项|你们这个|这些)(政策|文件|规定|办法|通知)|政策的|条款|第.{1,3}条|附则")
+_ISSUER = re.compile(r"发的|发布|印发|发文|出台|制定")
+_CAP_QUESTION = re.compile(r"最高|最多|封顶|上限|顶格")
+# Words of any subsidy policy; with no subject of their own they ask about this document.
+_POLICY_WORDS = re.compile(r"补贴|补助|奖励|资助|扶持|支持|贴息|补偿|配套|资金|政策|优惠|申报|申请")
+# Words between a subject and the policy word ("生物医药企业有什么扶持政策"): not part of the subject.
+_FILLER = re.compile(r"(有什么|有哪些|有没有|有啥|能不能|可以|可不可以|能|的|怎么|如何|申请|享受|领|拿|企业|公司|行业|产业|项目|相关|方面|类)+$")
+_SELF = re.compile(r"我们|我司|我公司|本公司|咱们|这个|本|该|此|这份|这些|那个|哪些|什么")
+
+
+def foreign_subject(text: str, vocab: Vocabulary) -> bool:
+    """A policy question whose subject is something this document does not cover ("光伏发电有什么补贴")."""
+    m = _POLICY_WORDS.search(text)
+    if m is None:
+        return False
+    head = re.split(r"[，,。；;？?！!]", text[: m.start()])[-1]
+    subject = _FILLER.sub("", head).strip()
+    if len(re.findall(r"[\u4e00-\u9fff]", subject)) < 2 or _SELF.search(subject):
+        return False
+    return not vocab.domain_regex.search(subject)
 
 
 class RetrieverLike(Protocol):
@@ -105,48 +71,154 @@ class Decision:
     kind: str
     calls: list[ToolCall] = field(default_factory=list)
     clause_ids: list[str] = field(default_factory=list)
-    topic: Topic | None = None
+    topic: RuleSpec | None = None
     followup: bool = False
     overview: bool = False
+    reading: Reading | None = None
+    doc_id: str | None = None
+    excluded: list[tuple[Any, str]] = field(default_factory=list)
+    place: str = ""
 
 
-def _has_slot_facts(facts: Facts) -> bool:
-    """Does a message carry something that can fill a pending calculation's arguments?"""
-    return bool(
-        facts.inputs
-        or facts.year
-        or facts.enterprises is not None
-        or facts.tier
-        or facts.lpr_percent is not None
-        or facts.actual_rate_percent is not None
-        or facts.loan_date
-        or facts.established_date
-        or facts.term_months
-        or facts.term_days
-        or facts.years_since_founding is not None
-        or facts.flags
-    )
+def _has_slot_facts(reading: Reading, rule: RuleSpec | None) -> bool:
+    """Does the message carry something that can fill one of this rule's arguments (a figure, a date,
+    a choice, a condition)?"""
+    if rule is None:
+        return bool(reading.inputs)
+    frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+    return bool(frame.args)
+
+
+def _complete(rule: RuleSpec, args: dict[str, Any]) -> bool:
+    """Every required argument of the rule's calculator is given."""
+    from bot.tools.executor import missing_fields
+
+    return bool(rule.tool) and not missing_fields(str(rule.tool), args)
+
+
+def _slot_values(frame_args: dict[str, Any], rule: RuleSpec) -> dict[str, Any]:
+    """The arguments that are slots (figures, dates, choices), not conditions."""
+    return {k: v for k, v in frame_args.items() if k in rule.slots}
 
 
 class Router:
-    """Deterministic decide step over one retriever."""
+    """Deterministic decide step over the packs and one retriever."""
 
-    def __init__(self, retriever: RetrieverLike, points: Points | None = None):
+    def __init__(
+        self,
+        retriever: RetrieverLike,
+        packs: Packs | None = None,
+        homophones: Homophones | None = None,
+        today: date | None = None,
+    ):
+        if packs is None:
+            from bot.packs.loader import load_packs
+            from bot.settings import DEFAULT_CORPUS_DIR
+
+            packs = load_packs(DEFAULT_CORPUS_DIR)
         self.retriever = retriever
-        self.points = points or Points()
+        self.packs = packs
+        self.homophones = homophones
+        self.today = today
 
-    def overview(self, text: str, topic: Topic | None) -> list[str]:
-        """Measures for this kind of enterprise: the named rule, then its industries' measures in order."""
-        lowered = text.lower()
-        groups = [g for g in self.points.industries if any(w.lower() in lowered for w in g.words)]
-        ids = [topic.clause_id] if topic else []
-        ids += [cid for g in groups for cid in g.order]
-        if not groups:
-            hits = self.retriever.search(text, k=12)
-            ids += [
-                h.clause_id for h in hits if h.clause_id.startswith("m") and self.points.clause(h.clause_id)
-            ]
-        return list(dict.fromkeys(ids))[:OVERVIEW_MAX]
+    @property
+    def vocabulary(self) -> Vocabulary:
+        vocab = self.packs.primary.vocabulary
+        assert vocab is not None, "主文件缺少 vocabulary.yaml"
+        return vocab
+
+    def read(self, text: str, context: RuleSpec | None = None) -> Reading:
+        return read(text, self.vocabulary, self.homophones, context, self.today)
+
+    def decide(self, text: str, session: Session | None = None) -> Decision:
+        """Classify one normalized message and produce tool calls or clause ids."""
+        context = self._context_rule(session)
+        reading = self.read(text, context)
+        if is_injection(reading):
+            return Decision(INJECTION, reading=reading)
+        topic = reading.first_rule
+        if session is not None and (topic is None or self._varies_last(reading, topic, session)):
+            followup = self._followup(reading, session)
+            if followup is not None:
+                return followup
+        return self._fresh(reading, topic)
+
+    def _fresh(self, reading: Reading, topic: RuleSpec | None) -> Decision:
+        vocab = reading.vocabulary
+        if reading.places.moved_in and topic is None:
+            return Decision(LOOKUP, clause_ids=list(vocab.document.relocation_clauses), reading=reading)
+        ref = self.retriever.direct_reference(reading.text)
+        if self._other_policy(reading):
+            return Decision(NOT_COVERED, reading=reading, place=reading.places.other_policy.name)  # type: ignore[union-attr]
+        if topic is None and ref is None and not self._in_scope(reading):
+            return Decision(NOT_COVERED, reading=reading)
+        wants = topic is not None and self._wants_amount(reading, topic)
+        if ref is not None and (topic is None or not wants):
+            return Decision(LOOKUP, clause_ids=self.related(reading.text, [ref]), reading=reading)
+        overview = self._overview(reading, topic)
+        if overview is not None:
+            return overview
+        annex = self._annex_first(reading, topic, wants)
+        if annex is not None:
+            return annex
+        return self._about_rule(reading, topic, wants)
+
+    def _about_rule(self, reading: Reading, topic: RuleSpec | None, wants: bool) -> Decision:
+        vocab = reading.vocabulary
+        if topic is None:
+            hits = self.retriever.search(reading.text, k=1 + RELATED_CITATIONS)
+            # About the policy but matching no clause in particular: answer with the document itself.
+            fallback = [vocab.document.overview_clause or reading.vocabulary.rules[0].clause]
+            return Decision(LOOKUP, clause_ids=[h.clause_id for h in hits] or fallback, reading=reading)
+        if not wants:
+            if any(w in reading.text for w in vocab.spec.document_questions):
+                ids = [h.clause_id for h in self.retriever.search(reading.text, k=3)]
+                return Decision(LOOKUP, clause_ids=ids, reading=reading)
+            return Decision(LOOKUP, clause_ids=self.related(reading.text, [topic.clause]), topic=topic, reading=reading)
+        if topic.tool is None:
+            return Decision(RULE_ONLY, clause_ids=[topic.clause], topic=topic, reading=reading)
+        outside = self._outside(reading)
+        calls = calls_for(reading, topic)
+        decision = self._calculation(reading, calls, topic)
+        if outside:
+            decision.kind, decision.place = NOT_APPLICABLE, outside
+        return decision
+
+    def _calculation(self, reading: Reading, calls: list[Call], topic: RuleSpec) -> Decision:
+        tool_calls = [ToolCall(c.tool, c.args) for c in calls]
+        clause_ids = list(dict.fromkeys(c.rule.clause for c in calls)) or [topic.clause]
+        excluded = [e for c in calls if c.frame is not None for e in c.frame.excluded]
+        return Decision(CALCULATE, calls=tool_calls, clause_ids=clause_ids, topic=topic, reading=reading, excluded=excluded)
+
+    # ---- scope ----------------------------------------------------------------------------------------
+
+    def _other_policy(self, reading: Reading) -> bool:
+        """The question is about another jurisdiction's policy (and not about combining it with ours)."""
+        if reading.places.other_policy is None:
+            return False
+        combining = reading.vocabulary.annex("combining")
+        return not (combining is not None and combining.asked(reading.text))
+
+    def _in_scope(self, reading: Reading) -> bool:
+        """About this document: its subject words, its annexes, its parts, or the document itself; or a
+        question about subsidies that names no other subject ("补贴资金里包括省市的钱吗")."""
+        vocab, text = reading.vocabulary, reading.text
+        if vocab.domain_regex.search(text) or _THIS_DOCUMENT.search(text) or reading.zone_denied:
+            return True
+        if any(a.asked(text) for a in vocab.spec.annexes) or any(p.named(text) for p in vocab.spec.named_parts):
+            return True
+        if any(w in text for w in vocab.spec.document_questions):
+            return True
+        return bool(_POLICY_WORDS.search(text)) and not foreign_subject(text, vocab)
+
+    def _outside(self, reading: Reading) -> str:
+        """The name of the place outside the jurisdiction where the user's enterprise is, if it says so."""
+        place = reading.places.outside
+        if place is not None:
+            return place.name
+        return "区外" if reading.zone_denied and not reading.places.moved_in else ""
+
+    # ---- questions the annexes, overviews and lookups answer ------------------------------------------
 
     def related(self, text: str, first: list[str]) -> list[str]:
         hits = self.retriever.search(text, k=RELATED_CITATIONS + len(first))
@@ -155,166 +227,156 @@ class Router:
         ids = list(first) + [h.clause_id for h in hits if h.score >= RELATED_MIN_SHARE * top]
         return list(dict.fromkeys(ids))[: len(first) + RELATED_CITATIONS]
 
-    def decide(self, text: str, session: Session | None = None) -> Decision:
-        """Classify one normalized message and produce tool calls or clause ids."""
-        if is_injection(text):
-            return Decision(INJECTION)
-        facts = extract(text)
-        topic = find_topic(text)
-        if session is not None and (topic is None or _varies_last(text, topic, session)):
-            followup = self._followup(text, facts, session)
-            if followup is not None:
-                return followup
-        if _RELOCATING.search(text) and topic is None:
-            return Decision(LOOKUP, clause_ids=["a1", "m10"])
-        ref = self.retriever.direct_reference(text)
-        if names_outside(text) or (topic is None and ref is None and not in_domain(text)):
-            return Decision(NOT_COVERED)
-        if ref is not None and (topic is None or not self._wants_amount(text, facts, topic)):
-            return Decision(LOOKUP, clause_ids=self.related(text, [ref]))
-        if _OVERVIEW_ASK.search(text) and not facts.inputs and (topic is None or _WHO_ASKS.search(text)):
-            ids = self.overview(text, topic)
-            if ids:
-                return Decision(LOOKUP, clause_ids=ids, topic=topic, overview=True)
-        annex = self._annex_first(text, topic)
-        if annex is not None:
-            return annex
-        if topic is None:
-            hits = self.retriever.search(text, k=1 + RELATED_CITATIONS)
-            # About the policy but matching no clause in particular: answer with the document itself.
-            return Decision(LOOKUP, clause_ids=[h.clause_id for h in hits] or [OVERVIEW])
-        if not self._wants_amount(text, facts, topic):
-            if _DOCUMENT_LEVEL.search(text):
-                return Decision(LOOKUP, clause_ids=[h.clause_id for h in self.retriever.search(text, k=3)])
-            return Decision(LOOKUP, clause_ids=self.related(text, [topic.clause_id]), topic=topic)
-        if topic.tool is None:
-            return Decision(RULE_ONLY, clause_ids=[topic.clause_id], topic=topic)
-        calls = self._several(text) or _calls_for(topic.tool, text, facts)
-        clause_ids = [c for c in (_clause_of(call.name) for call in calls) if c]
-        return Decision(CALCULATE, calls=calls, clause_ids=list(dict.fromkeys(clause_ids)), topic=topic)
+    def _overview(self, reading: Reading, topic: RuleSpec | None) -> Decision | None:
+        text = reading.text
+        if not _OVERVIEW_ASK.search(text) or reading.inputs or (topic is not None and not _WHO_ASKS.search(text)):
+            return None
+        ids = self.overview_ids(text, topic)
+        return Decision(LOOKUP, clause_ids=ids, topic=topic, overview=True, reading=reading) if ids else None
 
-    def _annex_first(self, text: str, topic: Topic | None) -> Decision | None:
-        """Questions an annex decides, the measure named (if any) cited second: repeal (a4), a2, a1, a4."""
-        named = [topic.clause_id] if topic else []
-        if _REPEALED.search(text):
-            return Decision(LOOKUP, clause_ids=self.related(text, ["a4", *named]))
-        for pattern, clause_id in _GENERAL_QUESTIONS:
-            issuer = clause_id == "a4" and _ISSUER.search(text)  # "哪个部门发的" is the header's business
-            if pattern.search(text) and (topic is None or clause_id in _OVERRIDING) and not issuer:
-                # The measure named stays second: "省里给了流片补贴，区里还能再补吗" → a2, then m3.
-                return Decision(LOOKUP, clause_ids=self.related(text, [clause_id, *named]))
+    def overview_ids(self, text: str, topic: RuleSpec | None) -> list[str]:
+        """Measures for this kind of enterprise: the named rule, then its industries' measures in order."""
+        points = self.packs.primary.points
+        lowered = text.lower()
+        groups = [g for g in points.industries if any(w.lower() in lowered for w in g.words)]
+        ids = [topic.clause] if topic else []
+        ids += [cid for g in groups for cid in g.order]
+        if not groups:
+            hits = self.retriever.search(text, k=12)
+            ids += [h.clause_id for h in hits if points.clause(h.clause_id) and self._is_measure(h.clause_id)]
+        return list(dict.fromkeys(ids))[:OVERVIEW_MAX]
+
+    def _is_measure(self, clause_id: str) -> bool:
+        return any(r.clause == clause_id for r in self.vocabulary.rules)
+
+    def _annex_first(self, reading: Reading, topic: RuleSpec | None, wants: bool) -> Decision | None:
+        """Questions an annex decides, the measure named (if any) cited second."""
+        named = [topic.clause] if topic else []
+        for annex in reading.vocabulary.spec.annexes:
+            if not annex.asked(reading.text) or (topic is not None and not annex.overrides):
+                continue
+            if annex.role == "applicability" and wants and topic is not None and topic.tool:
+                return None  # an amount asked from outside the zone: answered as not applicable (a1)
+            issuer = annex.role == "contact" and _ISSUER.search(reading.text)
+            if not issuer:
+                return Decision(LOOKUP, clause_ids=self.related(reading.text, [annex.clause, *named]), reading=reading)
+        if self._outside(reading) and not wants:
+            applicability = reading.vocabulary.annex("applicability")
+            if applicability is not None:
+                return Decision(LOOKUP, clause_ids=self.related(reading.text, [applicability.clause, *named]), reading=reading)
         return None
 
-    @staticmethod
-    def _several(text: str) -> list[ToolCall]:
-        """ "首次流片1200万，另外买EDA 300万" → one call per rule, each with its own segment's facts."""
-        groups: dict[str, list[str]] = {}
-        current: str | None = None
-        for segment in _SEGMENTS.split(text):
-            for i, piece in enumerate(_PIECES.split(segment or "")):
-                if not piece.strip():
-                    continue
-                topic = find_topic(piece)
-                starts = i == 0 or bool(extract(piece).inputs)
-                if topic is not None and topic.tool is not None and starts:
-                    current = topic.tool
-                if current is not None:
-                    groups.setdefault(current, []).append(piece)
-        # A rule named without any facts of its own ("芯机联动，采购芯片300万") is not a separate item.
-        parts = {tool: "，".join(pieces) for tool, pieces in groups.items()}
-        parts = {tool: part for tool, part in parts.items() if build_args(tool, extract(part), part)}
-        if len(parts) < 2:
-            return []
-        return [call for tool, part in parts.items() for call in _calls_for(tool, part, extract(part))]
-
-    @staticmethod
-    def _wants_amount(text: str, facts: Facts, topic: Topic) -> bool:
+    def _wants_amount(self, reading: Reading, topic: RuleSpec) -> bool:
         """A calculation is wanted, not the rule's wording or a yes/no on eligibility."""
-        yes_no = bool(_YES_NO.search(text)) and "多少" not in text
-        if yes_no and (not facts.inputs or _THRESHOLD_TALK.search(text)):
+        lang, text = reading.lang, reading.text
+        inputs = [f for f in reading.inputs if f.rule == topic.id or f.rule is None]
+        money = [f for f in inputs if f.mention.kind == "money"]
+        yes_no = reading.yes_no and "多少" not in text
+        if yes_no and (not money or lang.threshold_talk.search(text)):
             return False
-        if facts.inputs or facts.tier:
+        if inputs:
             return True
-        if not _QUESTION.search(text) and topic.tool and build_args(topic.tool, facts, text):
+        frame = frame_for(topic, text, list(reading.mentions), list(reading.figures), lang)
+        slots = _slot_values(frame.args, topic)
+        if any(topic.slots[k].kind == "enum" for k in slots) and _complete(topic, frame.args):
+            return True  # "应用成果第一档": the choice alone decides the award
+        if not reading.is_question and topic.tool and slots:
             return True  # a statement of facts ("浙江制造标准主导一项") asks for the calculation
-        return bool(_ASKS_AMOUNT.search(text)) and not _ASKS_RULE.search(text)
+        if _CAP_QUESTION.search(text) and any(s.kind in ("money", "money_list") for s in topic.slots.values()):
+            return False  # "最高补多少" about a rate-and-cap rule: the rule's cap is the answer
+        return bool(lang.asks_amount.search(text)) and not lang.asks_rule.search(text)
 
-    @staticmethod
-    def _followup(text: str, facts: Facts, session: Session) -> Decision | None:
-        """Fill a pending calculation's missing slots, or vary the last one ("那如果是1500万呢")."""
-        varies = bool(_VARIATION.search(text)) or _has_slot_facts(facts)
-        base = session.pending or (target(text, facts, session) if varies else None)
-        if base is None or not (_has_slot_facts(facts) or _level_only(text) or relabel(base, text)):
+    # ---- follow-ups -----------------------------------------------------------------------------------
+
+    def _context_rule(self, session: Session | None) -> RuleSpec | None:
+        base = session.pending or session.last if session is not None else None
+        if base is None:
             return None
-        if _PART_OF_LAST.search(text) and session.history:
-            text = session.history[-1][0] + "，" + text
-            facts = extract(text)
-        new = build_args(base.tool, facts, text) or relabel(base, text)
-        if not new:
-            return None  # facts the rule has no use for ("今年还有哪些政策"): not an answer to its question
+        return self.vocabulary.rule_for_tool(base.tool)
+
+    def _varies_last(self, reading: Reading, topic: RuleSpec, session: Session) -> bool:
+        """ "那如果贷款是300万呢" names the rule again but still varies the last calculation of that rule."""
+        base = session.pending or session.last
+        tools = {p.tool for p in session.batch} if session.pending is None else set()
+        tools |= {base.tool} if base else set()
+        varies = reading.act("vary") or reading.act("correct") or reading.act("add") or reading.act("part_of_last")
+        varies = varies or reading.act("remove")
+        # "单次流通收益500万" answers the pending question of the same rule even though it names the rule.
+        filling = session.pending is not None and session.pending.tool == topic.tool
+        # A statement of more facts about the same rule ("LPR是3.45%，期限12个月") adds to the last calculation.
+        statement = not reading.is_question
+        return topic.tool in tools and bool(varies or filling or statement)
+
+    def _followup(self, reading: Reading, session: Session) -> Decision | None:
+        """Fill a pending calculation's missing slots, or change the last one ("那如果是1500万呢")."""
+        base = session.pending or target(reading, session)
+        rule = self.vocabulary.rule_for_tool(base.tool) if base else None
+        if base is None or rule is None:
+            return None
+        if rule is not self._context_rule(session) or reading.act("part_of_last"):
+            prefix = session.history[-1][0] + "，" if reading.act("part_of_last") and session.history else ""
+            reading = self.read(prefix + reading.text, rule)
+        changes = reading.act("vary") or reading.act("correct") or reading.act("remove") or reading.act("add")
+        if not session.pending and not (changes or _has_slot_facts(reading, rule) or self._relabel(reading, rule, base)):
+            return None
         previous = session.history[-1][0] if session.history else ""
-        item = ordinal(text) if ordinal(text) is not None else anchored(text, previous)
-        args = merge(base.args, new, adding=bool(_ADD.search(text)), item=item)
+        args = self._changed_args(reading, rule, base, act_of(reading, previous))
+        if args is None:
+            return None  # facts the rule has no use for ("今年还有哪些政策"): not an answer to its question
         changed = ToolCall(base.tool, args)
         # The other calls of a multi-rule answer stay as they were: only the one the message names changes.
         batch = [] if session.pending else session.batch
         calls = [changed if p is base else ToolCall(p.tool, dict(p.args)) for p in batch] or [changed]
-        clause_ids = [c for c in (_clause_of(call.name) for call in calls) if c] or [base.clause_id]
+        clause_ids = [c for c in (self._clause_of(c.name) for c in calls) if c] or [base.clause_id]
         return Decision(
             CALCULATE,
             calls=calls,
             clause_ids=list(dict.fromkeys(clause_ids)),
-            topic=topic_by_tool(base.tool),
+            topic=rule,
             followup=True,
+            reading=reading,
         )
 
+    def _changed_args(self, reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> dict[str, Any] | None:
+        frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+        new = dict(frame.args)
+        if act.kind == REMOVE:
+            excluded = [f.mention.value for f, _ in frame.excluded]
+            dropped = remove_item(base.args, reading, act, excluded)
+            return dropped if dropped != base.args else None
+        if not new:
+            new = self._relabel(reading, rule, base)
+        if not new:
+            return None
+        dropped = drop_failing_item(base.args, new, act.item, self._item_conditions(rule))
+        if dropped is not None:
+            return dropped
+        return merge(base.args, new, adding=act.kind == ADD, item=act.item)
 
-def _per_year(tool: str, text: str, facts: Facts) -> list[ToolCall]:
-    """ "2024年和2025年的保费各100万" → one call per year: m9's rate and its cap are per year."""
-    years = list(dict.fromkeys(int(y) for y in _YEARS.findall(text)))
-    amounts = facts.inputs
-    if tool != _PER_YEAR_TOOL or len(years) < 2 or len(amounts) not in (1, len(years)):
-        return []
-    pairs = zip(years, amounts * len(years) if len(amounts) == 1 else amounts, strict=False)
-    return [ToolCall(tool, build_args(tool, replace(facts, amounts=[a], year=y), text)) for y, a in pairs]
+    @staticmethod
+    def _item_conditions(rule: RuleSpec) -> dict[str, str]:
+        return {name: spec.items for name, spec in rule.conditions.items() if spec.items}
 
+    @staticmethod
+    def _relabel(reading: Reading, rule: RuleSpec, base: Pending) -> dict[str, Any]:
+        """ "那如果EDA是签核中心的呢": the same amounts, now of the kind named; "那参与的呢": the items' new role."""
+        from bot.decide.followups import new_role
 
-def _calls_for(tool: str, text: str, facts: Facts) -> list[ToolCall]:
-    """The call for one rule, or one per sibling rule when the amounts name different kinds."""
-    yearly = _per_year(tool, text, facts)
-    if yearly:
-        return yearly
-    markers = _SIBLINGS.get(tool)
-    kinds = roles(text, facts.inputs, markers) if markers else []
-    if not kinds or None in kinds or len(set(kinds)) < 2:
-        # One kind named next to every amount picks the sibling ("采购芯片设计企业的设备500万").
-        tool = str(kinds[0]) if kinds and None not in kinds else tool
-        return [ToolCall(tool, build_args(tool, facts, text))]
-    calls = []
-    for kind in dict.fromkeys(kinds):
-        mine = [a for a, k in zip(facts.inputs, kinds, strict=True) if k == kind]
-        calls.append(ToolCall(str(kind), build_args(str(kind), replace(facts, amounts=mine), text)))
-    return calls
+        kinds = [(name, s.markers) for name, s in rule.slots.items() if s.markers]
+        moved = relabel(base, reading.text, sorted(kinds, key=lambda k: not rule.slots[k[0]].default))
+        if moved:
+            return moved
+        for slot in rule.slots.values():
+            if slot.kind == "items" and slot.items is not None:
+                attrs = {k: v for k, v in slot.items.attributes.items() if k != slot.items.trigger}
+                triggers = [w for ws in slot.items.attributes[slot.items.trigger].values() for w in ws]
+                for attribute, values in attrs.items():
+                    changed = new_role(base, reading.text, attribute, values, triggers)
+                    if changed:
+                        return changed
+        return {}
 
+    def _clause_of(self, tool: str) -> str | None:
+        rule = self.vocabulary.rule_for_tool(tool)
+        return rule.clause if rule else None
 
-def _clause_of(tool: str) -> str | None:
-    topic = topic_by_tool(tool)
-    return topic.clause_id if topic else None
-
-
-def _varies_last(text: str, topic: Topic, session: Session) -> bool:
-    """ "那如果贷款是300万呢" names the rule again but still varies the last calculation of that rule."""
-    base = session.pending or session.last
-    tools = {p.tool for p in session.batch} if session.pending is None else set()
-    tools |= {base.tool} if base else set()
-    varies = _VARIATION.search(text) or _ADD.search(text) or _PART_OF_LAST.search(text)
-    # "单次流通收益500万" answers the pending question of the same rule even though it names the rule.
-    filling = session.pending is not None and session.pending.tool == topic.tool
-    # A statement of more facts about the same rule ("LPR是3.45%，期限12个月") adds to the last calculation.
-    statement = not _QUESTION.search(text)
-    return topic.tool in tools and bool(varies or filling or statement)
-
-
-def _level_only(text: str) -> bool:
-    """Replies like "省级的" / "国家级" that fill a level slot."""
-    return bool(re.search(r"(国家|省|市|区)(级|政府|的)", text))

@@ -61,6 +61,7 @@ class ClausePoints:
     standard: tuple[Fragment, ...]
     negations: tuple[Negation, ...]
     replies: tuple[Reply, ...]
+    excerpt: bool = False  # long or several rules: answers quote only the sentences asked about
 
     def for_topic(self, items: tuple[Fragment, ...], topic: str | None) -> list[Fragment]:
         """Items of the rule asked about when the clause holds several rules, else all."""
@@ -102,18 +103,22 @@ def _clause(cid: str, row: dict[str, Any]) -> ClausePoints:
             for r in row.get("negations", [])
         ),
         replies=tuple(Reply(tuple(r["when"]), r["say"], r["quote"]) for r in row.get("answers", [])),
+        excerpt=bool(row.get("excerpt", False)),
     )
+
+
+def load_pack_points(path: Path) -> Points:
+    """One document's points.json."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    clauses = {cid: _clause(cid, row) for cid, row in data.get("clauses", {}).items()}
+    industries = tuple(
+        Industry(r["name"], tuple(r["words"]), tuple(r["order"])) for r in data.get("industries", [])
+    )
+    return Points(clauses, industries)
 
 
 @lru_cache(maxsize=4)
 def load_points(corpus_dir: Path) -> Points:
-    """Every policies/<doc>/points.json under corpus_dir; a document without one simply has no points."""
-    clauses: dict[str, ClausePoints] = {}
-    industries: list[Industry] = []
-    for path in sorted((corpus_dir / "policies").glob("*/points.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        clauses.update({cid: _clause(cid, row) for cid, row in data.get("clauses", {}).items()})
-        industries += [
-            Industry(r["name"], tuple(r["words"]), tuple(r["order"])) for r in data.get("industries", [])
-        ]
-    return Points(clauses, tuple(industries))
+    """The primary built-in document's points (the first policies/<doc>/points.json under corpus_dir)."""
+    paths = sorted((corpus_dir / "policies").glob("*/points.json"))
+    return load_pack_points(paths[0]) if paths else Points()

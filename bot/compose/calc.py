@@ -1,0 +1,189 @@
+"""Answers to numeric questions: a disqualifying fact first, then each amount with its formula, caps and the
+facts it used, the figures of the message it did not use, the ceiling disclaimer and whom to contact."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from bot.compose.answer import ANSWERED, CEILING, Answer, citations_for, money_text, units_text, where
+from bot.nlu.roles import CLAIM, EXCLUDED, HEARSAY, NOT_INPUT, OTHER_YEAR, TOTAL, Figure
+from bot.packs.corpus import Corpus
+from calculators.money import format_wan
+
+CALC_KEYS = ("tool", "clause_id", "inputs", "eligible", "max_subsidy_yuan", "formula", "notes")
+_WHY_UNUSED = {
+    HEARSAY: "{label}的数字，不作为测算依据",
+    CLAIM: "所问或所称的补贴金额，不是测算依据",
+    NOT_INPUT: "{label}，不是这项补贴的计算基数",
+    EXCLUDED: "{label}，不计入",
+    TOTAL: "合计数，已按分项计算",
+    OTHER_YEAR: "{label}的数字，不属于所问年度",
+}
+
+
+def calculation_dict(outcome: Any, corpus: Corpus) -> dict[str, Any]:
+    full = outcome.result.to_dict()
+    row = {k: full[k] for k in CALC_KEYS}
+    clause = corpus.clause(outcome.result.clause_id)
+    if clause is not None:
+        row.update(doc_id=clause.doc_id, doc_number=corpus.document_of(clause).doc_number)
+    for key in ("trace", "failed_conditions", "caps_applied"):
+        if key in full:
+            row[key] = full[key]
+    return row
+
+
+def total_of(outcomes: list[Any]) -> Decimal:
+    """Sum over distinct calculations (each is its own project; a2 is applied inside each calculator)."""
+    return sum((o.result.max_subsidy_yuan for o in outcomes if o.result.eligible), Decimal(0))
+
+
+def _figure_text(figure: Figure) -> str:
+    raw = figure.mention.raw.strip()
+    why = _WHY_UNUSED.get(figure.role, "与这项测算无关").format(label=figure.label or "其他")
+    return f"{raw}（{why}）"
+
+
+def _used_values(outcomes: list[Any]) -> set[Decimal]:
+    values: set[Decimal] = set()
+    for o in outcomes:
+        for v in o.call.args.values():
+            for item in v if isinstance(v, list) else [v]:
+                if isinstance(item, Decimal | int) and not isinstance(item, bool):
+                    values.add(Decimal(item))
+    return values
+
+
+def unused_line(decision: Any, outcomes: list[Any]) -> str:
+    """ "消息中未用于测算的数字：9000万（营业收入，不是这项补贴的计算基数）…"."""
+    reading = getattr(decision, "reading", None)
+    if reading is None:
+        return ""
+    used = _used_values(outcomes)
+    figures = [f for f in reading.figures if not f.used or f.mention.value not in used]
+    figures = [f for f in figures if f.role != "bound" and (f.role != "unknown" or f.mention.kind != "count")]
+    parts = [_figure_text(f) for f in figures]
+    parts += [f"{f.mention.raw.strip()}（{why}，不计入）" for f, why in getattr(decision, "excluded", [])]
+    return "消息中未用于测算的数字：" + "；".join(dict.fromkeys(parts)) + "。" if parts else ""
+
+
+def _facts(outcome: Any) -> str:
+    """The facts a calculation used, as the user gave them."""
+    from calculators import get_calculator
+
+    fields = get_calculator(outcome.call.name).input_model.model_fields
+    shown = []
+    for key, value in outcome.call.args.items():
+        label = (fields[key].description or key).split("（")[0].split("，")[0] if key in fields else key
+        shown.append(f"{label}：{_show(value)}")
+    return "按以下事实测算：" + "；".join(shown) + "。" if shown else ""
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return format_wan(value) if value >= 1000 else f"{value.normalize():f}"
+    if isinstance(value, list):
+        return "、".join(_show(v) for v in value)
+    if isinstance(value, dict):
+        return "".join(str(v) for k, v in value.items() if k in ("level", "role"))
+    return str(value)
+
+
+def describe_result(outcome: Any, corpus: Corpus, stated: dict[str, Any] | None = None) -> str:
+    """One calculation in words: the amount or why not, formula, caps, the facts used, readings."""
+    res = outcome.result
+    place = where(corpus, res.clause_id)
+    if not res.eligible:
+        return _not_met(outcome, place, stated or {})
+    lines = [f"按{place}测算，最高可获 {money_text(res.max_subsidy_yuan)}。", f"计算：{res.formula}"]
+    if res.caps_applied:
+        lines.append("已封顶：" + "；".join(res.caps_applied) + "。")
+    facts = _facts(outcome)
+    if facts:
+        lines.append(facts)
+    readings = [n for n in res.notes if "评审、认定结果为准" not in n]
+    if readings:
+        lines.append("说明：" + " ".join(readings))
+    return "\n".join(lines)
+
+
+def _not_met(outcome: Any, place: str, stated: dict[str, Any]) -> str:
+    """A disqualified calculation: the condition not met, in the clause's words, and the user's words."""
+    res = outcome.result
+    why = "；".join(res.failed_conditions) or "条件不满足"
+    said = [s for s in stated.values() if not s.met and s.said]
+    words = "".join(f"（原文：“{s.quote}”；您说“{s.said}”）" for s in said)
+    return f"不符合{place}的条件：须{why}{words}。这一项不能享受补贴，测算金额为0元。"
+
+
+def stated_failures(decision: Any, tool: str) -> dict[str, Any]:
+    """Conditions the message says are not met, for one tool, with their clause quotes."""
+    reading = getattr(decision, "reading", None)
+    if reading is None:
+        return {}
+    rule = reading.vocabulary.rule_for_tool(tool)
+    if rule is None:
+        return {}
+    from bot.nlu.polarity import stated
+
+    out = {}
+    for name, said in stated(reading.text, rule, reading.lang).items():
+        spec = rule.conditions[name]
+        if not said.met:
+            out[name] = _Said(spec.quote, said.said, False)
+    return out
+
+
+class _Said:
+    def __init__(self, quote: str, said: str, met: bool) -> None:
+        self.quote, self.said, self.met = quote, said, met
+
+
+def compose_calculation(outcomes: list[Any], corpus: Corpus, extra_ids: list[str], decision: Any = None) -> Answer:
+    """Answered numeric question: amounts from tools only, a disqualifier first, relied-on clauses cited first."""
+    ordered = sorted(outcomes, key=lambda o: o.result.eligible)
+    parts = [describe_result(o, corpus, stated_failures(decision, o.call.name)) for o in ordered]
+    total = total_of(outcomes)
+    if len(outcomes) > 1:
+        parts.append(f"合计最高 {money_text(total)}。")
+    unused = unused_line(decision, outcomes)
+    if unused:
+        parts.append(unused)
+    clause_ids = [o.result.clause_id for o in outcomes]
+    if any(o.result.eligible for o in outcomes):
+        parts.append(CEILING)
+    units = [units_text(c) for c in (corpus.clause(cid) for cid in dict.fromkeys(clause_ids)) if c]
+    parts.extend(u for u in units if u)
+    return Answer(
+        status=ANSWERED,
+        answer="\n".join(parts),
+        citations=citations_for(corpus, clause_ids + extra_ids),
+        calculations=[calculation_dict(o, corpus) for o in outcomes],
+        total_max_subsidy_yuan=format(total.normalize(), "f"),
+    )
+
+
+def compose_not_applicable(corpus: Corpus, pack: Any, decision: Any, outcomes: list[Any]) -> Answer:
+    """An enterprise outside the document's area asking an amount: not eligible, by the applicability annex."""
+    vocab = pack.vocabulary
+    annex = vocab.annex("applicability") if vocab else None
+    clause_id = annex.clause if annex else decision.clause_ids[0]
+    clause = corpus.clause(clause_id)
+    quote = clause.text if clause else ""
+    measure = where(corpus, decision.clause_ids[0])
+    text = (
+        f"不符合{where(corpus, clause_id)}的适用范围：您的企业在{decision.place}，"
+        f"而本政策“{quote.split('. ', 1)[-1]}”因此不能按{measure}申请，测算金额为0元。\n"
+        "如企业迁入或在本区新设立，可按迁入后的情况重新咨询。"
+    )
+    unused = unused_line(decision, [])
+    return Answer(
+        status=ANSWERED,
+        answer=text + ("\n" + unused if unused else ""),
+        citations=citations_for(corpus, [clause_id, *decision.clause_ids]),
+        calculations=[],
+        total_max_subsidy_yuan="0",
+    )

@@ -1,0 +1,128 @@
+"""From a reading to calculator calls: one per rule the message gives facts for, split by kind (a rule
+family's markers) and by year (rules whose rate and cap are per year); figures of another year left out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.decide.frames import Frame, frame_for
+from bot.nlu.markers import kinds
+from bot.nlu.mentions import MONEY, YEAR
+from bot.nlu.reading import Reading
+from bot.nlu.roles import INPUT, OTHER_YEAR, Figure
+from bot.nlu.spans import Layout
+from bot.packs.vocabulary import RuleSpec
+
+_ASKS_YEAR = ("能补", "能拿", "多少", "想问", "问一下", "先问", "请问", "算一下", "能申请")
+
+
+@dataclass
+class Call:
+    """One calculator call the reading supports, with the frame it came from."""
+
+    tool: str
+    args: dict[str, Any]
+    rule: RuleSpec
+    frame: Frame = field(repr=False, default=None)  # type: ignore[assignment]
+
+
+def _family_rules(reading: Reading, figures: list[Figure]) -> list[Figure]:
+    """Amounts of a rule family go to the member whose markers are written next to them."""
+    vocab = reading.vocabulary
+    out = list(figures)
+    by_family: dict[str, list[int]] = {}
+    for i, f in enumerate(figures):
+        rule = vocab.rule(f.rule) if f.rule else None
+        if rule is not None and rule.family and f.role == INPUT and f.mention.kind == MONEY:
+            by_family.setdefault(rule.family, []).append(i)
+    for family, idx in by_family.items():
+        members = vocab.family(family)
+        markers = {r.id: r.markers for r in members}
+        found = kinds(reading.text, [figures[i] for i in idx], markers)
+        for i, kind in zip(idx, found, strict=True):
+            if kind is not None:
+                rule = vocab.rule(kind)
+                slot = rule.default_slot() if rule else None
+                out[i] = replace(figures[i], rule=kind, slot=slot)
+    return out
+
+
+def asked_year(reading: Reading) -> int | None:
+    """The year a question asks about ("想问2024年度能补多少", "先问2024年这颗"), if it names one."""
+    layout = Layout.of(reading.text)
+    for m in reading.mentions:
+        if m.kind != YEAR:
+            continue
+        start, end = layout.clause_span(m.start)
+        if any(w in reading.text[start:end] for w in _ASKS_YEAR):
+            return int(m.value)
+    return None
+
+
+def _other_years(reading: Reading, figures: list[Figure]) -> list[Figure]:
+    """Figures dated by another year than the one asked about are left out (annual rules)."""
+    year = asked_year(reading)
+    if year is None:
+        return figures
+    out = []
+    for f in figures:
+        rule = reading.vocabulary.rule(f.rule) if f.rule else None
+        other = f.role == INPUT and f.year is not None and f.year != year and rule is not None and not rule.per_year
+        out.append(replace(f, role=OTHER_YEAR, label=f"{f.year}年") if other else f)
+    return out
+
+
+def _per_year(reading: Reading, rule: RuleSpec, figures: list[Figure]) -> list[Call]:
+    """ "2024年和2025年的保费各100万" → one call per year: the rate and its cap are per year."""
+    years = list(dict.fromkeys(int(m.value) for m in reading.mentions if m.kind == YEAR))
+    mine = [f for f in figures if f.rule == rule.id and f.role == INPUT and f.mention.kind == MONEY]
+    if not rule.per_year or len(years) < 2 or len(mine) not in (1, len(years)):
+        return []
+    year_slot = next(n for n, s in rule.slots.items() if s.kind == "year")
+    money_slot = rule.default_slot()
+    base = frame_for(rule, reading.text, list(reading.mentions), figures, reading.lang)
+    calls = []
+    for year, figure in zip(years, mine * len(years) if len(mine) == 1 else mine, strict=False):
+        args = {**base.args, year_slot: year, money_slot: [figure.mention.value]}
+        calls.append(Call(str(rule.tool), args, rule, base))
+    return calls
+
+
+def calls_for(reading: Reading, topic: RuleSpec) -> list[Call]:
+    """One call per rule with facts of its own; the topic's call alone when no other rule has any."""
+    figures = _other_years(reading, _family_rules(reading, list(reading.figures)))
+    rules = [r for r in _rules_with_inputs(reading, figures) if r.tool]
+    if topic.tool and topic not in rules and not rules:
+        rules = [topic]
+    calls: list[Call] = []
+    for rule in rules:
+        yearly = _per_year(reading, rule, figures)
+        if yearly:
+            calls += yearly
+            continue
+        frame = frame_for(rule, reading.text, list(reading.mentions), figures, reading.lang)
+        calls.append(Call(str(rule.tool), frame.args, rule, frame))
+    if len(calls) > 1:
+        calls = [c for c in calls if c.args] or calls[:1]
+    return calls
+
+
+def _rules_with_inputs(reading: Reading, figures: list[Figure]) -> list[RuleSpec]:
+    ids = list(dict.fromkeys(f.rule for f in figures if f.role == INPUT and f.rule))
+    found = [reading.vocabulary.rule(i) for i in ids]
+    rules = [r for r in found if r is not None]
+    # Rules whose facts are not figures (a standard's items, an award's tier) count when named.
+    for rule in reading.rules:
+        if rule not in rules and rule.tool and _has_own_facts(reading, rule):
+            rules.append(rule)
+    order = {r.id: i for i, r in enumerate(reading.rules)}
+    return sorted(rules, key=lambda r: order.get(r.id, len(order)))
+
+
+def _has_own_facts(reading: Reading, rule: RuleSpec) -> bool:
+    money_slots = [s for s in rule.slots.values() if s.kind in ("money", "money_list")]
+    if money_slots:
+        return False
+    frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+    return bool(frame.args)

@@ -1,0 +1,275 @@
+"""A rule's arguments from one message: its figures (by role), its stated conditions (by polarity), its
+dates, terms, choices and structured items — each slot filled only from what the message says.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from bot.nlu.lang import Language
+from bot.nlu.markers import kinds, net_of_parts
+from bot.nlu.mentions import COUNT, DATE, MONEY, PERCENT, TERM, YEAR, Mention, loan_period, years_since_founding
+from bot.nlu.polarity import MET, NOT_MET, Signal, Stated, argument, stated
+from bot.nlu.references import chinese_number
+from bot.nlu.roles import BOUND, INPUT, Figure
+from bot.packs.vocabulary import ConditionSpec, ItemsSpec, RuleSpec, SlotSpec
+
+Args = dict[str, Any]
+_FOUNDING_YEAR = re.compile(r"^\s*(?:年)?(?:在.{1,8})?(?:就|才|刚)?(?:成立|设立|注册成立|注册|创办|落户|引进|迁入)")
+_FOUNDED_IN = re.compile(r"(?:成立|设立|注册|创办|落户|引进|迁入)(?:于|在|时间是)?\s*$")
+
+
+@dataclass
+class Frame:
+    """What one message says for one rule: its arguments, and the figures left out (with why)."""
+
+    rule: RuleSpec
+    args: Args = field(default_factory=dict)
+    excluded: list[tuple[Figure, str]] = field(default_factory=list)
+    conditions: dict[str, Stated] = field(default_factory=dict)
+
+
+def _values(text: str, rule: RuleSpec, figures: list[Figure], slots: list[str | None]) -> list[Decimal]:
+    """Amounts, a part named after 其中 taken out of its total when both are items of lists; a part that has
+    a slot of its own (关联企业交易额 inside 年交易额) is left for the calculator to take out."""
+    values = [f.mention.value for f in figures]
+    lists = [s is not None and rule.slots[s].kind == "money_list" for s in slots]
+    netted = net_of_parts(text, figures, values)
+    return [n if is_list else v for n, v, is_list in zip(netted, values, lists, strict=True)]
+
+
+def _exact(figures: list[Figure]) -> list[Figure]:
+    """A threshold named next to the exact figure is left out ("超过5000万，具体是5200万")."""
+    exact = [f for f in figures if f.role == INPUT]
+    return exact or [f for f in figures if f.role == BOUND]
+
+
+def _money_slots(rule: RuleSpec) -> list[tuple[str, SlotSpec]]:
+    return [(n, s) for n, s in rule.slots.items() if s.kind in ("money", "money_list")]
+
+
+def _slot_of_kind(text: str, rule: RuleSpec, figures: list[Figure], signoff_flag: bool) -> list[str | None]:
+    """For rules whose money slots differ by kind marker (签核中心 vs 普通 EDA): each figure's slot."""
+    markers = {n: s.markers for n, s in _money_slots(rule) if s.markers}
+    found = kinds(text, figures, markers)
+    default = rule.default_slot()
+    marked = [n for n, s in _money_slots(rule) if s.markers and n != default]
+    # An amount no kind is written next to is the default kind when others are marked; with the other
+    # kind's word said once for the whole message ("签核中心企业研发的，花了120万"), it is that kind.
+    unmarked_default = marked[0] if signoff_flag and not any(found) and marked else default
+    slots = [k or unmarked_default for k in found]
+    values = [f.mention.value for f in figures]
+    netted = net_of_parts(text, figures, values)
+    for i in range(1, len(slots)):
+        # "一共300万，其中签核中心的100万": what is left of the total is the other kind.
+        if netted[i - 1] != values[i - 1] and slots[i - 1] == slots[i]:
+            slots[i - 1] = next((n for n, _ in _money_slots(rule) if n != slots[i]), slots[i - 1])
+    return slots
+
+
+def _fill_money(text: str, frame: Frame, figures: list[Figure], lang: Language) -> None:
+    rule = frame.rule
+    mine = _exact([f for f in figures if f.rule == rule.id and f.mention.kind == MONEY])
+    if not mine:
+        return
+    cue_slots = [f.slot for f in mine]
+    if any(s.markers for _, s in _money_slots(rule)) and len(_money_slots(rule)) > 1:
+        marked_words = any(re.search(p, text) for _, s in _money_slots(rule) for p in s.markers)
+        slot_names = _slot_of_kind(text, rule, mine, marked_words) if _kind_slots_share_cues(rule, cue_slots) else cue_slots
+    else:
+        slot_names = cue_slots
+    values = _values(text, rule, mine, slot_names)
+    mine, values, slot_names = _item_conditions(text, frame, mine, values, slot_names, lang)
+    for figure, value, slot_name in zip(mine, values, slot_names, strict=True):
+        if slot_name is None or value <= 0:
+            continue
+        spec = rule.slots[slot_name]
+        if spec.kind == "money":
+            frame.args[slot_name] = frame.args.get(slot_name, Decimal(0)) + value
+        else:
+            frame.args.setdefault(slot_name, []).append(value)
+
+
+def _kind_slots_share_cues(rule: RuleSpec, cue_slots: list[str | None]) -> bool:
+    """Kind markers decide only between slots whose cues are the same words (the two EDA lists)."""
+    slots = _money_slots(rule)
+    return len({tuple(s.cues) for _, s in slots}) == 1 or not any(cue_slots)
+
+
+def _item_conditions(
+    text: str,
+    frame: Frame,
+    figures: list[Figure],
+    values: list[Decimal],
+    slots: list[str | None],
+    lang: Language,
+) -> tuple[list[Figure], list[Decimal], list[str | None]]:
+    """A condition that can fail for one item only ("另一次300万不是首次", "一份是阿里云的40万"): items the
+    user marks as failing leave the list; when every item fails, they stay and the condition is false."""
+    for name, spec in frame.rule.conditions.items():
+        if not spec.items or name not in frame.conditions or len(figures) < 2:
+            continue
+        signals = frame.conditions[name].signals
+        hits = [(s.start, MET if s.met else NOT_MET) for s in signals]
+        marks = kinds(text, figures, {}, hits)
+        marks = _complement(text, figures, values, marks)
+        keep = [i for i, m in enumerate(marks) if m != NOT_MET]
+        if keep and len(keep) < len(figures):
+            for i, m in enumerate(marks):
+                if m == NOT_MET:
+                    frame.excluded.append((figures[i], spec.statement))
+            figures = [figures[i] for i in keep]
+            values = [values[i] for i in keep]
+            slots = [slots[i] for i in keep]
+            met = [s for s in signals if s.met]
+            frame.conditions[name] = Stated(name, True, met[0].said if met else "", tuple(met))
+    return figures, values, slots
+
+
+def _complement(text: str, figures: list[Figure], values: list[Decimal], marks: list[str | None]) -> list[str | None]:
+    """ "一共2000万，其中首次流片的1200万": what is left of the total does not meet what the part meets."""
+    out = list(marks)
+    for i in range(len(figures) - 1):
+        split = values[i] != figures[i].mention.value
+        if split and out[i + 1] == MET and marks[i] is None:
+            out[i] = NOT_MET
+    return out
+
+
+def _unmarked(text: str, figures: list[Figure], signals: tuple[Signal, ...]) -> bool:
+    """Some figure's clause carries no signal of the condition at all (it keeps the default)."""
+    markers = {"x": [re.escape(s.said) for s in signals]}
+    return None in kinds(text, figures, markers)
+
+
+def _fill_counts(frame: Frame, figures: list[Figure]) -> None:
+    rule = frame.rule
+    counts = [f for f in figures if f.rule == rule.id and f.mention.kind == COUNT and f.role == INPUT and f.slot]
+    # A count named by its cue ("其中非关联企业2家") wins over one that only took the default.
+    for f in sorted(counts, key=lambda f: not f.label):
+        if rule.slots[f.slot].kind == "count":  # type: ignore[index]
+            frame.args.setdefault(f.slot, int(f.mention.value))  # type: ignore[index]
+
+
+def _fill_percents(frame: Frame, figures: list[Figure]) -> None:
+    for f in figures:
+        if f.rule == frame.rule.id and f.mention.kind == PERCENT and f.role == INPUT and f.slot:
+            frame.args.setdefault(f.slot, f.mention.value)
+
+
+def _fill_enums(text: str, frame: Frame) -> None:
+    for name, spec in frame.rule.slots.items():
+        if spec.kind != "enum":
+            continue
+        found = [(text.find(w), value) for value, words in spec.values.items() for w in words if w in text]
+        if found:
+            value = min(found)[1]
+            frame.args[name] = int(value) if value.isdigit() else value
+
+
+def _dates(text: str, frame: Frame, mentions: list[Mention]) -> None:
+    """Loan date, founding or arrival date (the later of the two: 设立或引进), and the loan's term."""
+    slots = frame.rule.slots
+    dates = [m for m in mentions if m.kind == DATE]
+    founding = [m.value for m in dates if m.founding]
+    founding += [date(int(m.value), 1, 1) for m in mentions if m.kind == YEAR and _founding_year(text, m)]
+    if "established_date" in slots and founding:
+        frame.args["established_date"] = max(founding)
+    loans = [m.value for m in dates if not m.founding]
+    if "loan_date" in slots and loans:
+        frame.args["loan_date"] = loans[0]
+    terms = [m for m in mentions if m.kind == TERM]
+    if terms and "term_months" in slots:
+        frame.args["term_months"] = terms[0].value
+    elif "term_months" in slots and (period := loan_period(mentions, text)):
+        frame.args[period[0]] = period[1]
+    age = years_since_founding(text)
+    if age is not None and "established_date" in slots and "established_date" not in frame.args:
+        frame.args["within_three_years"] = age <= 3  # "成立两年": the window is three years (inclusive)
+
+
+def _founding_year(text: str, m: Mention) -> bool:
+    return bool(_FOUNDING_YEAR.match(text, m.end) or _FOUNDED_IN.search(text[max(0, m.start - 6) : m.start]))
+
+
+def _year(text: str, frame: Frame, mentions: list[Mention], figures: list[Figure]) -> None:
+    slot = next((n for n, s in frame.rule.slots.items() if s.kind == "year"), None)
+    if slot is None:
+        return
+    years = [int(m.value) for m in mentions if m.kind == YEAR]
+    years += [m.value.year for m in mentions if m.kind == DATE]
+    if years:
+        frame.args[slot] = years[0]
+
+
+def _fill_conditions(frame: Frame) -> None:
+    for name, said in frame.conditions.items():
+        spec: ConditionSpec = frame.rule.conditions[name]
+        if spec.place:
+            continue  # decided by the places of the message (bot.decide.router)
+        frame.args[name] = argument(spec, said.met)
+
+
+def _items(text: str, frame: Frame) -> None:
+    for name, spec in frame.rule.slots.items():
+        if spec.kind == "items" and spec.items is not None:
+            items = structured_items(text, spec.items)
+            if items:
+                frame.args[name] = items
+
+
+_COUNT_WORD = r"(\d+|[一二两三四五六七八九十]+)"
+
+
+def structured_items(text: str, spec: ItemsSpec) -> list[dict[str, Any]]:
+    """ "主导1项国际标准，参与2项国家标准" / "国际标准主导1项" → one item per standard, with its role."""
+    trigger = spec.attributes[spec.trigger]
+    others = {k: v for k, v in spec.attributes.items() if k != spec.trigger}
+    words = {w: value for value, ws in trigger.items() for w in ws}
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    negatives = {k: v for k, v in spec.negative.items()}
+    flags = {k: not any(w in text for w in ws) for k, ws in negatives.items()}
+    role_words = {w: (attr, value) for attr, values in others.items() for value, ws in values.items() for w in ws}
+    role_rx = re.compile("|".join(re.escape(w) for w in role_words)) if role_words else None
+    unit = re.escape(spec.count_unit)
+    after_rx = re.compile(
+        r"\s*(?:(" + (role_rx.pattern if role_rx else "(?!x)x") + r")(?:制定)?)?\s*(?:共|各)?\s*(?:" + _COUNT_WORD + r"\s*" + unit + r")?"
+    )
+    items: list[dict[str, Any]] = []
+    start = 0
+    for m in pattern.finditer(text):
+        after = after_rx.match(text, m.end())
+        before = text[start : m.start()]
+        said = [after.group(1)] if after and after.group(1) else (role_rx.findall(before) if role_rx else [])
+        values = [role_words[w] for w in said]
+        counts = [after.group(2)] if after and after.group(2) else re.findall(_COUNT_WORD + r"\s*" + unit, before)
+        n = max(1, min(chinese_number(counts[-1]) or 1, 20)) if counts else 1
+        item_defaults = {**spec.defaults, **flags}
+        end = after.end() if after else m.end()
+        both = "各" in text[start:end] and len({v for v in values}) > 1
+        chosen = list(dict.fromkeys(values)) if both else values[-1:] or [None]
+        for value in chosen:
+            item = {spec.trigger: words[m.group()], **item_defaults}
+            if value is not None:
+                item[value[0]] = value[1]
+            items += [dict(item) for _ in range(n)]
+        start = end
+    return items
+
+
+def frame_for(rule: RuleSpec, text: str, mentions: list[Mention], figures: list[Figure], lang: Language) -> Frame:
+    """Everything this message gives for one rule (absent facts are left out, not guessed)."""
+    frame = Frame(rule, conditions=stated(text, rule, lang))
+    _fill_money(text, frame, figures, lang)
+    _fill_counts(frame, figures)
+    _fill_percents(frame, figures)
+    _fill_enums(text, frame)
+    _dates(text, frame, mentions)
+    _year(text, frame, mentions, figures)
+    _items(text, frame)
+    _fill_conditions(frame)
+    return frame

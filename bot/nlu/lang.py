@@ -1,0 +1,89 @@
+"""The language data of bot/nlu/zh.yaml, compiled once: negation, hearsay, claims, acts, figure roles, places."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+LANGUAGE_FILE = Path(__file__).with_name("zh.yaml")
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    ordered = sorted(set(words), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in ordered)) if ordered else re.compile(r"(?!x)x")
+
+
+@dataclass(frozen=True)
+class RoleCue:
+    """Words after which a figure is something else than a rule's input (revenue, capital...)."""
+
+    label: str
+    cues: tuple[str, ...]
+    units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Language:
+    negation: re.Pattern[str]
+    not_negation: tuple[str, ...]
+    hearsay: re.Pattern[str]
+    restart: re.Pattern[str]
+    claim: re.Pattern[str]
+    bound: re.Pattern[str]
+    question_tail: tuple[str, ...]
+    question: re.Pattern[str]
+    yes_no: re.Pattern[str]
+    asks_amount: re.Pattern[str]
+    asks_rule: re.Pattern[str]
+    threshold_talk: re.Pattern[str]
+    relation: re.Pattern[str]
+    acts: dict[str, re.Pattern[str]]
+    not_inputs: tuple[RoleCue, ...]
+    count_not_inputs: tuple[RoleCue, ...]
+    places: dict[str, Any]
+
+    def negated_before(self, text: str, start: int, window: int = 4) -> bool:
+        """Is the phrase starting at `start` negated by a word right before it ("不是首次", "没有报批")?"""
+        before = text[max(0, start - window) : start]
+        for m in self.negation.finditer(before):
+            if m.end() < len(before) - 2:
+                continue  # too far from the phrase: "不过我们首次" is not a negation
+            span = text[max(0, start - window) + m.start() : start + 2]
+            if not any(span.startswith(w) or w in span for w in self.not_negation):
+                return True
+        return False
+
+
+def _role_cues(rows: list[dict[str, Any]]) -> tuple[RoleCue, ...]:
+    return tuple(RoleCue(r["label"], tuple(r.get("cues", [])), tuple(r.get("units", []))) for r in rows)
+
+
+@lru_cache(maxsize=1)
+def language() -> Language:
+    """The compiled language data (cached: read once per process)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(LANGUAGE_FILE.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+    return Language(
+        negation=_alternation(data["negation"]),
+        not_negation=tuple(data["not_negation"]),
+        hearsay=_alternation(data["hearsay"]),
+        restart=_alternation(data["restart"]),
+        claim=re.compile(data["claim"], re.I),
+        bound=re.compile("(" + "|".join(data["bound"]) + r")\s*$"),
+        question_tail=tuple(data["question_tail"]),
+        question=re.compile(data["question"]),
+        yes_no=re.compile(data["yes_no"]),
+        asks_amount=re.compile(data["asks_amount"]),
+        asks_rule=re.compile(data["asks_rule"]),
+        threshold_talk=_alternation(data["threshold_talk"]),
+        relation=_alternation(data["relation"]),
+        acts={name: re.compile(pattern) for name, pattern in data["acts"].items()},
+        not_inputs=_role_cues(data["not_inputs"]),
+        count_not_inputs=_role_cues(data["count_not_inputs"]),
+        places=data["places"],
+    )

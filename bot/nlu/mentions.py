@@ -1,0 +1,155 @@
+"""Every figure in a normalized message, with its span: money, counts, percents, years, dates, loan terms,
+ordinals. What each figure *means* (its role) is decided later, from the words around it (bot.nlu.roles).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from bot.nlu.dates import find_dates, loan_term
+from bot.nlu.references import chinese_number
+from calculators.money import find_amounts
+
+MONEY, COUNT, PERCENT, YEAR, DATE, TERM, ORDINAL, NUMBER = (
+    "money",
+    "count",
+    "percent",
+    "year",
+    "date",
+    "term",
+    "ordinal",
+    "number",
+)
+_NUM = r"(\d+|[一二两三四五六七八九十百]+)"
+# 1-2 digit counts only, and never the year of a date ("贷款2024年8月", "成立，24年8月").
+_SMALL = r"(?<![\d年.])(\d{1,2}|[一二两三四五六七八九十半]+)"
+_COUNT = re.compile(r"(?<![\d.第])" + _NUM + r"\s*(家|个|项|人|名|位|颗|款|份|笔|台|套|场|次|单)(?!月|年)")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|个点)")
+_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年|年度)")
+_TERM = re.compile(
+    r"(?:期限|贷款期|借款期|为期|借了?|贷了?)\D{0,4}?" + _SMALL + r"\s*(年(?!\s*\d)|个月|月(?!\s*\d|份))"
+)
+_TERM_LOOSE = re.compile(_SMALL + r"\s*(个月|年期|年的期限)")
+_ORDINAL = re.compile(r"第([一二两三四五六七八九十]|\d{1,2})(个|款|笔|项|件|批|份|家|套|台|单|颗|场|次|张)")
+_SINCE_FOUNDING = re.compile(r"(?:成立|设立|引进|落户|注册)\D{0,2}?第?" + _SMALL + r"\s*年(?!\s*\d)")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One figure: kind, value (Decimal for money and percent, int for counts, years and ordinals, date for
+    dates, months for terms), span and raw text; `unit` is the counter of a count (家, 人, 项 ...)."""
+
+    kind: str
+    value: Any
+    start: int
+    end: int
+    raw: str
+    unit: str = ""
+    approximate: bool = False
+    founding: bool = False  # a date written next to 成立/设立/引进 (the enterprise's, not the loan's)
+
+    def overlaps(self, other: Mention) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+def _number(token: str) -> int | None:
+    if token == "半":
+        return None
+    if token.isdigit():
+        return int(token)
+    if token.endswith("百"):
+        head = chinese_number(token[:-1] or "一")
+        return head * 100 if head else None
+    return chinese_number(token)
+
+
+def _money(text: str) -> list[Mention]:
+    out = []
+    for m in find_amounts(text):
+        if m.value is None:
+            continue
+        out.append(Mention(MONEY, m.value, m.start, m.end, m.raw, m.unit or "", m.approximate))
+    return out
+
+
+def _counts(text: str) -> list[Mention]:
+    out = []
+    for m in _COUNT.finditer(text):
+        value = _number(m.group(1))
+        if value is not None:
+            out.append(Mention(COUNT, value, m.start(), m.end(), m.group(), m.group(2)))
+    return out
+
+
+def _percents(text: str) -> list[Mention]:
+    return [
+        Mention(PERCENT, Decimal(m.group(1)), m.start(), m.end(), m.group()) for m in _PERCENT.finditer(text)
+    ]
+
+
+def _terms(text: str) -> list[Mention]:
+    out = []
+    for pattern in (_TERM, _TERM_LOOSE):
+        for m in pattern.finditer(text):
+            token, unit = m.group(1), m.group(2)
+            n = 0.5 if token == "半" else _number(token)
+            if n is None:
+                continue
+            months = int(n) if "月" in unit else int(n * 12)
+            start = m.start(1)
+            if months and not any(t.start == start for t in out):
+                out.append(Mention(TERM, months, start, m.end(), text[start : m.end()], "months"))
+    return out
+
+
+def _dates(text: str, today: date | None) -> list[Mention]:
+    return [
+        Mention(DATE, d.value, d.start, d.end, text[d.start : d.end], "day" if d.has_day else "month", False, d.founding)
+        for d in find_dates(text, today)
+    ]
+
+
+def _years(text: str, dates: list[Mention]) -> list[Mention]:
+    out = []
+    for m in _YEAR.finditer(text):
+        if not any(d.start <= m.start() < d.end for d in dates):
+            out.append(Mention(YEAR, int(m.group(1)), m.start(), m.end(), m.group()))
+    return out
+
+
+def _ordinals(text: str) -> list[Mention]:
+    out = []
+    for m in _ORDINAL.finditer(text):
+        n = chinese_number(m.group(1))
+        if n:
+            out.append(Mention(ORDINAL, n, m.start(), m.end(), m.group(), m.group(2)))
+    return out
+
+
+def find_mentions(text: str, today: date | None = None) -> list[Mention]:
+    """All figures in reading order; a span belongs to one figure (money wins over a count inside it)."""
+    dates = _dates(text, today)
+    found = _money(text)
+    for group in (dates, _terms(text), _percents(text), _years(text, dates), _ordinals(text), _counts(text)):
+        found += [m for m in group if not any(m.overlaps(o) for o in found)]
+    return sorted(found, key=lambda m: (m.start, m.end))
+
+
+def loan_period(mentions: list[Mention], text: str) -> tuple[str, int] | None:
+    """("term_days", n) or ("term_months", n) from a loan's own period ("2024年8月1日至2025年7月31日")."""
+    from bot.nlu.dates import DateMention
+
+    dates = [
+        DateMention(m.value, m.start, m.end, m.founding, m.unit == "day") for m in mentions if m.kind == DATE
+    ]
+    return loan_term(dates, text)
+
+
+def years_since_founding(text: str) -> int | None:
+    """ "成立两年" → 2: the enterprise's age, when no founding date is given."""
+    m = _SINCE_FOUNDING.search(text)
+    return _number(m.group(1)) if m else None

@@ -1,0 +1,134 @@
+"""Places in a message and what each one is: the user's enterprise's location, where it moved from, an
+event's venue, other enterprises' location, or whose policy is asked about.
+
+Scope follows from the subject, not from a list of banned words: "上海的流片补贴" asks about another
+jurisdiction's policy; "我们注册在临平区" is an enterprise outside this document's area (the applicability
+annex answers); "从苏州搬到滨江" is an enterprise now inside it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.nlu.lang import Language
+from bot.nlu.spans import find_words
+
+OWN, ORIGIN, EVENT, OTHERS, OWNER, DESTINATION, NEUTRAL = (
+    "own",
+    "origin",
+    "event",
+    "others",
+    "owner",
+    "destination",
+    "neutral",
+)
+_FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|咱们|我这边|我家")
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    start: int
+    end: int
+    ours: bool  # inside this document's jurisdiction
+    role: str
+
+
+@dataclass(frozen=True)
+class Places:
+    """The places of a message and what they imply for scope."""
+
+    items: tuple[Place, ...]
+
+    def with_role(self, role: str) -> list[Place]:
+        return [p for p in self.items if p.role == role]
+
+    @property
+    def other_policy(self) -> Place | None:
+        """A jurisdiction other than ours whose policy the question is about."""
+        return next((p for p in self.with_role(OWNER) if not p.ours), None)
+
+    @property
+    def moved_in(self) -> bool:
+        return bool(self.with_role(ORIGIN) or [p for p in self.with_role(DESTINATION) if p.ours])
+
+    @property
+    def outside(self) -> Place | None:
+        """The user's enterprise is located outside the jurisdiction (and has not moved into it)."""
+        if self.moved_in:
+            return None
+        return next((p for p in self.with_role(OWN) if not p.ours), None)
+
+    @property
+    def event_outside(self) -> Place | None:
+        return next((p for p in self.with_role(EVENT) if not p.ours), None)
+
+    @property
+    def others_outside(self) -> Place | None:
+        return next((p for p in self.with_role(OTHERS) if not p.ours), None)
+
+
+@lru_cache(maxsize=32)
+def _compiled(lang_id: int, patterns: tuple[tuple[str, str], ...]) -> dict[str, re.Pattern[str]]:
+    return {key: re.compile(p) for key, p in patterns}
+
+
+def _gazetteer(lang: Language, jurisdiction: list[str], masked_terms: list[str]) -> list[tuple[str, str]]:
+    names = [("place", n) for n in lang.places["names"]]
+    suffixed = [("place", n + s) for n, _ in names for s in lang.places["suffixes"]]
+    ours = [("ours", j) for j in jurisdiction]
+    masks = [("mask", t) for t in masked_terms if any(n in t and n != t for _, n in names + ours)]
+    return [*masks, *ours, *suffixed, *names]
+
+
+def find_places(text: str, lang: Language, jurisdiction: list[str], terms: list[str]) -> Places:
+    """Every place name (the pack's own terms that contain a place name, like 杭州人工智能计算中心, masked)."""
+    cfg = lang.places
+    rx = _compiled(
+        id(lang),
+        tuple(
+            (k, cfg[k])
+            for k in ("owner_after", "own_before", "own_after", "origin_before", "moved", "event_after", "event_before", "others_before")
+        ),
+    )
+    found: list[Place] = []
+    for hit in find_words(text, _gazetteer(lang, jurisdiction, terms)):
+        if hit.key == "mask":
+            continue
+        ours = hit.key == "ours"
+        found.append(Place(hit.word, hit.start, hit.end, ours, _role(text, hit.start, hit.end, ours, rx, found)))
+    return Places(tuple(found))
+
+
+def _role(
+    text: str, start: int, end: int, ours: bool, rx: dict[str, re.Pattern[str]], earlier: list[Place]
+) -> str:
+    before, after = text[max(0, start - 8) : start], text[end : end + 24]
+    sentence_end = min((i for i in (text.find(c, end) for c in "。；;？?！!") if i >= 0), default=len(text))
+    if rx["origin_before"].search(before) and rx["moved"].search(text, end, sentence_end):
+        return ORIGIN
+    if ours and re.search(r"(迁|搬|转移|落户|引进)\S{0,4}$", before):
+        return DESTINATION
+    if rx["owner_after"].search(after):
+        return OWNER
+    if rx["event_after"].search(after) or (rx["event_before"].search(before) and rx["event_after"].search(after)):
+        return EVENT
+    if rx["others_before"].search(before):
+        return OTHERS
+    if earlier and earlier[-1].end + 1 >= start - 1 and text[earlier[-1].end : start] in ("和", "、", "或", "及", ""):
+        return earlier[-1].role  # "上海和苏州的企业": the second place of a pair shares the first one's role
+    if rx["own_before"].search(before) or rx["own_after"].search(after):
+        return OWN
+    return NEUTRAL
+
+
+def own_zone_denied(text: str, jurisdiction: list[str]) -> bool:
+    """ "不在滨江", "外地企业": the user says the enterprise is not in the jurisdiction, naming no place."""
+    names = "|".join(re.escape(j) for j in jurisdiction) or "(?!x)x"
+    m = re.search(rf"不在({names}|区内)|外地|外区|区外|外省|外市|异地", text)
+    if m is None:
+        return False
+    clause_start = max(text.rfind(c, 0, m.start()) for c in "，,；;。") + 1
+    return bool(_FIRST_PERSON.search(text, clause_start, m.start())) or clause_start == 0

@@ -1,0 +1,102 @@
+"""Conditions with polarity: whether the user says a rule's condition is met, not met, or says nothing.
+
+A positive phrasing means met unless a negation word comes right before it ("不是首次流片"); a negative
+phrasing means not met unless itself negated; for affiliation conditions a relation word (子公司、股东、
+同一集团…) means not met unless negated ("不是我们的子公司"). When the user says both, the disqualifier
+wins: a stated fact that fails the condition is never overridden by a default or another phrase.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.nlu.lang import Language
+from bot.nlu.spans import Hit, find_words
+from bot.packs.vocabulary import ConditionSpec, RuleSpec
+
+MET, NOT_MET = "met", "not_met"
+# Words that may stand between a negation and its phrase: "没有任何股权关系", "不是我们的子公司".
+_FILLERS = ("任何", "什么", "啥", "过", "我们的", "我们", "我司的", "我司", "他们的", "它的", "一点", "的", "是", "都", "也", "有")
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One phrase of the user's about a condition, with its polarity."""
+
+    met: bool
+    start: int
+    end: int
+    said: str
+
+
+@dataclass(frozen=True)
+class Stated:
+    """What the user said about one condition: met or not, the words that decided, and every signal."""
+
+    name: str
+    met: bool
+    said: str
+    signals: tuple[Signal, ...]
+
+
+def negated(text: str, start: int, lang: Language, window: int = 8) -> bool:
+    """Is the phrase at `start` negated: a negation word right before it, fillers allowed in between?"""
+    lo = max(0, start - window)
+    for stop in "，,；;。！!？?":
+        cut = text.rfind(stop, lo, start)
+        lo = max(lo, cut + 1)
+    before = text[lo:start]
+    for m in lang.negation.finditer(before):
+        rest = before[m.end() :]
+        while rest:
+            filler = next((f for f in _FILLERS if rest.startswith(f)), None)
+            if filler is None:
+                break
+            rest = rest[len(filler) :]
+        if rest:
+            continue
+        at = lo + m.start()
+        around = (text[at : start + 3], text[max(0, at - 1) : start + 3])
+        if not any(a.startswith(w) for a in around for w in lang.not_negation):
+            return True
+    return False
+
+
+def _signals(text: str, spec: ConditionSpec, lang: Language) -> list[Signal]:
+    """Every phrasing of the condition in the text, longest first where they overlap ("不存在投资关联"
+    is one positive phrase, not a negative "投资关联"), then relation words outside them."""
+    words = [("neg", w) for w in spec.negative] + [("pos", w) for w in spec.positive]
+    out: list[Signal] = []
+    taken = find_words(text, words)
+    for hit in taken:
+        denied = negated(text, hit.start, lang)
+        out.append(Signal(denied if hit.key == "neg" else not denied, hit.start, hit.end, hit.word))
+    if spec.relation:
+        for m in lang.relation.finditer(text):
+            hit = Hit("rel", m.start(), m.end(), m.group())
+            if not _inside(hit, taken):
+                out.append(Signal(negated(text, hit.start, lang), hit.start, hit.end, hit.word))
+                taken.append(hit)
+    return sorted(out, key=lambda s: s.start)
+
+
+def _inside(hit: Hit, taken: list[Hit]) -> bool:
+    return any(t.start <= hit.start < t.end or hit.start <= t.start < hit.end for t in taken)
+
+
+def stated(text: str, rule: RuleSpec, lang: Language) -> dict[str, Stated]:
+    """Every condition of the rule the message says something about."""
+    out: dict[str, Stated] = {}
+    for name, spec in rule.conditions.items():
+        signals = _signals(text, spec, lang)
+        if not signals:
+            continue
+        failing = [s for s in signals if not s.met]
+        decisive = failing[0] if failing else signals[0]
+        out[name] = Stated(name, not failing, decisive.said, tuple(signals))
+    return out
+
+
+def argument(spec: ConditionSpec, met: bool) -> bool:
+    """The calculator argument for a condition: its value, or the opposite when the parameter is inverted."""
+    return not met if spec.invert else met

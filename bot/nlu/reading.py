@@ -1,0 +1,115 @@
+"""One message read against a pack's vocabulary: typos fixed, figures with roles, rules named, places."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from bot.nlu.lang import Language, language
+from bot.nlu.mentions import MONEY, Mention, find_mentions
+from bot.nlu.places import Places, find_places, own_zone_denied
+from bot.nlu.roles import INPUT, Figure, RuleHit, assign
+from bot.nlu.typos import Homophones
+from bot.packs.vocabulary import RuleSpec, Vocabulary
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message says, before anything is decided."""
+
+    text: str
+    vocabulary: Vocabulary
+    mentions: tuple[Mention, ...]
+    hits: tuple[RuleHit, ...]
+    figures: tuple[Figure, ...]
+    places: Places
+    lang: Language
+    zone_denied: bool = False
+
+    @property
+    def rules(self) -> list[RuleSpec]:
+        """The rules named, in order, each once."""
+        return list({h.rule.id: h.rule for h in self.hits}.values())
+
+    @property
+    def first_rule(self) -> RuleSpec | None:
+        """The rule the message is about: the most specific one named (vocabulary order)."""
+        named = {h.rule.id for h in self.hits}
+        return next((r for r in self.vocabulary.rules if r.id in named), None)
+
+    @property
+    def inputs(self) -> list[Figure]:
+        return [f for f in self.figures if f.role == INPUT]
+
+    @property
+    def money_inputs(self) -> list[Figure]:
+        return [f for f in self.inputs if f.mention.kind == MONEY]
+
+    @cached_property
+    def is_question(self) -> bool:
+        return bool(self.lang.question.search(self.text))
+
+    @cached_property
+    def yes_no(self) -> bool:
+        return bool(self.lang.yes_no.search(self.text))
+
+    def act(self, name: str) -> bool:
+        return bool(self.lang.acts[name].search(self.text))
+
+    def unused(self) -> list[Figure]:
+        """Figures in the message that fill no slot, for the answer to name."""
+        return [f for f in self.figures if not f.used and f.role != "bound"]
+
+
+def rule_hits(text: str, vocabulary: Vocabulary) -> list[RuleHit]:
+    """Every place a rule is named, leftmost-longest, rules tried in vocabulary order on overlaps."""
+    found: list[RuleHit] = []
+    for order, rule in enumerate(vocabulary.rules):
+        rx = rule.name_regex
+        if rx is None:
+            continue
+        for m in rx.finditer(text):
+            if m.end() > m.start():
+                found.append(RuleHit(rule, m.start(), m.end()))
+    ranked = {r.id: i for i, r in enumerate(vocabulary.rules)}
+    found.sort(key=lambda h: (h.start, ranked[h.rule.id]))
+    out: list[RuleHit] = []
+    for hit in found:
+        if not any(o.start <= hit.start < o.end and o.rule.id != hit.rule.id and ranked[o.rule.id] < ranked[hit.rule.id] for o in out):
+            out.append(hit)
+    return out
+
+
+def place_terms(vocabulary: Vocabulary) -> list[str]:
+    """The pack's own terms: a place name inside one of them (杭州人工智能计算中心) is not a place."""
+    words = [*vocabulary.document.domain]
+    for rule in vocabulary.rules:
+        words += rule.names
+        for cond in rule.conditions.values():
+            words += cond.positive + cond.negative + [cond.quote]
+        for slot in rule.slots.values():
+            words += [w for ws in slot.values.values() for w in ws]
+            if slot.items:
+                words += [w for values in slot.items.attributes.values() for ws in values.values() for w in ws]
+    return words
+
+
+def read(
+    text: str,
+    vocabulary: Vocabulary,
+    homophones: Homophones | None = None,
+    context: RuleSpec | None = None,
+    today: date | None = None,
+) -> Reading:
+    """Read a normalized message; `context` is the rule the conversation is about (for bare figures)."""
+    lang = language()
+    fixed = homophones.correct(text) if homophones else text
+    mentions = tuple(find_mentions(fixed, today))
+    hits = tuple(rule_hits(fixed, vocabulary))
+    figures = tuple(assign(fixed, mentions, hits, lang, context))
+    jurisdiction = vocabulary.document.jurisdiction
+    places = find_places(fixed, lang, jurisdiction, place_terms(vocabulary))
+    return Reading(
+        fixed, vocabulary, mentions, hits, figures, places, lang, own_zone_denied(fixed, jurisdiction)
+    )

@@ -1,0 +1,246 @@
+"""The role of every figure in a message, from the words around it: which rule and slot it fills, or why it
+fills none (hearsay, a claimed or asked-about result, a threshold, revenue, another year…).
+
+The cue nearest before a figure (in its own clause, after any earlier figure of that clause) decides; a
+figure with no cue of its own continues the list it belongs to, or takes the rule's default slot when its
+clause names the rule. Cue words come from the pack's vocabulary (per slot) and bot/nlu/zh.yaml (roles that
+are never inputs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from bot.nlu.lang import Language
+from bot.nlu.mentions import COUNT, DATE, MONEY, PERCENT, YEAR, Mention
+from bot.nlu.spans import Hit, Layout, find_words
+from bot.packs.vocabulary import RuleSpec
+
+INPUT, HEARSAY, CLAIM, BOUND, NOT_INPUT, EXCLUDED, TOTAL, OTHER_YEAR, UNKNOWN = (
+    "input",
+    "hearsay",
+    "claim",
+    "bound",
+    "not_input",
+    "excluded",
+    "total",
+    "other_year",
+    "unknown",
+)
+_SLOT_KINDS = {MONEY: ("money", "money_list"), COUNT: ("count",), PERCENT: ("percent",)}
+# Words joining a figure to a description written after it ("600万的流片费", "300万是买IP做研发的").
+_AFTER_LINK = ("的", "是", "用于", "用在", "花在", "做", "买", "给")
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """Where a message names a rule."""
+
+    rule: RuleSpec
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure and what it is for: `rule` and `slot` when it is an input, else the reason (`role`, `label`)."""
+
+    mention: Mention
+    role: str
+    rule: str | None = None
+    slot: str | None = None
+    label: str = ""
+    year: int | None = None
+
+    @property
+    def start(self) -> int:
+        return self.mention.start
+
+    @property
+    def end(self) -> int:
+        return self.mention.end
+
+    @property
+    def used(self) -> bool:
+        return self.role == INPUT
+
+
+def _rule_of(pos: int, hits: Sequence[RuleHit], layout: Layout, fallback: RuleSpec | None) -> RuleSpec | None:
+    """The rule a figure at pos belongs to: named in its clause (before, then after), earlier in its sentence."""
+    own = [h for h in hits if layout.same_clause(h.start, pos)]
+    before = [h for h in own if h.start < pos]
+    if before:
+        return before[-1].rule
+    if own:
+        return own[0].rule
+    earlier = [h for h in hits if h.start < pos and layout.same_sentence(h.start, pos)]
+    if earlier:
+        return earlier[-1].rule
+    earlier = [h for h in hits if h.start < pos]
+    return earlier[-1].rule if earlier else (hits[0].rule if hits else fallback)
+
+
+def _cue_words(rule: RuleSpec | None, kind: str, lang: Language) -> list[tuple[str, str]]:
+    """(key, word): slot:<name> for the rule's slot cues and names, ex:<word> for exclusions, ni:<label>."""
+    words: list[tuple[str, str]] = []
+    if rule is not None:
+        slot_kinds = _SLOT_KINDS.get(kind, ())
+        for name, slot in rule.slots.items():
+            if slot.kind in slot_kinds:
+                words += [(f"slot:{name}", w) for w in slot.cues]
+                words += [(f"ex:{w}", w) for w in slot.excludes]
+        default = rule.default_slot()
+        if default and kind == MONEY:
+            words += [(f"slot:{default}", n) for n in rule.names]
+    cues = lang.not_inputs if kind != COUNT else lang.count_not_inputs
+    for role in cues:
+        words += [(f"ni:{role.label}", w) for w in role.cues]
+    return words
+
+
+def _nearest(hits: list[Hit], lo: int, hi: int) -> Hit | None:
+    inside = [h for h in hits if lo <= h.start and h.end <= hi]
+    return max(inside, key=lambda h: (h.end, h.end - h.start)) if inside else None
+
+
+def _hearsay(text: str, m: Mention, layout: Layout, lang: Language) -> str | None:
+    """The hearsay marker ("听说", "网上说"…) earlier in the figure's own clause, if any."""
+    clause_start, _ = layout.clause_span(m.start)
+    found = list(lang.hearsay.finditer(text, clause_start, m.start))
+    return found[-1].group() if found else None
+
+
+def _claimed(text: str, m: Mention, layout: Layout, lang: Language) -> bool:
+    clause_start, _ = layout.clause_span(m.start)
+    before = text[max(clause_start, m.start - 10) : m.start]
+    return bool(lang.claim.search(before))
+
+
+def _year_of(m: Mention, mentions: Sequence[Mention], layout: Layout) -> int | None:
+    """The year a figure is dated by: the nearest year or date before it in its sentence."""
+    dated = [
+        x
+        for x in mentions
+        if x.kind in (YEAR, DATE) and x.end <= m.start and layout.same_sentence(x.start, m.start) and not x.founding
+    ]
+    if not dated:
+        return None
+    last = dated[-1]
+    return int(last.value) if last.kind == YEAR else last.value.year
+
+
+def _after_cue(text: str, m: Mention, hits: list[Hit], layout: Layout, nxt: int) -> Hit | None:
+    """A cue written right after the figure: "600万的流片费", "300万是买IP做研发的"."""
+    _, clause_end = layout.clause_span(m.start)
+    rest = text[m.end : min(clause_end, nxt)]
+    if not rest.startswith(_AFTER_LINK):
+        return None
+    inside = [h for h in hits if m.end <= h.start and h.end <= min(clause_end, nxt)]
+    return inside[0] if inside else None
+
+
+def _decide(
+    text: str,
+    m: Mention,
+    rule: RuleSpec | None,
+    layout: Layout,
+    lang: Language,
+    prev_end: int,
+    nxt: int,
+) -> tuple[str, str | None, str]:
+    """(role, slot, label) of one figure from its cues alone (no list or default reasoning)."""
+    marker = _hearsay(text, m, layout, lang)
+    if marker:
+        return HEARSAY, None, marker
+    if m.kind in (MONEY, PERCENT) and _claimed(text, m, layout, lang):
+        return CLAIM, None, ""
+    clause_start, _ = layout.clause_span(m.start)
+    before = text[clause_start : m.start]
+    if lang.bound.search(before[-6:]):
+        return BOUND, None, ""
+    cues = find_words(text, _cue_words(rule, m.kind, lang))
+    hit = _nearest(cues, max(clause_start, prev_end), m.start) or _after_cue(text, m, cues, layout, nxt)
+    if hit is None:
+        return UNKNOWN, None, ""
+    kind, _, name = hit.key.partition(":")
+    if kind == "slot":
+        return INPUT, name, hit.word
+    return (EXCLUDED if kind == "ex" else NOT_INPUT), None, hit.word
+
+
+def assign(
+    text: str,
+    mentions: Sequence[Mention],
+    hits: Sequence[RuleHit],
+    lang: Language,
+    context: RuleSpec | None = None,
+) -> list[Figure]:
+    """A Figure for every money, count and percent mention, in order."""
+    layout = Layout.of(text)
+    wanted = [m for m in mentions if m.kind in (MONEY, COUNT, PERCENT)]
+    figures: list[Figure] = []
+    for i, m in enumerate(wanted):
+        rule = _rule_of(m.start, hits, layout, context)
+        same_clause = [f for f in figures if layout.same_clause(f.start, m.start)]
+        prev_end = same_clause[-1].end if same_clause else 0
+        nxt = wanted[i + 1].start if i + 1 < len(wanted) else len(text)
+        role, slot, label = _decide(text, m, rule, layout, lang, prev_end, nxt)
+        if role == UNKNOWN:
+            role, slot = _continue_or_default(text, m, rule, figures, hits, layout, len(wanted))
+        figures.append(
+            Figure(m, role, rule.id if rule else None, slot, label, _year_of(m, mentions, layout))
+        )
+    return _totals(text, figures)
+
+
+def _continue_or_default(
+    text: str,
+    m: Mention,
+    rule: RuleSpec | None,
+    figures: list[Figure],
+    hits: Sequence[RuleHit],
+    layout: Layout,
+    n_figures: int,
+) -> tuple[str, str | None]:
+    """A figure with no cue: the next item of a list ("800万和1200万", "一份90万一份130万"), or the rule's
+    default slot when its clause names the rule, or the message's only figure."""
+    inputs = [f for f in figures if f.used and f.mention.kind == m.kind and layout.same_sentence(f.start, m.start)]
+    if inputs and inputs[-1].rule == (rule.id if rule else None):
+        return INPUT, inputs[-1].slot
+    if rule is None:
+        return UNKNOWN, None
+    slot = rule.default_slot() if m.kind == MONEY else _only_slot(rule, m.kind)
+    if slot is None:
+        return UNKNOWN, None
+    names_rule = any(layout.same_clause(h.start, m.start) or layout.same_sentence(h.start, m.start) for h in hits)
+    if names_rule or not hits or n_figures == 1:
+        return INPUT, slot
+    return UNKNOWN, None
+
+
+def _only_slot(rule: RuleSpec, kind: str) -> str | None:
+    slots = [n for n, s in rule.slots.items() if s.kind in _SLOT_KINDS.get(kind, ())]
+    return slots[0] if len(slots) == 1 else None
+
+
+def _totals(text: str, figures: list[Figure]) -> list[Figure]:
+    """ "一共花了900万，其中600万…，300万…": a total whose parts follow 其中 and add up to it is not an input."""
+    out = list(figures)
+    for i, f in enumerate(figures):
+        if not f.used or f.mention.kind != MONEY:
+            continue
+        later = [g for g in figures[i + 1 :] if g.used and g.mention.kind == MONEY]
+        if not later or "其中" not in text[f.end : later[0].start]:
+            continue
+        parts: list[Figure] = []
+        total = Decimal(0)
+        for g in later:
+            parts.append(g)
+            total += g.mention.value
+            if total >= f.mention.value:
+                break
+        if total == f.mention.value and len(parts) > 1:
+            out[i] = replace(f, role=TOTAL, slot=None, label="合计")
+    return out

@@ -1,0 +1,94 @@
+"""Where clauses and sentences of a message begin and end, and where words occur in it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+CLAUSES = "，,；;。！!？?\n"
+SENTENCES = "；;。！!？?\n"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Clause and sentence number of every character position of a text."""
+
+    text: str
+    clause_of: tuple[int, ...]
+    sentence_of: tuple[int, ...]
+    clause_starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> Layout:
+        clause, sentence, c, s, starts = [], [], 0, 0, [0]
+        for i, ch in enumerate(text + "。"):
+            clause.append(c)
+            sentence.append(s)
+            if ch in CLAUSES:
+                c += 1
+                starts.append(i + 1)
+            if ch in SENTENCES:
+                s += 1
+        return cls(text, tuple(clause), tuple(sentence), tuple(starts))
+
+    def clause_span(self, pos: int) -> tuple[int, int]:
+        """Start and end (exclusive, at the break) of the clause holding pos."""
+        n = self.clause_of[min(pos, len(self.text))]
+        start = self.clause_starts[n]
+        end = self.clause_starts[n + 1] - 1 if n + 1 < len(self.clause_starts) else len(self.text)
+        return start, end
+
+    def sentence_span(self, pos: int) -> tuple[int, int]:
+        n = self.sentence_of[min(pos, len(self.text))]
+        start = next(i for i in range(len(self.text) + 1) if self.sentence_of[i] == n)
+        end = start
+        while end < len(self.text) and self.sentence_of[end] == n and self.text[end] not in SENTENCES:
+            end += 1
+        return start, end
+
+    def same_clause(self, a: int, b: int) -> bool:
+        return self.clause_of[a] == self.clause_of[b]
+
+    def same_sentence(self, a: int, b: int) -> bool:
+        return self.sentence_of[a] == self.sentence_of[b]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A word found in the text: what it stands for, and where."""
+
+    key: str
+    start: int
+    end: int
+    word: str
+
+
+def find_words(text: str, words: Iterable[tuple[str, str]], lower: bool = True) -> list[Hit]:
+    """Leftmost-longest occurrences of (key, word) pairs; ASCII words must stand alone ("ip" not in "ipo")."""
+    hay = text.lower() if lower else text
+    spans: list[Hit] = []
+    for key, word in words:
+        if not word:
+            continue
+        needle = word.lower() if lower else word
+        for m in re.finditer(re.escape(needle), hay):
+            if _whole(needle, hay, m.start(), m.end()):
+                spans.append(Hit(key, m.start(), m.end(), text[m.start() : m.end()]))
+    spans.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    out: list[Hit] = []
+    end = -1
+    for hit in spans:
+        if hit.start >= end:
+            out.append(hit)
+            end = hit.end
+    return out
+
+
+def _whole(word: str, text: str, start: int, end: int) -> bool:
+    """Latin words must not be glued to other Latin letters ("ip" in "ipo"); digits may touch ("LPR3.1%")."""
+    if not word.isascii():
+        return True
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())

@@ -1,0 +1,101 @@
+"""Homophone typos of a pack's terms ("刘片" for 流片, "签合中心" for 签核中心), fixed before matching.
+
+A table of the pinyin of every character that sounds like a character of some vocabulary term is built once
+with pypinyin and cached as JSON next to the index, so a running engine never imports pypinyin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+CACHE_NAME = "homophones.json"
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Homophones:
+    """Pinyin (toneless) of the characters that matter, and the Chinese terms to correct towards."""
+
+    pinyin: dict[str, str]
+    terms: tuple[str, ...]
+
+    def correct(self, text: str) -> str:
+        """Replace every window that sounds like a term, shares a character with it, but is written otherwise."""
+        if not self.terms:
+            return text
+        out = text
+        for term in self.terms:
+            sound = [self.pinyin.get(ch) for ch in term]
+            if None in sound or term in out:
+                continue
+            n = len(term)
+            i = 0
+            while i + n <= len(out):
+                window = out[i : i + n]
+                if window != term and [self.pinyin.get(ch) for ch in window] == sound:
+                    same = sum(a == b for a, b in zip(window, term, strict=True))
+                    if same >= max(1, n - 2) and same < n:
+                        out = out[:i] + term + out[i + n :]
+                        i += n
+                        continue
+                i += 1
+        return out
+
+
+def _terms(words: Iterable[str]) -> tuple[str, ...]:
+    han = {w for w in words if len(w) >= 2 and all(_HAN.match(ch) for ch in w)}
+    return tuple(sorted(han, key=len, reverse=True))
+
+
+def _digest(terms: tuple[str, ...]) -> str:
+    return hashlib.sha256("|".join(terms).encode("utf-8")).hexdigest()[:16]
+
+
+def build_table(terms: tuple[str, ...]) -> dict[str, str]:
+    """Toneless pinyin of every character sharing a sound with a character of the terms (imports pypinyin)."""
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    wanted = {lazy_pinyin(ch, style=Style.NORMAL)[0] for term in terms for ch in term}
+    table: dict[str, str] = {}
+    for code in pinyin_dict:
+        ch = chr(code)
+        if not _HAN.match(ch):
+            continue
+        sound = lazy_pinyin(ch, style=Style.NORMAL)[0]
+        if sound in wanted:
+            table[ch] = sound
+    return table
+
+
+def load_homophones(words: Iterable[str], cache_dir: Path | None) -> Homophones:
+    """The table for these terms, from the cache when it matches, else built (and cached when possible)."""
+    terms = _terms(words)
+    digest = _digest(terms)
+    path = cache_dir / CACHE_NAME if cache_dir else None
+    if path is not None and path.is_file():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("digest") == digest:
+                return Homophones(data["pinyin"], terms)
+        except (OSError, ValueError, KeyError):
+            log.warning("同音字表缓存损坏，重新生成：%s", path)
+    try:
+        table = build_table(terms)
+    except ImportError:  # pypinyin missing: typo correction off, everything else works
+        log.warning("未安装 pypinyin，不做同音错别字纠正")
+        return Homophones({}, ())
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({"digest": digest, "pinyin": table}, ensure_ascii=False), encoding="utf-8")
+        except OSError:
+            log.warning("无法写入同音字表缓存：%s", path)
+    return Homophones(table, terms)

@@ -1,0 +1,237 @@
+"""A pack's vocabulary.yaml: the words that name each rule, give figures their roles and conditions their
+polarity, and route questions to the annexes — validated at load (Chinese errors naming file and field).
+
+Like Rasa's domain: each rule declares its slots (with the cue words that map a figure to it) and its
+conditions (positive and negative phrasings); the engine compiles them once and reads nothing else about
+the policy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.packs.corpus import PackError
+
+SlotKind = Literal["money", "money_list", "count", "percent", "year", "date", "term", "enum", "items"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _valid_regex(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"正则“{pattern}”无效：{exc}") from None
+    return patterns
+
+
+class ItemsSpec(_Strict):
+    """Structured items (one per occurrence of a trigger value): e.g. standards with level and role."""
+
+    trigger: str
+    attributes: dict[str, dict[str, list[str]]]
+    defaults: dict[str, Any] = Field(default_factory=dict)
+    negative: dict[str, list[str]] = Field(default_factory=dict)
+    count_unit: str = "项"
+
+
+class SlotSpec(_Strict):
+    kind: SlotKind
+    cues: list[str] = Field(default_factory=list)
+    excludes: list[str] = Field(default_factory=list)
+    markers: list[str] = Field(default_factory=list)
+    default: bool = False
+    values: dict[str, list[str]] = Field(default_factory=dict)
+    items: ItemsSpec | None = None
+
+    _markers_ok = field_validator("markers")(_valid_regex)
+
+
+class ConditionSpec(_Strict):
+    quote: str
+    text: str = ""
+    positive: list[str] = Field(default_factory=list)
+    negative: list[str] = Field(default_factory=list)
+    relation: bool = False
+    invert: bool = False
+    items: str | None = None
+    place: Literal["event", "users"] | None = None
+
+    @property
+    def statement(self) -> str:
+        return self.text or self.quote
+
+
+class RuleSpec(_Strict):
+    id: str = Field(min_length=1)
+    clause: str = Field(min_length=1)
+    tool: str | None = None
+    names: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+    family: str | None = None
+    markers: list[str] = Field(default_factory=list)
+    per_year: bool = False
+    slots: dict[str, SlotSpec] = Field(default_factory=dict)
+    conditions: dict[str, ConditionSpec] = Field(default_factory=dict)
+
+    _patterns_ok = field_validator("patterns", "markers")(_valid_regex)
+
+    @cached_property
+    def name_regex(self) -> re.Pattern[str] | None:
+        alternatives = [*self.patterns, *(re.escape(n) for n in self.names)]
+        return re.compile("|".join(f"(?:{a})" for a in alternatives), re.I) if alternatives else None
+
+    def default_slot(self) -> str | None:
+        return next((name for name, s in self.slots.items() if s.default), None)
+
+
+class AnnexSpec(_Strict):
+    role: Literal["repeal", "combining", "applicability", "effective", "contact"]
+    clause: str
+    overrides: bool = False
+    words: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+    unless: list[str] = Field(default_factory=list)
+
+    _patterns_ok = field_validator("patterns", "unless")(_valid_regex)
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile("|".join([*self.patterns, *(re.escape(w) for w in self.words)]), re.I)
+
+    @cached_property
+    def veto(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(self.unless)) if self.unless else None
+
+    def asked(self, text: str) -> bool:
+        return bool(self.regex.search(text)) and not (self.veto and self.veto.search(text))
+
+
+class NamedPart(_Strict):
+    clause: str
+    words: list[str]
+    unless: list[str] = Field(default_factory=list)
+
+    _unless_ok = field_validator("unless")(_valid_regex)
+
+    def named(self, text: str) -> bool:
+        if not any(w in text for w in self.words):
+            return False
+        return not any(re.search(u, text) for u in self.unless)
+
+
+class DocumentSpec(_Strict):
+    short_name: str
+    jurisdiction: list[str] = Field(default_factory=list)
+    higher_jurisdictions: list[str] = Field(default_factory=list)
+    domain: list[str] = Field(default_factory=list)
+    scope: str = ""
+    examples: list[str] = Field(default_factory=list)
+    overview_clause: str | None = None
+    relocation_clauses: list[str] = Field(default_factory=list)
+
+
+class VocabularySpec(_Strict):
+    document: DocumentSpec
+    annexes: list[AnnexSpec] = Field(default_factory=list)
+    named_parts: list[NamedPart] = Field(default_factory=list)
+    document_questions: list[str] = Field(default_factory=list)
+    rules: list[RuleSpec] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A validated vocabulary with its lookups; `rules` in matching order (most specific first)."""
+
+    doc_id: str
+    spec: VocabularySpec
+
+    @property
+    def rules(self) -> list[RuleSpec]:
+        return self.spec.rules
+
+    @property
+    def document(self) -> DocumentSpec:
+        return self.spec.document
+
+    def rule(self, rule_id: str) -> RuleSpec | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def rule_for_tool(self, tool: str) -> RuleSpec | None:
+        return next((r for r in self.rules if r.tool == tool), None)
+
+    def tools_of(self, clause_id: str) -> list[str]:
+        return list(dict.fromkeys(r.tool for r in self.rules if r.clause == clause_id and r.tool))
+
+    def family(self, name: str) -> list[RuleSpec]:
+        return [r for r in self.rules if r.family == name]
+
+    def annex(self, role: str) -> AnnexSpec | None:
+        return next((a for a in self.spec.annexes if a.role == role), None)
+
+    @cached_property
+    def domain_regex(self) -> re.Pattern[str]:
+        words = [*self.document.domain, *(n for r in self.rules for n in r.names)]
+        patterns = [p for r in self.rules for p in r.patterns]
+        return re.compile("|".join([*patterns, *(re.escape(w) for w in words)]), re.I)
+
+
+def _where(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
+    """A pydantic error location as the user reads the file: rules[3]（tapeout）.slots.fees_yuan.kind."""
+    parts: list[str] = []
+    node: Any = data
+    for step in loc:
+        if isinstance(step, int):
+            label = ""
+            if isinstance(node, list) and step < len(node) and isinstance(node[step], dict):
+                label = f"（{node[step].get('id') or node[step].get('role') or node[step].get('clause', '')}）"
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{step}]{label}"]
+        else:
+            parts.append(str(step))
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return ".".join(parts)
+
+
+def parse_vocabulary(data: Any, source: str, doc_id: str) -> Vocabulary:
+    """Validate parsed YAML; PackError lists every problem with its field."""
+    if not isinstance(data, dict):
+        raise PackError(f"{source}：应为一个映射（document、annexes、rules……）")
+    try:
+        spec = VocabularySpec.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{_where(e['loc'], data)}：{e['msg']}" for e in exc.errors()[:8]]
+        raise PackError(f"{source} 有误：" + "；".join(problems)) from None
+    ids = [r.id for r in spec.rules]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise PackError(f"{source} 有误：rules 中规则 id 重复：{'、'.join(dupes)}")
+    for rule in spec.rules:
+        for name, cond in rule.conditions.items():
+            if cond.items and cond.items not in rule.slots:
+                raise PackError(f"{source} 有误：rules（{rule.id}）.conditions.{name}.items 不是该规则的参数")
+    return Vocabulary(doc_id, spec)
+
+
+def load_vocabulary(path: Path, doc_id: str) -> Vocabulary:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+    except FileNotFoundError:
+        raise PackError(f"缺少文件：{path}") from None
+    except yaml.YAMLError as exc:
+        raise PackError(f"{path} 不是合法的 YAML（{exc}）") from None
+    return parse_vocabulary(data, str(path), doc_id)
