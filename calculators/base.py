@@ -113,7 +113,7 @@ class SubsidyResult(BaseModel):
 
 @dataclass(frozen=True)
 class Calculator:
-    """One registered rule: `func(input_model(...)) -> SubsidyResult`."""
+    """One registered rule of one policy pack: `func(input_model(...)) -> SubsidyResult`."""
 
     name: str
     title: str
@@ -121,6 +121,7 @@ class Calculator:
     input_model: type[BaseModel]
     func: Callable[[Any], SubsidyResult]
     clause_id: str
+    doc_id: str
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def add_calc_commands(sub: Any) -> None:
 
 def doctor_section(settings: object) -> dict[str, object]:
     """Lines for `policybot doctor`: how many calculators, and how recent the LPR table is."""
-    from calculators.finance import load_lpr_table
+    from calculators.hzgx_2024_7.finance import load_lpr_table
 
     table = load_lpr_table()
     return {

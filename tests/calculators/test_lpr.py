@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from calculators import CalculatorInputError, run_calculator
-from calculators.finance import DEFAULT_LPR_PATH, add_years, load_lpr_table
+from calculators.hzgx_2024_7.finance import DEFAULT_LPR_PATH, add_years, load_lpr_table
 
 
 def subsidy(**args: Any) -> Any:

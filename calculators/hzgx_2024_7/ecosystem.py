@@ -19,7 +19,7 @@ from calculators.base import (
     result,
     sum_expr,
 )
-from calculators.chips import assumed
+from calculators.hzgx_2024_7.chips import assumed
 from calculators.money import format_wan, format_yuan
 
 # m11 公共技术平台

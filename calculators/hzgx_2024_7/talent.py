@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from calculators.base import CalcInput, Part, SubsidyResult, failed, result
-from calculators.chips import assumed
+from calculators.hzgx_2024_7.chips import assumed
 from calculators.money import format_yuan
 
 TALENT_QUOTE = "对新引进人才入选各级人才计划的，给予人才最高 520 万元的奖励。"

@@ -17,7 +17,7 @@ from calculators.base import (
     rate_with_cap,
     result,
 )
-from calculators.chips import assumed
+from calculators.hzgx_2024_7.chips import assumed
 from calculators.money import format_wan, format_yuan
 
 # m6 算力

@@ -24,7 +24,7 @@ LPR_WINDOW_YEARS = 3  # 三年内: a loan taken on the third anniversary still c
 # Term → LPR tenor: the LPR has only 1-year and 5-years-and-above quotes; banks price loans of up to
 # five years off the 1-year LPR, so terms above 60 months use the 5-year quote.
 LPR_LONG_TERM_MONTHS = 60
-DEFAULT_LPR_PATH = Path(__file__).resolve().parent.parent / "corpus" / "lpr.json"
+DEFAULT_LPR_PATH = Path(__file__).resolve().parents[2] / "corpus" / "lpr.json"
 
 
 @dataclass(frozen=True)
