@@ -5,10 +5,10 @@ Clauses m1, m5, m10, m13 and m14 set no number, so they have no calculator: the 
 
 from __future__ import annotations
 
-from calculators.base import Calculator
-from calculators.hzgx_2024_7 import chips, data, ecosystem, finance, talent
+DOC_ID = "hzgx-2024-7"  # defined before the rule modules are imported: they read it
 
-DOC_ID = "hzgx-2024-7"
+from calculators.base import Calculator  # noqa: E402
+from calculators.hzgx_2024_7 import chips, data, ecosystem, finance, talent  # noqa: E402
 
 CALCULATORS: tuple[Calculator, ...] = (
     Calculator("eda_rnd_subsidy", "EDA 工具攻关补贴", "第2条：EDA 工具技术攻关，年度自主研发投入1000万元以上且有销售的，按15%补贴，最高2000万元",
