@@ -175,8 +175,10 @@ def cn_count(value: Decimal) -> str:
 
 
 def exact_yuan(value: Decimal) -> str:
-    """Yuan with thousands separators and every decimal kept: 19999999.95 → "19,999,999.95"."""
-    return f"{Decimal(yuan_str(value)):,f}"
+    """Yuan with thousands separators for a step: 19999999.95 → "19,999,999.95"; past 4 decimals, "…"."""
+    plain = Decimal(yuan_str(value))
+    shown = plain.quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
+    return f"{plain:,f}" if shown == plain else f"{shown:,f}…"
 
 
 def sum_expr(amounts: Sequence[Decimal]) -> str:

@@ -157,11 +157,9 @@ def chip_machine_equipment_subsidy(data: ChipMachineInput) -> SubsidyResult:
     amounts = list(data.purchase_amounts_yuan)
     threshold = calc.param("chip_machine_equipment_threshold")
     failures = _chip_machine_failures(calc, data, sum(amounts, Decimal(0)), threshold)
+    block = calc.param("chip_machine_equipment_step")
+    award = calc.param("chip_machine_equipment_award_per_step")
     cap = calc.param("chip_machine_equipment_cap")
-    block, award = (
-        calc.param("chip_machine_equipment_step"),
-        calc.param("chip_machine_equipment_award_per_step"),
-    )
     part = _per_block(amounts, block, award, cap)
     notes = [
         assumed([CHIP_MACHINE_CONDITIONS]),
