@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from calculators.money import MAX_YUAN, find_amounts, format_yuan, parse_money, yuan_str
+from calculators.trace import Calculation, Step, Trace
 
 CEILING_NOTE = "政策写的是“不超过/最高”，所列金额是上限，实际补贴以主管部门评审、认定结果为准。"
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d{1,4})?")
@@ -92,6 +93,8 @@ class SubsidyResult(BaseModel):
     notes: list[str] = Field(default_factory=list)
     chosen_rule: str | None = None
     alternatives: list[dict[str, str]] = Field(default_factory=list)
+    doc_id: str = ""
+    trace: Trace = Field(default_factory=Trace)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict; amounts are decimal strings such as "1800000"."""
@@ -108,12 +111,14 @@ class SubsidyResult(BaseModel):
             "clause_quote": self.clause_quote,
             "chosen_rule": self.chosen_rule,
             "alternatives": [dict(a) for a in self.alternatives],
+            "doc_id": self.doc_id,
+            "trace": self.trace.model_dump(),
         }
 
 
 @dataclass(frozen=True)
 class Calculator:
-    """One registered rule: `func(input_model(...)) -> SubsidyResult`."""
+    """One registered rule of one policy pack: `func(input_model(...)) -> SubsidyResult`."""
 
     name: str
     title: str
@@ -121,15 +126,17 @@ class Calculator:
     input_model: type[BaseModel]
     func: Callable[[Any], SubsidyResult]
     clause_id: str
+    doc_id: str
 
 
 @dataclass(frozen=True)
 class Part:
-    """An intermediate amount under one rule, before it becomes a result."""
+    """An intermediate amount under one rule, before it becomes a result, with the steps that made it."""
 
     amount: Decimal
     formula: str
     caps: tuple[str, ...] = ()
+    steps: tuple[Step, ...] = ()
 
 
 def fen(value: Decimal) -> Decimal:
@@ -146,8 +153,32 @@ def pct(rate: Decimal) -> str:
 
 def wan(value: Decimal) -> str:
     """Short 万元 label for cap descriptions: 20000000 → "2000万元"."""
-    text = format((value / 10000).normalize(), "f")
-    return f"{text}万元"
+    return f"{wan_number(value)}万元"
+
+
+def wan_number(value: Decimal) -> str:
+    """The number of 万 in an amount, as policy text writes it: 200000 → "20"."""
+    return format((value / 10000).normalize(), "f")
+
+
+def wan_text(value: Decimal) -> str:
+    """An amount in 万元 spaced as the policy text writes it: 10000000 → "1000 万元"."""
+    return f"{wan_number(value)} 万元"
+
+
+def cn_count(value: Decimal) -> str:
+    """A small count in Chinese numerals, as the policy writes 三年内: 3 → "三"."""
+    number = int(value)
+    if not 0 <= number <= 10 or number != value:
+        return str(value)
+    return "零一二三四五六七八九十"[number]
+
+
+def exact_yuan(value: Decimal) -> str:
+    """Yuan with thousands separators for a step: 19999999.95 → "19,999,999.95"; past 4 decimals, "…"."""
+    plain = Decimal(yuan_str(value))
+    shown = plain.quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
+    return f"{plain:,f}" if shown == plain else f"{shown:,f}…"
 
 
 def sum_expr(amounts: Sequence[Decimal]) -> str:
@@ -157,16 +188,87 @@ def sum_expr(amounts: Sequence[Decimal]) -> str:
     return "(" + " + ".join(format_yuan(a) for a in amounts) + ")"
 
 
-def rate_with_cap(amounts: Sequence[Decimal], rate: Decimal, cap: Decimal | None, cap_label: str) -> Part:
-    """min(sum × rate, cap) with the formula text, e.g. `min(12,000,000 × 15%, 20,000,000) = 1,800,000`."""
-    raw = sum(amounts, Decimal(0)) * rate
+def rate_with_cap(
+    amounts: Sequence[Decimal], rate: Decimal, cap: Decimal | None, cap_label: str, label: str = ""
+) -> Part:
+    """min(sum × rate, cap) with the formula text, e.g. `min(12,000,000 × 15%, 20,000,000) = 1,800,000`.
+
+    `label` names the rule or tier in the steps ("1000万元以上档：").
+    """
+    total = sum(amounts, Decimal(0))
+    raw = total * rate
     expr = f"{sum_expr(amounts)} × {pct(rate)}"
+    steps = [
+        *total_steps(amounts, label),
+        Step(f"{label}{format_yuan(total)} × {pct(rate)} = {exact_yuan(raw)}", yuan_str(raw)),
+    ]
     if cap is None:
         amount = fen(raw)
-        return Part(amount, f"{expr} = {format_yuan(amount)}")
+        return Part(amount, f"{expr} = {format_yuan(amount)}", (), (*steps, *rounding_steps(raw, amount)))
     amount = fen(min(raw, cap))
     caps = (f"{cap_label}（{wan(cap)}）",) if raw > cap else ()
-    return Part(amount, f"min({expr}, {format_yuan(cap)}) = {format_yuan(amount)}", caps)
+    steps.append(cap_step(raw, cap, cap_label))
+    steps += rounding_steps(min(raw, cap), amount)
+    return Part(amount, f"min({expr}, {format_yuan(cap)}) = {format_yuan(amount)}", caps, tuple(steps))
+
+
+def total_steps(amounts: Sequence[Decimal], label: str = "") -> list[Step]:
+    """ "合计：2,000,000 + 3,500,000 = 5,500,000" when several items are added up first."""
+    if len(amounts) < 2:
+        return []
+    total = sum(amounts, Decimal(0))
+    return [
+        Step(
+            f"{label}合计：{' + '.join(format_yuan(a) for a in amounts)} = {format_yuan(total)}",
+            yuan_str(total),
+        )
+    ]
+
+
+def cap_step(raw: Decimal, cap: Decimal, cap_label: str) -> Step:
+    """The cap check: "年度最高补贴 3,000,000 封顶" when it binds, "未超过…" otherwise."""
+    if raw > cap:
+        return Step(f"{cap_label} {format_yuan(cap)} 封顶", yuan_str(cap))
+    return Step(f"未超过{cap_label} {format_yuan(cap)}", yuan_str(raw))
+
+
+def rounding_steps(raw: Decimal, amount: Decimal) -> list[Step]:
+    """ "向下取整到分" when the exact amount has fractions of a fen."""
+    return [] if raw == amount else [Step(f"向下取整到分：{format_yuan(amount)}", yuan_str(amount))]
+
+
+def combine(parts: Sequence[Part]) -> Part:
+    """Sum of independently capped parts, with one formula line."""
+    total = sum((p.amount for p in parts), Decimal(0))
+    if len(parts) == 1:
+        return parts[0]
+    formula = " + ".join(p.formula.rsplit(" = ", 1)[0] for p in parts) + f" = {format_yuan(total)}"
+    steps = [s for p in parts for s in p.steps]
+    steps.append(
+        Step(
+            f"相加：{' + '.join(format_yuan(p.amount) for p in parts)} = {format_yuan(total)}",
+            yuan_str(total),
+        )
+    )
+    return Part(total, formula, tuple(c for p in parts for c in p.caps), tuple(steps))
+
+
+def threshold_step(
+    calc: Calculation,
+    label: str,
+    actual: Decimal,
+    minimum: Decimal,
+    *,
+    strict: bool = False,
+    money: bool = True,
+) -> bool:
+    """Record a threshold check ("≥" includes the number; ">" for 超过) and return whether it is met."""
+    ok = actual > minimum if strict else actual >= minimum
+    shown = format_yuan if money else yuan_str
+    calc.step(
+        f"{label}：{shown(actual)} {'>' if strict else '≥'} {shown(minimum)}", "符合" if ok else "不符合"
+    )
+    return ok
 
 
 def failed(checks: Iterable[tuple[bool, str]]) -> list[str]:
@@ -199,6 +301,7 @@ def inputs_of(model: BaseModel) -> dict[str, str]:
 
 
 def result(
+    calc: Calculation,
     tool: str,
     clause_id: str,
     model: BaseModel,
@@ -208,17 +311,22 @@ def result(
     notes: Sequence[str] = (),
     **extra: Any,
 ) -> SubsidyResult:
-    """Assemble a result; any failed condition makes it ineligible with 0 yuan."""
+    """Assemble a result with its trace; any failed condition makes it ineligible with 0 yuan."""
     eligible = not failures and part is not None
     amount = part.amount if (eligible and part is not None) else Decimal(0)
+    steps = part.steps if part is not None else ()
     if eligible and part is not None:
         formula = part.formula
     else:
         formula = "不符合条件：" + "；".join(failures) + " → 0"
+        steps = (*steps, Step("不符合条件：" + "；".join(failures), "0"))
+    inputs = inputs_of(model)
     return SubsidyResult(
         tool=tool,
         clause_id=clause_id,
-        inputs=inputs_of(model),
+        doc_id=calc.doc_id,
+        trace=calc.trace(inputs, steps),
+        inputs=inputs,
         eligible=eligible,
         failed_conditions=list(failures),
         max_subsidy_yuan=amount,

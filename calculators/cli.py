@@ -77,11 +77,18 @@ def add_calc_commands(sub: Any) -> None:
 
 
 def doctor_section(settings: object) -> dict[str, object]:
-    """Lines for `policybot doctor`: how many calculators, and how recent the LPR table is."""
-    from calculators.finance import load_lpr_table
+    """Lines for `policybot doctor`: calculators and parameters, and how recent each published series is."""
+    from calculators import BUILTIN_PACKS
+    from calculators.params import parameters_for
 
-    table = load_lpr_table()
-    return {
-        "calculators": len(CALCULATORS),
-        "lpr_table": f"{len(table.entries)} 期，最新 {table.entries[-1].effective}，核对至 {table.known_valid_through}",
-    }
+    count = 0
+    checked: dict[str, str] = {}
+    for doc_id in BUILTIN_PACKS:
+        params = parameters_for(doc_id).parameters
+        count += len(params)
+        for param in params.values():
+            if param.known_valid_through is not None:
+                checked[f"{doc_id}/{param.name}"] = (
+                    f"{len(param.values)} 期，最新 {param.values[-1].since}，核对至 {param.known_valid_through}"
+                )
+    return {"calculators": len(CALCULATORS), "parameters": count, "published_series": checked}

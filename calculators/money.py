@@ -91,8 +91,13 @@ class AmountMention:
     approximate: bool = False
 
 
+_CN_DIGIT = "零〇一二三四五六七八九两壹贰叁肆伍陆柒捌玖"
+_CN_DECIMAL_POINT = re.compile(rf"(?<=[{_CN_DIGIT}])\.(?=[{_CN_DIGIT}])")  # "〇.八亿": a point read as 点
+_ZEROS = "零〇"
+
+
 def _fold(text: str) -> str:
-    return text.translate(_FOLD)
+    return _CN_DECIMAL_POINT.sub("点", text.translate(_FOLD))  # one character for one: positions hold
 
 
 def _arabic(token: str) -> Decimal:
@@ -137,11 +142,28 @@ def _tokens(body: str) -> list[tuple[str, Decimal, str]]:
     return out
 
 
+def _digit_run(body: str, pos: int) -> str:
+    """The digits written one by one at `pos` ("二〇二四"), or "" when they are ordinary numerals.
+
+    A run of two or more Chinese digits that starts with a non-zero digit and contains 〇/零 is
+    positional (一〇〇〇 = 1000); a leading 零 marks a skipped place instead ("一亿零五百万"), and a run
+    without a zero ("一二三万") stays an error.
+    """
+    end = pos
+    while end < len(body) and body[end] in _DIGITS:
+        end += 1
+    run = body[pos:end]
+    if len(run) < 2 or run[0] in _ZEROS or not any(ch in _ZEROS for ch in run):
+        return ""
+    return run
+
+
 def _chinese_number(body: str, pos: int, out: list[tuple[str, Decimal, str]]) -> int:
-    """Read one Chinese digit, with an optional 点 fraction ("一点五"), appending a num token."""
+    """Read one Chinese digit (or a digit-by-digit run), with an optional 点 fraction, as a num token."""
     start = pos
-    text = str(_DIGITS[body[pos]])
-    pos += 1
+    run = _digit_run(body, pos)
+    text = "".join(str(_DIGITS[ch]) for ch in run) if run else str(_DIGITS[body[pos]])
+    pos += max(len(run), 1)
     if pos < len(body) and body[pos] == "点":
         frac = ""
         pos += 1
@@ -193,6 +215,9 @@ def _evaluate(tokens: list[tuple[str, Decimal, str]], raw: str) -> Decimal:
 
 
 _COUNTER_AFTER_UNIT = re.compile(r"\s?[人家个次条项台套件份位户只张名倍%]")
+_COUNT_TAIL = re.compile(r"[万亿]\s?([一二两三四五六七八九十]+)$")
+# What a numeral right after 万/亿 may count instead of adding to the amount: items, terms, instalments.
+_COUNTED_AFTER_TAIL = re.compile(r"\s?(?:[人家个次条项台套件份位户只张名倍%年月期笔天周批轮]|季度)")
 
 
 def _mention(match: re.Match[str], text: str) -> AmountMention | None:
@@ -213,6 +238,8 @@ def _mention(match: re.Match[str], text: str) -> AmountMention | None:
     )  # bounded: linear scans
     if not yuan and big and _COUNTER_AFTER_UNIT.match(after):
         return None  # "500万人次", "1000万家"
+    if not yuan and _COUNT_TAIL.search(body) and _COUNTED_AFTER_TAIL.match(after):
+        return None  # "500万一年期": the 一 belongs to the term; _before_count reads "500万"
     has_digit = re.search(r"\d", body) is not None
     if _CONTINUES_NUMBER.search(before):
         return None  # the tail of a number the regex could not read whole
@@ -264,13 +291,10 @@ def _is_foreign(mention: AmountMention, text: str) -> bool:
     )
 
 
-_COUNT_TAIL = re.compile(r"[万亿]\s?([一二两三四五六七八九十]+)$")
-
-
 def _before_count(match: re.Match[str], text: str) -> AmountMention | None:
     """ "1200万两个产品", "300万三家": the numeral after 万/亿 counts the next noun, it is not money."""
     tail = _COUNT_TAIL.search(match.group("body"))
-    if tail is None or match.group("yuan") or not _COUNTER_AFTER_UNIT.match(text, match.end("body")):
+    if tail is None or match.group("yuan") or not _COUNTED_AFTER_TAIL.match(text, match.end("body")):
         return None
     shorter = _AMOUNT.match(text, match.start(), match.start("body") + tail.start(1))
     return _mention(shorter, text) if shorter else None

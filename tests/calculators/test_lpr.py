@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -10,7 +9,8 @@ from typing import Any
 import pytest
 
 from calculators import CalculatorInputError, run_calculator
-from calculators.finance import DEFAULT_LPR_PATH, add_years, load_lpr_table
+from calculators.hzgx_2024_7.finance import add_years
+from calculators.params import parameters_for
 
 
 def subsidy(**args: Any) -> Any:
@@ -109,9 +109,9 @@ def test_add_years_handles_leap_day() -> None:
 
 
 def test_table_is_sorted_dated_data_with_its_source() -> None:
-    raw = json.loads(DEFAULT_LPR_PATH.read_text(encoding="utf-8"))
-    assert raw["publisher"] and raw["known_valid_through"] and "输入" in raw["maintenance_note"]
-    table = load_lpr_table()
-    dates = [e.effective for e in table.entries]
-    assert dates == sorted(dates) and len(dates) == 6
-    assert table.known_valid_through >= dates[-1]
+    for name in ("lpr_1y", "lpr_5y"):
+        param = parameters_for("hzgx-2024-7").parameter(name)
+        assert param.metadata["publisher"] and "输入" in param.metadata["maintenance_note"]
+        dates = [v.since for v in param.values]
+        assert dates == sorted(dates) and len(dates) == 6
+        assert param.known_valid_through is not None and param.known_valid_through >= dates[-1]

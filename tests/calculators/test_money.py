@@ -137,6 +137,58 @@ def _values(text: str) -> list[Decimal | None]:
     return [m.value for m in find_amounts(text)]
 
 
+# Chinese digits written digit by digit (〇/零 as 0), as in dates and amounts copied from forms.
+DIGIT_BY_DIGIT = [
+    ("二〇〇〇万", 2000 * W),
+    ("一〇〇〇万", 1000 * W),
+    ("二〇二四万", 2024 * W),
+    ("二零零零万元", 2000 * W),
+    ("五〇万", 50 * W),
+    ("一亿二〇〇〇万", 12000 * W),
+    ("〇.八亿", Decimal(80_000_000)),
+    ("零.八亿", Decimal(80_000_000)),
+    ("〇点八亿", Decimal(80_000_000)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DIGIT_BY_DIGIT)
+def test_chinese_digits_written_one_by_one_are_read_positionally(text: str, expected: Decimal) -> None:
+    assert parse_money(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("650 w", 650 * W), ("1200W元", 1200 * W), ("0.12亿", 1200 * W), ("1200 W", 1200 * W)],
+)
+def test_latin_w_and_decimal_yi_spellings(text: str, expected: Decimal) -> None:
+    assert parse_money(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("贷款500万一年期", 500 * W),
+        ("贷款500万一年", 500 * W),
+        ("贷款500万两年期", 500 * W),
+        ("贷款300万三个月", 300 * W),
+        ("500万一期", 500 * W),
+        ("贷款500万一笔", 500 * W),
+        ("采购500万一项", 500 * W),
+        ("服务500万三家", 500 * W),
+        ("流片1000万一次", 1000 * W),
+    ],
+)
+def test_a_numeral_naming_a_term_or_count_after_the_unit_is_not_part_of_the_amount(
+    text: str, expected: Decimal
+) -> None:
+    assert _values(text) == [expected]
+    assert parse_money(text) == expected
+
+
+def test_a_year_written_digit_by_digit_is_still_not_money() -> None:
+    assert _values("二〇二四年贷款500万") == [500 * W]
+
+
 def test_find_amounts_skips_months_and_finds_both_purchases() -> None:
     assert _values("3月买了200万，9月又买了350万") == [200 * W, 350 * W]
 

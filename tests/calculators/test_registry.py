@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import calculators
+import calculators.hzgx_2024_7
 from calculators import (
     CALCULATORS,
     CalculatorInputError,
@@ -121,11 +122,11 @@ def test_clause_quote_is_verbatim_policy_text(name: str) -> None:
 def test_all_quote_constants_are_verbatim() -> None:
     texts = clause_texts()
     modules = [
-        calculators.chips,
-        calculators.data,
-        calculators.ecosystem,
-        calculators.finance,
-        calculators.talent,
+        calculators.hzgx_2024_7.chips,
+        calculators.hzgx_2024_7.data,
+        calculators.hzgx_2024_7.ecosystem,
+        calculators.hzgx_2024_7.finance,
+        calculators.hzgx_2024_7.talent,
     ]
     quotes = [v for m in modules for k, v in vars(m).items() if k.endswith("_QUOTE")]
     assert len(quotes) >= 20

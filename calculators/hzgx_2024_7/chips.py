@@ -12,68 +12,56 @@ from calculators.base import (
     MoneyList,
     Part,
     SubsidyResult,
+    combine,
     failed,
+    pct,
     rate_with_cap,
     result,
+    threshold_step,
+    wan_text,
 )
+from calculators.hzgx_2024_7 import DOC_ID
 from calculators.money import format_wan, format_yuan, yuan_str
+from calculators.trace import Calculation
 
 A2_QUOTE = "同一项目按照“从高、从优、不重复”原则执行。"
 QUOTE_SEP = " …… "
 
-# m2 EDA 攻关
 EDA_RND_QUOTE = (
     "对开展 EDA 工具技术攻关，自主研发投入 1000 万元以上并实现实际销售的企业，经评审，"
     "按照不超过其年度自主研发投入的 15% 给予补贴，最高补贴 2000 万元。"
 )
-EDA_RND_THRESHOLD = Decimal(10_000_000)  # 以上: includes 1000万 itself
-EDA_RND_RATE = Decimal("0.15")
-EDA_RND_CAP = Decimal(20_000_000)  # "最高补贴" without 年度: read as a cap per award
-
-# m2 EDA 购买
 EDA_BUY_QUOTE = (
     "对集成电路企业购买 EDA 工具的，按照不超过实际发生费用的 20% 给予补贴，每家企业年度最高补贴 100 万元；"
 )
-EDA_BUY_RATE = Decimal("0.20")
-EDA_BUY_CAP = Decimal(1_000_000)
 SIGNOFF_QUOTE = (
     "对购买参与省级及以上半导体签核中心创建企业研发的 EDA 工具的，经认定，"
     "按照不超过实际发生费用的 50% 给予补贴，每家企业年度最高补贴 250 万元。"
 )
-SIGNOFF_RATE = Decimal("0.50")
-SIGNOFF_CAP = Decimal(2_500_000)
-
-# m2 IP 购买
 IP_QUOTE = (
     "对购买 IP 开展关键芯片、先进或特色工艺研发的集成电路企业，"
     "按照不超过其购买 IP 直接费用的 20% 给予补贴，每家企业年度最高补贴 200 万元。"
 )
-IP_RATE = Decimal("0.20")
-IP_CAP = Decimal(2_000_000)
-
-# m3 首次流片: 以上 and 以下 both include 1000万, so exactly 1000万 is in both tiers (a2 picks).
 TAPEOUT_QUOTE = (
     "对重点支持领域的关键芯片产品，首次流片费用 1000 万元以上的，按照不超过其流片费用的 15% 给予补贴，"
     "每家企业年度最高补贴 2000 万元；首次流片费用 1000 万元以下的，按照不超过其流片费用的 30% 给予补贴，"
     "每家企业年度最高补贴 300 万元。"
 )
-TAPEOUT_BOUNDARY = Decimal(10_000_000)
-TAPEOUT_LARGE_RATE, TAPEOUT_LARGE_CAP = Decimal("0.15"), Decimal(20_000_000)
-TAPEOUT_SMALL_RATE, TAPEOUT_SMALL_CAP = Decimal("0.30"), Decimal(3_000_000)
-
-# m4 核心设备、关键材料
 EQUIPMENT_RND_QUOTE = (
     "对集成电路核心设备、关键材料等自主研发投入 5000 万元以上并实现实际销售的企业，经评审，"
     "按照不超过其年度研发投入的 15% 给予补贴，最高补贴 5000 万元。"
 )
-EQUIPMENT_RND_THRESHOLD = Decimal(50_000_000)
-EQUIPMENT_RND_RATE = Decimal("0.15")
-EQUIPMENT_RND_CAP = Decimal(50_000_000)
 
 
 def assumed(conditions: list[str]) -> str:
     """Note naming the conditions taken as met because the user did not say otherwise."""
     return "按已满足以下条件测算（以认定为准）：" + "；".join(conditions) + "。"
+
+
+def choice_step(calc: Calculation, plans: list[tuple[str, Part]], chosen: str, best: Part) -> None:
+    """Record the a2 choice between ways of applying the rules: every plan's amount, and the one kept."""
+    shown = "；".join(f"{label} {format_yuan(plan.amount)}" for label, plan in plans)
+    calc.step(f"从高、从优、不重复：{shown}；取{chosen}", best.amount)
 
 
 class EdaRndInput(CalcInput):
@@ -83,19 +71,21 @@ class EdaRndInput(CalcInput):
 
 def eda_rnd_subsidy(data: EdaRndInput) -> SubsidyResult:
     """m2 EDA 工具技术攻关：年度自主研发投入 1000 万元以上且有销售，15%，最高 2000 万元。"""
+    calc = Calculation(DOC_ID)
     amount = data.rd_investment_yuan
+    threshold = calc.param("eda_rnd_threshold")
     failures = failed(
         [
-            (amount >= EDA_RND_THRESHOLD, f"自主研发投入 1000 万元以上（当前 {format_wan(amount)}）"),
+            (
+                threshold_step(calc, "年度自主研发投入", amount, threshold),
+                f"自主研发投入 {wan_text(threshold)}以上（当前 {format_wan(amount)}）",
+            ),
             (data.has_actual_sales, "已实现实际销售"),
         ]
     )
-    part = rate_with_cap([amount], EDA_RND_RATE, EDA_RND_CAP, "最高补贴")
-    notes = [
-        assumed(["开展 EDA 工具技术攻关", "经评审"]),
-        "“最高补贴 2000 万元”未写“年度”，按单个认定项目的上限理解。",
-    ]
-    return result("eda_rnd_subsidy", "m2", data, EDA_RND_QUOTE, part, failures, notes)
+    part = rate_with_cap([amount], calc.param("eda_rnd_rate"), calc.param("eda_rnd_cap"), "最高补贴")
+    notes = [assumed(["开展 EDA 工具技术攻关", "经评审"]), calc.param_note("eda_rnd_cap")]
+    return result(calc, "eda_rnd_subsidy", "m2", data, EDA_RND_QUOTE, part, failures, notes)
 
 
 class EdaPurchaseInput(CalcInput):
@@ -114,66 +104,56 @@ class EdaPurchaseInput(CalcInput):
         return self
 
 
-def _eda_plan(ordinary: list[Decimal], signoff: list[Decimal], use_signoff_rule: bool) -> Part:
-    """One way of applying m2 to the year's purchases: signoff items under 50% or all under 20%."""
+def _eda_plan(
+    calc: Calculation, ordinary: list[Decimal], signoff: list[Decimal], use_signoff_rule: bool
+) -> Part:
+    """One way of applying m2 to the year's purchases: signoff items under their own rule, or all under 20%."""
     parts: list[Part] = []
-    pool_20 = ordinary + ([] if use_signoff_rule else signoff)
+    pool = ordinary + ([] if use_signoff_rule else signoff)
     if use_signoff_rule and signoff:
-        parts.append(rate_with_cap(signoff, SIGNOFF_RATE, SIGNOFF_CAP, "签核中心 EDA 每家企业年度最高补贴"))
-    if pool_20:
-        parts.append(rate_with_cap(pool_20, EDA_BUY_RATE, EDA_BUY_CAP, "EDA 购买每家企业年度最高补贴"))
+        rate, cap = calc.param("signoff_eda_rate"), calc.param("signoff_eda_cap")
+        parts.append(rate_with_cap(signoff, rate, cap, "签核中心 EDA 每家企业年度最高补贴", "签核中心 EDA："))
+    if pool:
+        rate, cap = calc.param("eda_purchase_rate"), calc.param("eda_purchase_cap")
+        parts.append(rate_with_cap(pool, rate, cap, "EDA 购买每家企业年度最高补贴", "EDA 购买："))
     return combine(parts)
-
-
-def combine(parts: list[Part]) -> Part:
-    """Sum of independently capped parts, with one formula line."""
-    total = sum((p.amount for p in parts), Decimal(0))
-    if len(parts) == 1:
-        return parts[0]
-    formula = " + ".join(p.formula.rsplit(" = ", 1)[0] for p in parts) + f" = {format_yuan(total)}"
-    return Part(total, formula, tuple(c for p in parts for c in p.caps))
 
 
 def eda_purchase_subsidy(data: EdaPurchaseInput) -> SubsidyResult:
     """m2 购买 EDA 工具：20%、每年最高 100 万元；签核中心企业研发的 EDA 50%、每年最高 250 万元（从高取一）。"""
+    calc = Calculation(DOC_ID)
     ordinary = list(data.ordinary_costs_yuan or [])
     signoff = list(data.signoff_center_costs_yuan or [])
     failures = failed([(data.is_ic_enterprise, "购买方为集成电路企业")])
-    plan_20 = _eda_plan(ordinary, signoff, use_signoff_rule=False)
+    plan_20 = _eda_plan(calc, ordinary, signoff, use_signoff_rule=False)
     notes = [assumed(["购买方为集成电路企业", "经认定"])]
     quote = EDA_BUY_QUOTE
     extra: dict[str, object] = {}
+    plan = plan_20
     if signoff:
-        plan_50 = _eda_plan(ordinary, signoff, use_signoff_rule=True)
-        best = plan_50 if plan_50.amount >= plan_20.amount else plan_20
-        chosen = "签核中心 EDA 50% 规则" if best is plan_50 else "EDA 购买 20% 规则"
+        plan_50 = _eda_plan(calc, ordinary, signoff, use_signoff_rule=True)
+        rate_20, rate_50 = calc.param("eda_purchase_rate"), calc.param("signoff_eda_rate")
+        rule_20, rule_50 = f"EDA 购买 {pct(rate_20)} 规则", f"签核中心 EDA {pct(rate_50)} 规则"
+        plan = plan_50 if plan_50.amount >= plan_20.amount else plan_20
+        chosen = rule_50 if plan is plan_50 else rule_20
+        choice_step(calc, [(rule_50, plan_50), (rule_20, plan_20)], chosen, plan)
         extra = {
             "chosen_rule": chosen,
             "alternatives": [
-                {
-                    "rule": "签核中心 EDA 50% 规则",
-                    "max_subsidy_yuan": yuan_str(plan_50.amount),
-                    "formula": plan_50.formula,
-                },
-                {
-                    "rule": "EDA 购买 20% 规则",
-                    "max_subsidy_yuan": yuan_str(plan_20.amount),
-                    "formula": plan_20.formula,
-                },
+                {"rule": rule, "max_subsidy_yuan": yuan_str(p.amount), "formula": p.formula}
+                for rule, p in ((rule_50, plan_50), (rule_20, plan_20))
             ],
         }
+        caps = f"{wan_text(calc.param('eda_purchase_cap'))}、{wan_text(calc.param('signoff_eda_cap'))}"
         notes += [
-            f"签核中心企业研发的 EDA 同时符合 20% 和 50% 两条规则，按“从高、从优、不重复”只取一条：选{chosen}"
-            f"（{format_wan(plan_50.amount)} 对 {format_wan(plan_20.amount)}）。",
-            "一般 EDA 与签核中心 EDA 分别适用各自的年度上限（100 万元、250 万元），两者相加。",
+            f"签核中心企业研发的 EDA 同时符合 {pct(rate_20)} 和 {pct(rate_50)} 两条规则，按“从高、从优、不重复”只取一条："
+            f"选{chosen}（{format_wan(plan_50.amount)} 对 {format_wan(plan_20.amount)}）。",
+            f"一般 EDA 与签核中心 EDA 分别适用各自的年度上限（{caps}），两者相加。",
         ]
         quote = EDA_BUY_QUOTE + QUOTE_SEP + SIGNOFF_QUOTE + QUOTE_SEP + A2_QUOTE
-        plan = best
-    else:
-        plan = plan_20
     if len(ordinary) + len(signoff) > 1:
         notes.append("同一企业同一年度的多笔采购先合计，再适用年度上限。")
-    return result("eda_purchase_subsidy", "m2", data, quote, plan, failures, notes, **extra)
+    return result(calc, "eda_purchase_subsidy", "m2", data, quote, plan, failures, notes, **extra)
 
 
 class IpPurchaseInput(CalcInput):
@@ -184,17 +164,19 @@ class IpPurchaseInput(CalcInput):
 
 def ip_purchase_subsidy(data: IpPurchaseInput) -> SubsidyResult:
     """m2 购买 IP：直接费用的 20%，每家企业每年最高 200 万元。"""
+    calc = Calculation(DOC_ID)
     failures = failed(
         [
             (data.is_ic_enterprise, "购买方为集成电路企业"),
             (data.for_key_chip_or_process_rnd, "所购 IP 用于关键芯片、先进或特色工艺研发"),
         ]
     )
-    part = rate_with_cap(data.ip_costs_yuan, IP_RATE, IP_CAP, "IP 购买每家企业年度最高补贴")
+    cap = calc.param("ip_cap")
+    part = rate_with_cap(data.ip_costs_yuan, calc.param("ip_rate"), cap, "IP 购买每家企业年度最高补贴")
     notes = [assumed(["集成电路企业", "IP 用于关键芯片、先进或特色工艺研发"])]
     if len(data.ip_costs_yuan) > 1:
-        notes.append("同一企业同一年度的多笔 IP 费用先合计，再适用 200 万元年度上限。")
-    return result("ip_purchase_subsidy", "m2", data, IP_QUOTE, part, failures, notes)
+        notes.append(f"同一企业同一年度的多笔 IP 费用先合计，再适用 {wan_text(cap)}年度上限。")
+    return result(calc, "ip_purchase_subsidy", "m2", data, IP_QUOTE, part, failures, notes)
 
 
 class FirstTapeoutInput(CalcInput):
@@ -203,40 +185,45 @@ class FirstTapeoutInput(CalcInput):
     is_key_chip_in_supported_field: bool = Field(True, description="是否为重点支持领域的关键芯片产品")
 
 
-def _tapeout_plan(large: list[Decimal], small: list[Decimal]) -> Part:
+def _tapeout_plan(calc: Calculation, large: list[Decimal], small: list[Decimal], boundary: Decimal) -> Part:
     """Each tier capped on its own, then added."""
     parts: list[Part] = []
     if large:
-        parts.append(
-            rate_with_cap(large, TAPEOUT_LARGE_RATE, TAPEOUT_LARGE_CAP, "1000万元以上档年度最高补贴")
-        )
+        tier = f"{format_wan(boundary)}以上档"
+        rate, cap = calc.param("tapeout_large_rate"), calc.param("tapeout_large_cap")
+        parts.append(rate_with_cap(large, rate, cap, f"{tier}年度最高补贴", f"{tier}："))
     if small:
-        parts.append(
-            rate_with_cap(small, TAPEOUT_SMALL_RATE, TAPEOUT_SMALL_CAP, "1000万元以下档年度最高补贴")
-        )
+        tier = f"{format_wan(boundary)}以下档"
+        rate, cap = calc.param("tapeout_small_rate"), calc.param("tapeout_small_cap")
+        parts.append(rate_with_cap(small, rate, cap, f"{tier}年度最高补贴", f"{tier}："))
     return combine(parts)
 
 
-def _best_tapeout_plan(fees: list[Decimal]) -> tuple[str, Part, list[tuple[str, Part]]]:
-    """Try both tiers for items at exactly 1000万 (a2) and keep the most favourable plan."""
-    large = [f for f in fees if f > TAPEOUT_BOUNDARY]
-    small = [f for f in fees if f < TAPEOUT_BOUNDARY]
-    both = [f for f in fees if f == TAPEOUT_BOUNDARY]
+def _boundary_plans(calc: Calculation, fees: list[Decimal], boundary: Decimal) -> list[tuple[str, Part]]:
+    """Items at exactly the boundary are in both tiers (a2): one plan per way of splitting them."""
+    large = [f for f in fees if f > boundary]
+    small = [f for f in fees if f < boundary]
+    both = [f for f in fees if f == boundary]
+    large_rate, small_rate = pct(calc.param("tapeout_large_rate")), pct(calc.param("tapeout_small_rate"))
     plans: list[tuple[str, Part]] = []
-    # Items at exactly 1000万 are interchangeable, so only how many go to the 15% tier matters.
+    # Items at exactly the boundary are interchangeable, so only how many go to the larger tier matters.
     for n_large in range(len(both) + 1):
         n_small = len(both) - n_large
-        label = f"恰为1000万元的{len(both)}项中{n_small}项按30%档、{n_large}项按15%档"
+        label = f"恰为{format_wan(boundary)}的{len(both)}项中{n_small}项按{small_rate}档、{n_large}项按{large_rate}档"
         if len(both) == 1:
-            label = "恰为1000万元的流片按" + ("15%档（1000万元以上）" if n_large else "30%档（1000万元以下）")
-        plans.append((label, _tapeout_plan(large + both[:n_large], small + both[n_large:])))
-    # max() keeps the first of equals: with no difference, the plain 30% tier reading wins.
-    label, best = max(plans, key=lambda lp: lp[1].amount)
-    return label, best, plans
+            tier = (
+                f"{large_rate}档（{format_wan(boundary)}以上）"
+                if n_large
+                else f"{small_rate}档（{format_wan(boundary)}以下）"
+            )
+            label = "恰为" + format_wan(boundary) + "的流片按" + tier
+        plans.append((label, _tapeout_plan(calc, large + both[:n_large], small + both[n_large:], boundary)))
+    return plans
 
 
 def first_tapeout_subsidy(data: FirstTapeoutInput) -> SubsidyResult:
     """m3 首次流片：1000 万元以上 15%（年度最高 2000 万），1000 万元以下 30%（年度最高 300 万）。"""
+    calc = Calculation(DOC_ID)
     fees = list(data.fees_yuan)
     failures = failed(
         [
@@ -244,17 +231,20 @@ def first_tapeout_subsidy(data: FirstTapeoutInput) -> SubsidyResult:
             (data.is_key_chip_in_supported_field, "重点支持领域的关键芯片产品"),
         ]
     )
-    label, best, plans = _best_tapeout_plan(fees)
-    notes = [
-        assumed(["重点支持领域的关键芯片产品", "首次流片"]),
-        "两档各自适用年度上限（2000 万元、300 万元），同一企业同一年度各产品的流片费按档合计后再封顶。",
-    ]
+    boundary = calc.param("tapeout_tier_boundary")
+    notes = [assumed(["重点支持领域的关键芯片产品", "首次流片"])]
     extra: dict[str, object] = {}
-    if TAPEOUT_BOUNDARY in fees:
+    quote = TAPEOUT_QUOTE
+    if boundary in fees:
+        plans = _boundary_plans(calc, fees, boundary)
+        # max() keeps the first of equals: with no difference, the plain lower-tier reading wins.
+        label, best = max(plans, key=lambda lp: lp[1].amount)
+        choice_step(calc, plans, label, best)
+        large_rate, small_rate = calc.param("tapeout_large_rate"), calc.param("tapeout_small_rate")
         notes.append(
-            "首次流片费用恰为 1000 万元：“以上”“以下”都包含本数，两档都适用；按“从高、从优、不重复”"
-            f"取较优的一种：30% 档 {format_wan(TAPEOUT_BOUNDARY * TAPEOUT_SMALL_RATE)}，"
-            f"15% 档 {format_wan(TAPEOUT_BOUNDARY * TAPEOUT_LARGE_RATE)}，按全年合计后封顶比较。"
+            f"首次流片费用恰为 {wan_text(boundary)}：“以上”“以下”都包含本数，两档都适用；按“从高、从优、不重复”"
+            f"取较优的一种：{pct(small_rate)} 档 {format_wan(boundary * small_rate)}，"
+            f"{pct(large_rate)} 档 {format_wan(boundary * large_rate)}，按全年合计后封顶比较。"
         )
         extra = {
             "chosen_rule": label,
@@ -263,8 +253,14 @@ def first_tapeout_subsidy(data: FirstTapeoutInput) -> SubsidyResult:
                 for lbl, p in plans
             ],
         }
-    quote = TAPEOUT_QUOTE + (QUOTE_SEP + A2_QUOTE if extra else "")
-    return result("first_tapeout_subsidy", "m3", data, quote, best, failures, notes, **extra)
+        quote += QUOTE_SEP + A2_QUOTE
+    else:
+        best = _tapeout_plan(
+            calc, [f for f in fees if f > boundary], [f for f in fees if f < boundary], boundary
+        )
+    caps = f"{wan_text(calc.mention('tapeout_large_cap'))}、{wan_text(calc.mention('tapeout_small_cap'))}"
+    notes.insert(1, f"两档各自适用年度上限（{caps}），同一企业同一年度各产品的流片费按档合计后再封顶。")
+    return result(calc, "first_tapeout_subsidy", "m3", data, quote, best, failures, notes, **extra)
 
 
 class EquipmentRndInput(CalcInput):
@@ -274,13 +270,19 @@ class EquipmentRndInput(CalcInput):
 
 def equipment_rnd_subsidy(data: EquipmentRndInput) -> SubsidyResult:
     """m4 核心设备、关键材料：年度研发投入 5000 万元以上且有销售，15%，最高 5000 万元。"""
+    calc = Calculation(DOC_ID)
     amount = data.rd_investment_yuan
+    threshold = calc.param("equipment_rnd_threshold")
     failures = failed(
         [
-            (amount >= EQUIPMENT_RND_THRESHOLD, f"自主研发投入 5000 万元以上（当前 {format_wan(amount)}）"),
+            (
+                threshold_step(calc, "年度自主研发投入", amount, threshold),
+                f"自主研发投入 {wan_text(threshold)}以上（当前 {format_wan(amount)}）",
+            ),
             (data.has_actual_sales, "已实现实际销售"),
         ]
     )
-    part = rate_with_cap([amount], EQUIPMENT_RND_RATE, EQUIPMENT_RND_CAP, "最高补贴")
+    rate, cap = calc.param("equipment_rnd_rate"), calc.param("equipment_rnd_cap")
+    part = rate_with_cap([amount], rate, cap, "最高补贴")
     notes = [assumed(["集成电路核心设备、关键材料等自主研发", "经评审"])]
-    return result("equipment_rnd_subsidy", "m4", data, EQUIPMENT_RND_QUOTE, part, failures, notes)
+    return result(calc, "equipment_rnd_subsidy", "m4", data, EQUIPMENT_RND_QUOTE, part, failures, notes)
