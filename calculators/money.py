@@ -71,6 +71,7 @@ _FOREIGN_BEFORE = re.compile(rf"(?:\$|€|£|{_FOREIGN_WORDS})\s?$", re.I)
 _CONTINUES_NUMBER = re.compile(r"(?:[\d幺]|[\d.][.,/~～]|0[xX])$")
 # Digit groupings no one writes for an exact amount: "1,2000", "12,00", "12 000 000", "1.2.3", "1/2", "0x10".
 _MALFORMED = re.compile(r"\d,(?:\d{1,2}|\d{4,})(?!\d)|\d\s+\d|\d\.\d*\.|\d[/xX]\d|幺")
+_GE_YI = re.compile(r"(?<=[\d一二三四五六七八九十两半])个(?=\s?亿)")
 _RANGE = re.compile(r"\d\s*[万亿元]?\s*[~～]\s*\d")
 
 
@@ -97,7 +98,8 @@ _ZEROS = "零〇"
 
 
 def _fold(text: str) -> str:
-    return _CN_DECIMAL_POINT.sub("点", text.translate(_FOLD))  # one character for one: positions hold
+    # One character for one, so positions hold; "3个亿" is said for 3亿 (the 个 becomes a space).
+    return _GE_YI.sub(" ", _CN_DECIMAL_POINT.sub("点", text.translate(_FOLD)))
 
 
 def _arabic(token: str) -> Decimal:

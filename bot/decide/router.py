@@ -20,13 +20,15 @@ from bot.packs.vocabulary import RuleSpec, Vocabulary
 from bot.sessions.store import Pending, Session
 from bot.tools.executor import ToolCall
 
-CALCULATE, LOOKUP, RULE_ONLY, NOT_COVERED, INJECTION, NOT_APPLICABLE = (
+CALCULATE, LOOKUP, RULE_ONLY, NOT_COVERED, INJECTION, NOT_APPLICABLE, EXPLAIN, CLARIFY = (
     "calculate",
     "lookup",
     "rule_only",
     "not_covered",
     "injection",
     "not_applicable",
+    "explain",
+    "clarify",
 )
 RELATED_CITATIONS = 2
 RELATED_MIN_SHARE = 0.6
@@ -136,12 +138,47 @@ class Router:
         reading = self.read(text, context)
         if is_injection(reading):
             return Decision(INJECTION, reading=reading)
-        topic = reading.first_rule
+        topic = self._topic(reading)
+        if session is not None and session.batch and self._explains(reading, topic, session):
+            calls = [ToolCall(p.tool, dict(p.args)) for p in session.batch]
+            clause_ids = list(dict.fromkeys(p.clause_id for p in session.batch))
+            return Decision(EXPLAIN, calls=calls, clause_ids=clause_ids, topic=context, reading=reading)
         if session is not None and (topic is None or self._varies_last(reading, topic, session)):
             followup = self._followup(reading, session)
             if followup is not None:
                 return followup
-        return self._fresh(reading, topic)
+        if topic is None and context is not None and self._about_context(reading):
+            topic = context
+        decision = self._fresh(reading, topic)
+        if session is not None and decision.kind == CALCULATE and reading.act("add") and session.batch:
+            # "那再加400万IP呢": a new rule's item joins the last answer's calculations.
+            kept = [ToolCall(p.tool, dict(p.args)) for p in session.batch if p.tool not in {c.name for c in decision.calls}]
+            decision.calls = kept + decision.calls
+            decision.clause_ids = list(dict.fromkeys([*(p.clause_id for p in session.batch), *decision.clause_ids]))
+        return decision
+
+    def _topic(self, reading: Reading) -> RuleSpec | None:
+        """The rule the message is about: the most specific one named, or the one its figures belong to."""
+        topic = reading.first_rule
+        with_inputs = [reading.vocabulary.rule(f.rule) for f in reading.inputs if f.rule]
+        calculable = [r for r in with_inputs if r is not None and r.tool]
+        if (topic is None or topic.tool is None) and calculable:
+            return calculable[0]
+        return topic if topic is not None else (reading.context if reading.context and not reading.hits and reading.inputs else None)
+
+    def _explains(self, reading: Reading, topic: RuleSpec | None, session: Session) -> bool:
+        """ "这是按哪条算的", "能把算式列一下吗", "怎么花得多反而补得少": explain the last calculation."""
+        if not reading.act("explain") or session.pending is not None:
+            return False
+        tools = {p.tool for p in session.batch}
+        return topic is None or topic.tool in tools
+
+    def _about_context(self, reading: Reading) -> bool:
+        """A question about the rule being talked about, naming no rule ("一家企业一年封顶多少")."""
+        lang = reading.lang
+        if not reading.is_question and not reading.yes_no:
+            return False
+        return bool(lang.asks_rule.search(reading.text) or _CAP_QUESTION.search(reading.text) or lang.asks_amount.search(reading.text))
 
     def _fresh(self, reading: Reading, topic: RuleSpec | None) -> Decision:
         vocab = reading.vocabulary
@@ -257,6 +294,8 @@ class Router:
                 continue
             if annex.role == "applicability" and wants and topic is not None and topic.tool:
                 return None  # an amount asked from outside the zone: answered as not applicable (a1)
+            if annex.role == "repeal" and wants and reading.money_inputs:
+                continue  # "旧政策是20%，我们流片800万现在能拿多少": computed under the rule in force
             issuer = annex.role == "contact" and _ISSUER.search(reading.text)
             if not issuer:
                 return Decision(LOOKUP, clause_ids=self.related(reading.text, [annex.clause, *named]), reading=reading)
@@ -271,19 +310,25 @@ class Router:
         lang, text = reading.lang, reading.text
         inputs = [f for f in reading.inputs if f.rule == topic.id or f.rule is None]
         money = [f for f in inputs if f.mention.kind == "money"]
-        yes_no = reading.yes_no and "多少" not in text
-        if yes_no and (not money or lang.threshold_talk.search(text)):
-            return False
-        if inputs:
-            return True
         frame = frame_for(topic, text, list(reading.mentions), list(reading.figures), lang)
         slots = _slot_values(frame.args, topic)
+        if reading.yes_no and "多少" not in text:
+            # "能先拿100万吗" with the facts complete and a disqualifier stated: the calculation answers it.
+            claimed = any(f.role == "claim" for f in reading.figures)
+            failing = any(not c.met for c in frame.conditions.values())
+            if money and not lang.threshold_talk.search(text):
+                return True
+            return bool(slots) and _complete(topic, frame.args) and (claimed or failing)
+        if inputs:
+            return True
         if any(topic.slots[k].kind == "enum" for k in slots) and _complete(topic, frame.args):
             return True  # "应用成果第一档": the choice alone decides the award
         if not reading.is_question and topic.tool and slots:
             return True  # a statement of facts ("浙江制造标准主导一项") asks for the calculation
-        if _CAP_QUESTION.search(text) and any(s.kind in ("money", "money_list") for s in topic.slots.values()):
-            return False  # "最高补多少" about a rate-and-cap rule: the rule's cap is the answer
+        has_money = any(s.kind in ("money", "money_list") for s in topic.slots.values())
+        if _CAP_QUESTION.search(text):
+            # "最高补多少": for a rate-and-cap rule the cap is the answer; a fixed award is computed.
+            return not has_money and bool(topic.tool)
         return bool(lang.asks_amount.search(text)) and not lang.asks_rule.search(text)
 
     # ---- follow-ups -----------------------------------------------------------------------------------

@@ -22,7 +22,9 @@ _RELATIVE_YEAR = re.compile(r"(?<![以之])([今本去上前明])年(?:度)?(?!\
 # "2024年8月1日至2025年7月31日", "2024年8月放款，2026年8月到期": the loan's own period.
 _RANGE = re.compile(r"^\s*(?:至|到|~|～|—|-)\s*$")
 _DUE = re.compile(r"^\s*(?:还清|到期|还款|结清|归还)")
-_FOUNDING_AFTER = re.compile(r"^\s*(?:份|的|就|才|刚)?\s*(?:成立|设立|注册|落户|引进|入驻|迁入|创办)")
+_FOUNDING_AFTER = re.compile(
+    r"^\s*(?:份|的|就|才|刚)?\s*(?:在[^，,；;。\d]{1,8}?)?(?:注册)?(?:成立|设立|注册|落户|引进|入驻|迁入|迁到|搬到|创办)"
+)
 _FOUNDING_BEFORE = re.compile(r"(?:成立|设立|注册|落户|引进|入驻|迁入|创办)(?:于|在|时间(?:是|为)?)?\s*$")
 
 
@@ -64,7 +66,7 @@ def find_dates(text: str, today: date | None = None) -> list[DateMention]:
     dates = []
     for start, end, value, has_day in _mentions(text, today):
         founding = bool(
-            _FOUNDING_AFTER.search(text[end : end + 6])
+            _FOUNDING_AFTER.search(text[end : end + 14])
             or _FOUNDING_BEFORE.search(text[max(0, start - 8) : start])
         )
         dates.append(DateMention(value, start, end, founding, has_day))

@@ -72,7 +72,7 @@ def _money(text: str) -> list[Mention]:
     for m in find_amounts(text):
         if m.value is None:
             continue
-        out.append(Mention(MONEY, m.value, m.start, m.end, m.raw, m.unit or "", m.approximate))
+        out.append(Mention(MONEY, m.value, m.start, m.end, text[m.start : m.end], m.unit or "", m.approximate))
     return out
 
 

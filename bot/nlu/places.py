@@ -47,8 +47,12 @@ class Places:
 
     @property
     def other_policy(self) -> Place | None:
-        """A jurisdiction other than ours whose policy the question is about."""
-        return next((p for p in self.with_role(OWNER) if not p.ours), None)
+        """A jurisdiction other than ours whose policy the question is about (none when the question also
+        names our own jurisdiction's policy: "上海的问过了，想问滨江这个政策")."""
+        owners = self.with_role(OWNER)
+        if any(p.ours for p in owners):
+            return None
+        return next((p for p in owners if not p.ours), None)
 
     @property
     def moved_in(self) -> bool:
@@ -105,21 +109,23 @@ def find_places(text: str, lang: Language, jurisdiction: list[str], terms: list[
 def _role(
     text: str, start: int, end: int, ours: bool, rx: dict[str, re.Pattern[str]], earlier: list[Place]
 ) -> str:
-    before, after = text[max(0, start - 8) : start], text[end : end + 24]
+    before, after = text[max(0, start - 8) : start], text[end : end + 30]
     sentence_end = min((i for i in (text.find(c, end) for c in "。；;？?！!") if i >= 0), default=len(text))
     if rx["origin_before"].search(before) and rx["moved"].search(text, end, sentence_end):
         return ORIGIN
     if ours and re.search(r"(迁|搬|转移|落户|引进)\S{0,4}$", before):
         return DESTINATION
-    if rx["owner_after"].search(after):
-        return OWNER
-    if rx["event_after"].search(after) or (rx["event_before"].search(before) and rx["event_after"].search(after)):
+    if rx["event_after"].search(after):
         return EVENT
+    if rx["own_before"].search(before):
+        return OWN
     if rx["others_before"].search(before):
         return OTHERS
-    if earlier and earlier[-1].end + 1 >= start - 1 and text[earlier[-1].end : start] in ("和", "、", "或", "及", ""):
+    if rx["owner_after"].search(after):
+        return OWNER
+    if earlier and text[earlier[-1].end : start] in ("和", "、", "或", "及", ""):
         return earlier[-1].role  # "上海和苏州的企业": the second place of a pair shares the first one's role
-    if rx["own_before"].search(before) or rx["own_after"].search(after):
+    if rx["own_after"].search(after):
         return OWN
     return NEUTRAL
 

@@ -26,6 +26,7 @@ class Reading:
     places: Places
     lang: Language
     zone_denied: bool = False
+    context: RuleSpec | None = None
 
     @property
     def rules(self) -> list[RuleSpec]:
@@ -81,6 +82,17 @@ def rule_hits(text: str, vocabulary: Vocabulary) -> list[RuleHit]:
     return out
 
 
+def inferred_rule(text: str, vocabulary: Vocabulary) -> RuleSpec | None:
+    """A rule no name of which is written, told by a cue word only its slots use ("场地租赁支出400万")."""
+    owners: dict[str, set[str]] = {}
+    for rule in vocabulary.rules:
+        for slot in rule.slots.values():
+            for cue in slot.cues:
+                owners.setdefault(cue, set()).add(rule.id)
+    found = {next(iter(ids)) for cue, ids in owners.items() if len(ids) == 1 and len(cue) >= 3 and cue in text}
+    return vocabulary.rule(found.pop()) if len(found) == 1 else None
+
+
 def place_terms(vocabulary: Vocabulary) -> list[str]:
     """The pack's own terms: a place name inside one of them (杭州人工智能计算中心) is not a place."""
     words = [*vocabulary.document.domain]
@@ -104,12 +116,16 @@ def read(
 ) -> Reading:
     """Read a normalized message; `context` is the rule the conversation is about (for bare figures)."""
     lang = language()
-    fixed = homophones.correct(text) if homophones else text
+    fixed = text
+    if homophones is not None:
+        fixed = homophones.correct(text, short_terms=not rule_hits(text, vocabulary))
     mentions = tuple(find_mentions(fixed, today))
     hits = tuple(rule_hits(fixed, vocabulary))
+    if not hits and context is None:
+        context = inferred_rule(fixed, vocabulary)
     figures = tuple(assign(fixed, mentions, hits, lang, context))
     jurisdiction = vocabulary.document.jurisdiction
     places = find_places(fixed, lang, jurisdiction, place_terms(vocabulary))
     return Reading(
-        fixed, vocabulary, mentions, hits, figures, places, lang, own_zone_denied(fixed, jurisdiction)
+        fixed, vocabulary, mentions, hits, figures, places, lang, own_zone_denied(fixed, jurisdiction), context
     )

@@ -67,8 +67,14 @@ class Figure:
         return self.role == INPUT
 
 
-def _rule_of(pos: int, hits: Sequence[RuleHit], layout: Layout, fallback: RuleSpec | None) -> RuleSpec | None:
-    """The rule a figure at pos belongs to: named in its clause (before, then after), earlier in its sentence."""
+def _rule_of(
+    pos: int, kind: str, hits: Sequence[RuleHit], layout: Layout, fallback: RuleSpec | None
+) -> RuleSpec | None:
+    """The rule a figure at pos belongs to: named in its clause (before, then after), earlier in its sentence;
+    rules with no slot for this kind of figure ("租金" names a rule without amounts) are passed over."""
+    kinds = _SLOT_KINDS.get(kind, ())
+    able = [h for h in hits if any(s.kind in kinds for s in h.rule.slots.values())]
+    hits = able or hits
     own = [h for h in hits if layout.same_clause(h.start, pos)]
     before = [h for h in own if h.start < pos]
     if before:
@@ -182,7 +188,7 @@ def assign(
     wanted = [m for m in mentions if m.kind in (MONEY, COUNT, PERCENT)]
     figures: list[Figure] = []
     for i, m in enumerate(wanted):
-        rule = _rule_of(m.start, hits, layout, context)
+        rule = _rule_of(m.start, m.kind, hits, layout, context)
         same_clause = [f for f in figures if layout.same_clause(f.start, m.start)]
         prev_end = same_clause[-1].end if same_clause else 0
         nxt = wanted[i + 1].start if i + 1 < len(wanted) else len(text)

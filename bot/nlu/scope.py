@@ -23,7 +23,7 @@ _INJECTION = re.compile(
             r"^(系统|system)\s*[:：]",
             r"(比例|比率|费率|标准|上限|rate|cap)\s*(现在)?\s*(改为|改成|调整为|已调整为|变成|变为|is now|=)\s*\d+(\.\d+)?\s*(%|万)",
             r"(最新规定|新规定|最新政策|新政策规定|现在规定|已经调整|从现在开始).{0,12}(比例|比率|费率|标准|上限)\s*(是|为)\s*\d+(\.\d+)?\s*(%|万)",
-            r"按\s*\d+(\.\d+)?\s*%\s*(算|计算|来算|補|补)(?!.{0,4}[吗么嘛？?])",
+            r"(?<!是)按\s*\d+(\.\d+)?\s*%\s*(算|计算|来算|補|补)(?!.{0,4}[吗么嘛？?])",
             r"(上限|比例)(改|调)",
             r"(?<!有)没有上限|无上限|不设上限|no cap|unlimited|without (a )?cap",
             r"(保证|承诺|担保|确保)(我们|我|公司)?.{0,8}(一定|肯定|必须)?.{0,6}(拿到|获得|能拿|给)",
@@ -46,10 +46,10 @@ def is_injection(reading: Reading | str) -> bool:
 
 
 def _masked(reading: Reading) -> str:
-    """The text with every figure that is an input of a rule (an LPR, an actual rate) blanked out."""
+    """The text with every percent that is a rule's input (an LPR) or someone else's words blanked out."""
     text = reading.text
     for f in reading.figures:
-        if f.used and f.mention.kind == "percent":
+        if f.mention.kind == "percent" and f.role in ("input", "hearsay"):
             text = text[: f.start] + " " * (f.end - f.start) + text[f.end :]
     return text
 

@@ -26,12 +26,17 @@ class Homophones:
     pinyin: dict[str, str]
     terms: tuple[str, ...]
 
-    def correct(self, text: str) -> str:
-        """Replace every window that sounds like a term, shares a character with it, but is written otherwise."""
+    def correct(self, text: str, short_terms: bool = True) -> str:
+        """Replace every window that sounds like a term, shares a character with it, but is written otherwise.
+
+        Two-character terms are corrected only when `short_terms` (the caller found no term as written):
+        "续签合同" must not become "续签核同"."""
         if not self.terms:
             return text
         out = text
         for term in self.terms:
+            if len(term) < 3 and not short_terms:
+                continue
             sound = [self.pinyin.get(ch) for ch in term]
             if None in sound or term in out:
                 continue

@@ -102,6 +102,7 @@ class DatasetInput(CalcInput):
         le=1_000_000,
         description="调用该数据集、资源库的区内非关联企业家数（须超过 3 家，即至少 4 家）",
     )
+    users_in_district: bool = Field(True, description="调用的企业是否在区内（高新区（滨江））")
 
 
 def dataset_circulation_reward(data: DatasetInput) -> SubsidyResult:
@@ -113,7 +114,10 @@ def dataset_circulation_reward(data: DatasetInput) -> SubsidyResult:
         calc, "区内非关联企业调用家数", Decimal(users), more_than, strict=True, money=False
     )
     failures = failed(
-        [(enough, f"被区内超过 {more_than} 家（至少 {more_than + 1} 家）非关联企业调用（当前 {users} 家）")]
+        [
+            (data.users_in_district, "被区内企业调用（调用的企业须在区内）"),
+            (enough, f"被区内超过 {more_than} 家（至少 {more_than + 1} 家）非关联企业调用（当前 {users} 家）"),
+        ]
     )
     rate, cap = calc.param("dataset_rate"), calc.param("dataset_cap")
     part = rate_with_cap(data.circulation_revenues_yuan, rate, cap, "单家企业年度最高奖励")

@@ -253,7 +253,7 @@ class HighPlatformInput(CalcInput):
 def high_level_platform_subsidy(data: HighPlatformInput) -> SubsidyResult:
     """m16 国家级、省级高能级平台：按当年实际支出，每年最高 500 万元。"""
     calc = Calculation(DOC_ID)
-    failures = failed([(data.level in ("国家级", "省级"), f"国家级或省级高能级平台（当前 {data.level}）")])
+    failures = failed([(data.level in ("国家级", "省级"), f"国家级、省级高能级平台（当前 {data.level}）")])
     amounts = list(data.actual_spending_yuan)
     raw = sum(amounts, Decimal(0))
     cap = calc.param("high_platform_cap")

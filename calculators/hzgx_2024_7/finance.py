@@ -59,6 +59,7 @@ class LprLoanInput(CalcInput):
         None, description="贷款实际年利率（百分数）；低于 LPR 时按实际利息封顶"
     )
     is_ic_enterprise: bool = Field(True, description="借款方是否为集成电路企业")
+    is_bank_loan: bool = Field(True, description="是否为银行贷款（股东借款、民间借贷等不在补贴范围）")
     within_three_years: bool | None = Field(None, description="不给日期时：贷款是否在设立或引进后三年内")
 
     @model_validator(mode="after")
@@ -167,7 +168,7 @@ def lpr_interest_subsidy(data: LprLoanInput) -> SubsidyResult:
     calc = Calculation(DOC_ID)
     in_window, window_text = _within_window(calc, data)
     failures = failed(
-        [(data.is_ic_enterprise, "借款方为集成电路企业")]
+        [(data.is_ic_enterprise, "借款方为集成电路企业"), (data.is_bank_loan, "使用银行贷款")]
         + ([(in_window, window_text)] if window_text else [])
     )
     years, term_text, long_term, term_notes = _term(calc, data)

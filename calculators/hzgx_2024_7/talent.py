@@ -86,7 +86,7 @@ def standards_award(data: StandardsInput) -> SubsidyResult:
     """m19 标准制定：国际标准主导 100 万/参与 50 万，国家 20 万、行业 10 万，浙江制造主导 10 万/参与 5 万。"""
     calc = Calculation(DOC_ID)
     published = [item for item in data.standards if item.published]
-    failures = failed([(bool(published), "标准已发布")])
+    failures = failed([(bool(published), "制定并发布（标准须已发布）")])
     counted = _best_per_standard(calc, published)
     total = sum((award for _, award in counted), Decimal(0))
     terms = [f"{item.level}{item.role} {format_yuan(award)}" for item, award in counted]

@@ -206,7 +206,7 @@ INELIGIBLE = [
     ),
     ("ai_scene_platform_subsidy", {"investment_yuan": "1000万", "enterprises_served": 49}, "50 家（含）以上"),
     ("ai_achievement_award", {"tier": 1, "landed_and_promoted": False}, "落地并推广"),
-    ("high_level_platform_subsidy", {"level": "市级", "actual_spending_yuan": "300万"}, "国家级或省级"),
+    ("high_level_platform_subsidy", {"level": "市级", "actual_spending_yuan": "300万"}, "国家级、省级"),
     ("event_venue_subsidy", {"venue_rents_yuan": "100万", "prior_approval": False}, "事前报批"),
     ("event_venue_subsidy", {"venue_rents_yuan": "100万", "held_in_district": False}, "在我区举办"),
     ("talent_award", {"selected_in_talent_program": False}, "人才计划"),
