@@ -7,9 +7,19 @@ import re
 from typing import Any
 
 from bot.compose import answer as C
-from bot.compose.calc import compose_calculation, compose_not_applicable
+from bot.compose.calc import compose_calculation, compose_cases, compose_not_applicable
 from bot.compose.lookup import lookup_answer, overview_answer
-from bot.decide.router import CALCULATE, INJECTION, LOOKUP, NOT_APPLICABLE, NOT_COVERED, RULE_ONLY, Decision, Router
+from bot.decide.router import (
+    CALCULATE,
+    CLARIFY,
+    INJECTION,
+    LOOKUP,
+    NOT_APPLICABLE,
+    NOT_COVERED,
+    RULE_ONLY,
+    Decision,
+    Router,
+)
 from bot.nlu.normalize import normalize
 from bot.nlu.scope import is_greeting
 from bot.packs.corpus import Corpus
@@ -98,8 +108,11 @@ class Engine:
         if decision.kind == RULE_ONLY:
             return C.compose_rule_only(self.corpus, decision.clause_ids[0])
         if decision.kind == LOOKUP:
-            # After "流片补贴怎么算" a bare "1200万" fills that rule's calculation.
-            session.pending = self._context(decision)
+            # After "流片补贴怎么算" a bare "1200万" fills that rule's calculation; a question about the rule
+            # of the last calculation keeps that calculation for the next follow-up instead.
+            pending = self._context(decision)
+            same = pending is not None and session.last is not None and session.last.tool == pending.tool
+            session.pending = None if same else pending
             if decision.overview:
                 return overview_answer(self.corpus, self.points, decision.clause_ids)
             topic = decision.topic.id if decision.topic else None
@@ -107,6 +120,9 @@ class Engine:
         outcomes = execute_all(decision.calls)
         if decision.kind == NOT_APPLICABLE:
             return compose_not_applicable(self.corpus, pack, decision, outcomes)
+        if decision.kind == CLARIFY and all(o.ok for o in outcomes):
+            session.pending = Pending(decision.calls[0].name, {}, [], decision.clause_ids[0])
+            return compose_cases(outcomes, self.corpus, decision)
         return self.finish_calculation(decision, outcomes, session, text)
 
     def finish_calculation(

@@ -166,6 +166,22 @@ def compose_calculation(outcomes: list[Any], corpus: Corpus, extra_ids: list[str
     )
 
 
+def compose_cases(outcomes: list[Any], corpus: Corpus, decision: Any) -> Answer:
+    """Two values given for one figure: each case's ceiling, and a question which one applies."""
+    from bot.compose.answer import NEED_MORE_INFO, citations_for
+
+    place = where(corpus, decision.clause_ids[0])
+    lines = [f"您给出的金额不止一个（{len(outcomes)}种情况），请确认实际金额后再测算；按{place}分别为："]
+    for o in outcomes:
+        slot = next((k for k, v in o.call.args.items() if isinstance(v, list | Decimal)), "")
+        value = o.call.args.get(slot)
+        amount = value[0] if isinstance(value, list) else value
+        ceiling = money_text(o.result.max_subsidy_yuan) if o.result.eligible else "不符合条件，0元"
+        lines.append(f"- 按{format_wan(amount)}：最高 {ceiling}（{o.result.formula}）")
+    lines.append("两种情况不能相加。" + CEILING)
+    return Answer(status=NEED_MORE_INFO, answer="\n".join(lines), citations=citations_for(corpus, decision.clause_ids))
+
+
 def compose_not_applicable(corpus: Corpus, pack: Any, decision: Any, outcomes: list[Any]) -> Answer:
     """An enterprise outside the document's area asking an amount: not eligible, by the applicability annex."""
     vocab = pack.vocabulary

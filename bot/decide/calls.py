@@ -3,6 +3,7 @@ family's markers) and by year (rules whose rate and cap are per year); figures o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -102,10 +103,40 @@ def calls_for(reading: Reading, topic: RuleSpec) -> list[Call]:
             calls += yearly
             continue
         frame = frame_for(rule, reading.text, list(reading.mentions), figures, reading.lang)
+        _place_conditions(reading, rule, frame.args)
         calls.append(Call(str(rule.tool), frame.args, rule, frame))
     if len(calls) > 1:
         calls = [c for c in calls if c.args] or calls[:1]
     return calls
+
+
+def _place_conditions(reading: Reading, rule: RuleSpec, args: dict[str, Any]) -> None:
+    """Conditions decided by a place: an event held outside the zone, data users outside it."""
+    for name, spec in rule.conditions.items():
+        if spec.place == "event" and reading.places.event_outside is not None:
+            args[name] = False
+        elif spec.place == "users" and reading.places.others_outside is not None:
+            args[name] = False
+
+
+_ALTERNATIVE = re.compile(r"要么|或者|还是|或")
+_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?\s*(?:到|至|~|～|—|-)\s*(\d+(?:\.\d+)?)\s*(万|亿)")
+
+
+def alternatives(reading: Reading) -> list[Any]:
+    """Two values offered for one figure ("要么320万要么280万", "900到1100万之间"): both, to be asked back."""
+    from decimal import Decimal
+
+    m = _RANGE.search(reading.text)
+    if m is not None:
+        unit = Decimal(10000) if (m.group(2) or m.group(4)) == "万" else Decimal(100_000_000)
+        return [Decimal(m.group(1)) * unit, Decimal(m.group(3)) * unit]
+    money = [f for f in reading.figures if f.used and f.mention.kind == MONEY]
+    for a, b in zip(money, money[1:], strict=False):
+        between = reading.text[a.end : b.start]
+        if a.slot == b.slot and a.rule == b.rule and _ALTERNATIVE.search(between) and len(between) <= 6:
+            return [a.mention.value, b.mention.value]
+    return []
 
 
 def _rules_with_inputs(reading: Reading, figures: list[Figure]) -> list[RuleSpec]:

@@ -35,7 +35,7 @@ def act_of(reading: Reading, previous: str) -> Act:
     item = ordinal(reading) if ordinal(reading) is not None else anchored(reading.text, previous)
     if reading.act("remove"):
         return Act(REMOVE, item)
-    if reading.act("add") and reading.money_inputs:
+    if reading.act("add"):
         return Act(ADD, item)
     return Act(CHANGE, item)
 
@@ -61,7 +61,8 @@ def anchored(text: str, previous: str) -> int | None:
 def target(reading: Reading, session: Session) -> Pending | None:
     """Which call of the last answer a follow-up changes: the rule it names (and year), else the last one."""
     topic = reading.first_rule
-    named = [p for p in session.batch if topic is not None and p.tool == topic.tool]
+    family = {r.tool for r in reading.vocabulary.family(topic.family)} if topic and topic.family else set()
+    named = [p for p in session.batch if topic is not None and (p.tool == topic.tool or p.tool in family)]
     years = [int(m.value) for m in reading.mentions if m.kind == "year"]
     dated = [p for p in named if years and p.args.get("year") == years[0]]
     item = ordinal(reading)

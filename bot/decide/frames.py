@@ -16,10 +16,11 @@ from bot.nlu.mentions import COUNT, DATE, MONEY, PERCENT, TERM, YEAR, Mention, l
 from bot.nlu.polarity import MET, NOT_MET, Signal, Stated, argument, stated
 from bot.nlu.references import chinese_number
 from bot.nlu.roles import BOUND, INPUT, Figure
+from bot.nlu.spans import Layout
 from bot.packs.vocabulary import ConditionSpec, ItemsSpec, RuleSpec, SlotSpec
 
 Args = dict[str, Any]
-_FOUNDING_YEAR = re.compile(r"^\s*(?:年)?(?:在.{1,8})?(?:就|才|刚)?(?:成立|设立|注册成立|注册|创办|落户|引进|迁入)")
+_FOUNDING_YEAR = re.compile(r"\s*(?:年)?[^，,；;。\d]{0,8}?(?:新设|成立|设立|注册成立|注册|创办|落户|引进|迁入|迁到|搬到|搬来)")
 _FOUNDED_IN = re.compile(r"(?:成立|设立|注册|创办|落户|引进|迁入)(?:于|在|时间是)?\s*$")
 
 
@@ -111,12 +112,20 @@ def _item_conditions(
     """A condition that can fail for one item only ("另一次300万不是首次", "一份是阿里云的40万"): items the
     user marks as failing leave the list; when every item fails, they stay and the condition is false."""
     for name, spec in frame.rule.conditions.items():
-        if not spec.items or name not in frame.conditions or len(figures) < 2:
+        if not spec.items or name not in frame.conditions or not figures:
             continue
         signals = frame.conditions[name].signals
         hits = [(s.start, MET if s.met else NOT_MET) for s in signals]
         marks = kinds(text, figures, {}, hits)
         marks = _complement(text, figures, values, marks)
+        if len(figures) == 1:
+            # One item whose own clause says the condition is met ("再加一份计算中心的30万"): that decides,
+            # whatever another clause says about something else ("阿里云那份不算了").
+            layout = Layout.of(text)
+            own = [s for s in signals if layout.same_clause(s.start, figures[0].start)]
+            if own and all(s.met for s in own):
+                frame.conditions[name] = Stated(name, True, own[0].said, tuple(own))
+            continue
         keep = [i for i, m in enumerate(marks) if m != NOT_MET]
         if keep and len(keep) < len(figures):
             for i, m in enumerate(marks):
@@ -146,13 +155,45 @@ def _unmarked(text: str, figures: list[Figure], signals: tuple[Signal, ...]) -> 
     return None in kinds(text, figures, markers)
 
 
-def _fill_counts(frame: Frame, figures: list[Figure]) -> None:
+def _fill_counts(text: str, frame: Frame, figures: list[Figure], mentions: list[Mention]) -> None:
     rule = frame.rule
     counts = [f for f in figures if f.rule == rule.id and f.mention.kind == COUNT and f.role == INPUT and f.slot]
     # A count named by its cue ("其中非关联企业2家") wins over one that only took the default.
     for f in sorted(counts, key=lambda f: not f.label):
         if rule.slots[f.slot].kind == "count":  # type: ignore[index]
-            frame.args.setdefault(f.slot, int(f.mention.value))  # type: ignore[index]
+            frame.args.setdefault(f.slot, int(f.mention.value) - _excluded_part(text, f, figures))  # type: ignore[index]
+    for name, spec in rule.slots.items():
+        # "第4家非关联企业也接入了": the fourth one is the count now.
+        nth = [m for m in mentions if m.kind == "ordinal" and spec.kind == "count" and m.unit in spec.units]
+        if nth and name not in frame.args:
+            frame.args[name] = int(nth[-1].value)
+
+
+def _excluded_part(text: str, total: Figure, figures: list[Figure]) -> int:
+    """ "一共5家企业调用，其中3家是我们的关联公司": the part the slot excludes comes off the total."""
+    parts = [
+        f
+        for f in figures
+        if f.mention.kind == COUNT and f.role == "excluded" and f.start > total.end and "其中" in text[total.end : f.start]
+    ]
+    return int(parts[0].mention.value) if parts and parts[0].mention.value < total.mention.value else 0
+
+
+_NONE_OF_IT = re.compile(r"\s*(?:的)?(?:一笔|一分|一家)?\s*(?:都|也)?\s*(?:没有|没|为零|为0|是0|是零|等于0)")
+
+
+def _zero_slots(text: str, frame: Frame, lang: Language) -> None:
+    """ "要是关联交易一笔都没有呢", "没有关联交易": an optional amount the user says is nil is 0."""
+    from bot.nlu.polarity import negated
+
+    default = frame.rule.default_slot()
+    for name, spec in frame.rule.slots.items():
+        if spec.kind != "money" or name == default or name in frame.args:
+            continue
+        for cue in spec.cues:
+            for m in re.finditer(re.escape(cue), text):
+                if _NONE_OF_IT.match(text, m.end()) or negated(text, m.start(), lang):
+                    frame.args[name] = Decimal(0)
 
 
 def _fill_percents(frame: Frame, figures: list[Figure]) -> None:
@@ -261,11 +302,30 @@ def structured_items(text: str, spec: ItemsSpec) -> list[dict[str, Any]]:
     return items
 
 
+_NOT_THE_USERS = ("hearsay", "claim", "not_input", "excluded", "other_year")
+
+
+def _own_statements(text: str, said: dict[str, Stated], figures: list[Figure]) -> dict[str, Stated]:
+    """Signals written in the clause of a figure that is not the user's ("别家报价要100万") describe that
+    figure, not the user: they decide nothing."""
+    layout = Layout.of(text)
+    foreign = {layout.clause_of[f.start] for f in figures if f.role in _NOT_THE_USERS}
+    own = {layout.clause_of[f.start] for f in figures if f.used}
+    out = {}
+    for name, st in said.items():
+        kept = tuple(s for s in st.signals if layout.clause_of[s.start] not in foreign - own)
+        if kept:
+            failing = [s for s in kept if not s.met]
+            out[name] = Stated(name, not failing, (failing or list(kept))[0].said, kept)
+    return out
+
+
 def frame_for(rule: RuleSpec, text: str, mentions: list[Mention], figures: list[Figure], lang: Language) -> Frame:
     """Everything this message gives for one rule (absent facts are left out, not guessed)."""
-    frame = Frame(rule, conditions=stated(text, rule, lang))
+    frame = Frame(rule, conditions=_own_statements(text, stated(text, rule, lang), figures))
     _fill_money(text, frame, figures, lang)
-    _fill_counts(frame, figures)
+    _zero_slots(text, frame, lang)
+    _fill_counts(text, frame, figures, mentions)
     _fill_percents(frame, figures)
     _fill_enums(text, frame)
     _dates(text, frame, mentions)

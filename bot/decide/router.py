@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from bot.decide.calls import Call, calls_for
+from bot.decide.calls import Call, alternatives, calls_for
 from bot.decide.followups import ADD, REMOVE, Act, act_of, drop_failing_item, merge, relabel, remove_item, target
 from bot.decide.frames import frame_for
 from bot.nlu.reading import Reading, read
@@ -41,6 +41,7 @@ _WHO_ASKS = re.compile(r"公司|企业|单位|初创|我们|做.{1,10}的")
 _THIS_DOCUMENT = re.compile(r"(这个|本|该|此|这份|这项|你们这个|这些)(政策|文件|规定|办法|通知)|政策的|条款|第.{1,3}条|附则")
 _ISSUER = re.compile(r"发的|发布|印发|发文|出台|制定")
 _CAP_QUESTION = re.compile(r"最高|最多|封顶|上限|顶格")
+_WHICH_TIER = re.compile(r"(算|属于|按|适用|归)(哪|哪一|那一)档|哪档")
 # Words of any subsidy policy; with no subject of their own they ask about this document.
 _POLICY_WORDS = re.compile(r"补贴|补助|奖励|资助|扶持|支持|贴息|补偿|配套|资金|政策|优惠|申报|申请")
 # Words between a subject and the policy word ("生物医药企业有什么扶持政策"): not part of the subject.
@@ -89,6 +90,18 @@ def _has_slot_facts(reading: Reading, rule: RuleSpec | None) -> bool:
         return bool(reading.inputs)
     frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
     return bool(frame.args)
+
+
+def _increments(reading: Reading, rule: RuleSpec, base: Pending) -> dict[str, Any]:
+    """ "后来又新增了10家": under an add, a count is added to the one given before."""
+    out: dict[str, Any] = {}
+    for name, spec in rule.slots.items():
+        if spec.kind != "count" or not isinstance(base.args.get(name), int):
+            continue
+        added = [f for f in reading.figures if f.mention.kind == "count" and (not spec.units or f.mention.unit in spec.units)]
+        if added:
+            out[name] = base.args[name] + sum(int(f.mention.value) for f in added)
+    return out
 
 
 def _complete(rule: RuleSpec, args: dict[str, Any]) -> bool:
@@ -150,7 +163,7 @@ class Router:
         if topic is None and context is not None and self._about_context(reading):
             topic = context
         decision = self._fresh(reading, topic)
-        if session is not None and decision.kind == CALCULATE and reading.act("add") and session.batch:
+        if session is not None and decision.kind == CALCULATE and reading.act("combine") and session.batch:
             # "那再加400万IP呢": a new rule's item joins the last answer's calculations.
             kept = [ToolCall(p.tool, dict(p.args)) for p in session.batch if p.tool not in {c.name for c in decision.calls}]
             decision.calls = kept + decision.calls
@@ -216,10 +229,20 @@ class Router:
             return Decision(RULE_ONLY, clause_ids=[topic.clause], topic=topic, reading=reading)
         outside = self._outside(reading)
         calls = calls_for(reading, topic)
+        offered = alternatives(reading)
+        if offered and len(calls) == 1 and topic.default_slot():
+            return self._clarify(reading, calls[0], topic, offered)
         decision = self._calculation(reading, calls, topic)
         if outside:
             decision.kind, decision.place = NOT_APPLICABLE, outside
         return decision
+
+    def _clarify(self, reading: Reading, call: Call, topic: RuleSpec, offered: list[Any]) -> Decision:
+        """Two values for one figure: compute each case, ask which one it is; never sum them."""
+        slot = str(topic.default_slot())
+        kind = topic.slots[slot].kind
+        cases = [ToolCall(call.tool, {**call.args, slot: [v] if kind == "money_list" else v}) for v in offered]
+        return Decision(CLARIFY, calls=cases, clause_ids=[topic.clause], topic=topic, reading=reading)
 
     def _calculation(self, reading: Reading, calls: list[Call], topic: RuleSpec) -> Decision:
         tool_calls = [ToolCall(c.tool, c.args) for c in calls]
@@ -319,6 +342,8 @@ class Router:
             if money and not lang.threshold_talk.search(text):
                 return True
             return bool(slots) and _complete(topic, frame.args) and (claimed or failing)
+        if _WHICH_TIER.search(text):
+            return False  # "正好1000万算哪档": a question about the rule's tiers
         if inputs:
             return True
         if any(topic.slots[k].kind == "enum" for k in slots) and _complete(topic, frame.args):
@@ -350,7 +375,8 @@ class Router:
         filling = session.pending is not None and session.pending.tool == topic.tool
         # A statement of more facts about the same rule ("LPR是3.45%，期限12个月") adds to the last calculation.
         statement = not reading.is_question
-        return topic.tool in tools and bool(varies or filling or statement)
+        family = {r.tool for r in reading.vocabulary.family(topic.family)} if topic.family else {topic.tool}
+        return bool(family & tools) and bool(varies or filling or statement)
 
     def _followup(self, reading: Reading, session: Session) -> Decision | None:
         """Fill a pending calculation's missing slots, or change the last one ("那如果是1500万呢")."""
@@ -358,17 +384,20 @@ class Router:
         rule = self.vocabulary.rule_for_tool(base.tool) if base else None
         if base is None or rule is None:
             return None
+        sibling = self._sibling(reading, rule)
+        rule = self.vocabulary.rule_for_tool(sibling) or rule if sibling else rule
         if rule is not self._context_rule(session) or reading.act("part_of_last"):
             prefix = session.history[-1][0] + "，" if reading.act("part_of_last") and session.history else ""
             reading = self.read(prefix + reading.text, rule)
         changes = reading.act("vary") or reading.act("correct") or reading.act("remove") or reading.act("add")
+        changes = changes or rule.tool != base.tool
         if not session.pending and not (changes or _has_slot_facts(reading, rule) or self._relabel(reading, rule, base)):
             return None
         previous = session.history[-1][0] if session.history else ""
         args = self._changed_args(reading, rule, base, act_of(reading, previous))
         if args is None:
             return None  # facts the rule has no use for ("今年还有哪些政策"): not an answer to its question
-        changed = ToolCall(base.tool, args)
+        changed = ToolCall(str(rule.tool), args)
         # The other calls of a multi-rule answer stay as they were: only the one the message names changes.
         batch = [] if session.pending else session.batch
         calls = [changed if p is base else ToolCall(p.tool, dict(p.args)) for p in batch] or [changed]
@@ -388,15 +417,39 @@ class Router:
         if act.kind == REMOVE:
             excluded = [f.mention.value for f, _ in frame.excluded]
             dropped = remove_item(base.args, reading, act, excluded)
-            return dropped if dropped != base.args else None
+            if dropped != base.args:
+                return dropped
+            if not reading.act("add"):
+                return None
+            act = Act(ADD, act.item)  # "阿里云那份不算了，再加一份…": nothing left to remove, the rest adds
+        if act.kind == ADD:
+            new = {**new, **_increments(reading, rule, base)}
+        adding = act.kind == ADD and bool(new)
         if not new:
-            new = self._relabel(reading, rule, base)
+            new = self._relabel(reading, rule, base)  # the same amounts under another kind: never added twice
+        if not new and rule.tool != base.tool:
+            return dict(base.args)  # "说错了，是设备，不是芯片": the same facts under the sibling rule
         if not new:
             return None
         dropped = drop_failing_item(base.args, new, act.item, self._item_conditions(rule))
         if dropped is not None:
             return dropped
-        return merge(base.args, new, adding=act.kind == ADD, item=act.item)
+        return merge(base.args, new, adding=adding, item=act.item)
+
+    @staticmethod
+    def _sibling(reading: Reading, rule: RuleSpec) -> str | None:
+        """ "说错了，是设备，不是芯片": the family member whose marker the message affirms instead."""
+        if not rule.family:
+            return None
+        from bot.nlu.polarity import negated
+
+        for sibling in reading.vocabulary.family(rule.family):
+            if sibling.id == rule.id:
+                continue
+            said = [m for p in sibling.markers for m in re.finditer(p, reading.text)]
+            if any(not negated(reading.text, m.start(), reading.lang) for m in said):
+                return sibling.tool
+        return None
 
     @staticmethod
     def _item_conditions(rule: RuleSpec) -> dict[str, str]:

@@ -75,7 +75,8 @@ def kinds(
     for c in with_amounts:
         mine = [a for a in amounts if clause[a.start] == c]
         found = local.get(c, [])
-        out += _within(mine, found) if found and len(mine) > 1 else [found[-1][1] if found else None] * len(mine)
+        inside = [h for h in found if clause[h[0]] == c] or found  # a marker of its own clause first
+        out += _within(mine, found) if found and len(mine) > 1 else [inside[-1][1] if inside else None] * len(mine)
     return out
 
 

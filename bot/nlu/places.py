@@ -79,15 +79,19 @@ def _compiled(lang_id: int, patterns: tuple[tuple[str, str], ...]) -> dict[str, 
     return {key: re.compile(p) for key, p in patterns}
 
 
-def _gazetteer(lang: Language, jurisdiction: list[str], masked_terms: list[str]) -> list[tuple[str, str]]:
-    names = [("place", n) for n in lang.places["names"]]
+def _gazetteer(
+    lang: Language, jurisdiction: list[str], masked_terms: list[str], higher: list[str] = ()  # type: ignore[assignment]
+) -> list[tuple[str, str]]:
+    names = [("place", n) for n in [*lang.places["names"], *higher]]
     suffixed = [("place", n + s) for n, _ in names for s in lang.places["suffixes"]]
     ours = [("ours", j) for j in jurisdiction]
     masks = [("mask", t) for t in masked_terms if any(n in t and n != t for _, n in names + ours)]
     return [*masks, *ours, *suffixed, *names]
 
 
-def find_places(text: str, lang: Language, jurisdiction: list[str], terms: list[str]) -> Places:
+def find_places(
+    text: str, lang: Language, jurisdiction: list[str], terms: list[str], higher: list[str] = ()  # type: ignore[assignment]
+) -> Places:
     """Every place name (the pack's own terms that contain a place name, like 杭州人工智能计算中心, masked)."""
     cfg = lang.places
     rx = _compiled(
@@ -98,7 +102,7 @@ def find_places(text: str, lang: Language, jurisdiction: list[str], terms: list[
         ),
     )
     found: list[Place] = []
-    for hit in find_words(text, _gazetteer(lang, jurisdiction, terms)):
+    for hit in find_words(text, _gazetteer(lang, jurisdiction, terms, list(higher))):
         if hit.key == "mask":
             continue
         ours = hit.key == "ours"

@@ -125,7 +125,8 @@ def read(
         context = inferred_rule(fixed, vocabulary)
     figures = tuple(assign(fixed, mentions, hits, lang, context))
     jurisdiction = vocabulary.document.jurisdiction
-    places = find_places(fixed, lang, jurisdiction, place_terms(vocabulary))
+    higher = vocabulary.document.higher_jurisdictions
+    places = find_places(fixed, lang, jurisdiction, place_terms(vocabulary), higher)
     return Reading(
         fixed, vocabulary, mentions, hits, figures, places, lang, own_zone_denied(fixed, jurisdiction), context
     )

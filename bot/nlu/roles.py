@@ -88,13 +88,13 @@ def _rule_of(
     return earlier[-1].rule if earlier else (hits[0].rule if hits else fallback)
 
 
-def _cue_words(rule: RuleSpec | None, kind: str, lang: Language) -> list[tuple[str, str]]:
+def _cue_words(rule: RuleSpec | None, kind: str, lang: Language, unit: str = "") -> list[tuple[str, str]]:
     """(key, word): slot:<name> for the rule's slot cues and names, ex:<word> for exclusions, ni:<label>."""
     words: list[tuple[str, str]] = []
     if rule is not None:
         slot_kinds = _SLOT_KINDS.get(kind, ())
         for name, slot in rule.slots.items():
-            if slot.kind in slot_kinds:
+            if slot.kind in slot_kinds and (not slot.units or unit in slot.units):
                 words += [(f"slot:{name}", w) for w in slot.cues]
                 words += [(f"ex:{w}", w) for w in slot.excludes]
         default = rule.default_slot()
@@ -166,7 +166,7 @@ def _decide(
     before = text[clause_start : m.start]
     if lang.bound.search(before[-6:]):
         return BOUND, None, ""
-    cues = find_words(text, _cue_words(rule, m.kind, lang))
+    cues = find_words(text, _cue_words(rule, m.kind, lang, m.unit))
     hit = _nearest(cues, max(clause_start, prev_end), m.start) or _after_cue(text, m, cues, layout, nxt)
     if hit is None:
         return UNKNOWN, None, ""
@@ -195,6 +195,10 @@ def assign(
         role, slot, label = _decide(text, m, rule, layout, lang, prev_end, nxt)
         if role == UNKNOWN:
             role, slot = _continue_or_default(text, m, rule, figures, hits, layout, len(wanted))
+        if role == UNKNOWN and m.kind == COUNT:
+            people = next((r for r in lang.count_not_inputs if m.unit in r.units), None)
+            if people is not None:
+                role, label = NOT_INPUT, people.label
         figures.append(
             Figure(m, role, rule.id if rule else None, slot, label, _year_of(m, mentions, layout))
         )
@@ -212,12 +216,16 @@ def _continue_or_default(
 ) -> tuple[str, str | None]:
     """A figure with no cue: the next item of a list ("800万和1200万", "一份90万一份130万"), or the rule's
     default slot when its clause names the rule, or the message's only figure."""
-    inputs = [f for f in figures if f.used and f.mention.kind == m.kind and layout.same_sentence(f.start, m.start)]
+    inputs = [
+        f
+        for f in figures
+        if f.used and f.mention.kind == m.kind and f.mention.unit == m.unit and layout.same_sentence(f.start, m.start)
+    ]
     if inputs and inputs[-1].rule == (rule.id if rule else None):
         return INPUT, inputs[-1].slot
     if rule is None:
         return UNKNOWN, None
-    slot = rule.default_slot() if m.kind == MONEY else _only_slot(rule, m.kind)
+    slot = rule.default_slot() if m.kind == MONEY else _only_slot(rule, m.kind, m.unit)
     if slot is None:
         return UNKNOWN, None
     names_rule = any(layout.same_clause(h.start, m.start) or layout.same_sentence(h.start, m.start) for h in hits)
@@ -226,8 +234,10 @@ def _continue_or_default(
     return UNKNOWN, None
 
 
-def _only_slot(rule: RuleSpec, kind: str) -> str | None:
-    slots = [n for n, s in rule.slots.items() if s.kind in _SLOT_KINDS.get(kind, ())]
+def _only_slot(rule: RuleSpec, kind: str, unit: str = "") -> str | None:
+    slots = [
+        n for n, s in rule.slots.items() if s.kind in _SLOT_KINDS.get(kind, ()) and (not s.units or unit in s.units)
+    ]
     return slots[0] if len(slots) == 1 else None
 
 

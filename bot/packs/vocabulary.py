@@ -52,6 +52,7 @@ class SlotSpec(_Strict):
     default: bool = False
     values: dict[str, list[str]] = Field(default_factory=dict)
     items: ItemsSpec | None = None
+    units: list[str] = Field(default_factory=list)  # counters a count must carry (家 for enterprises)
 
     _markers_ok = field_validator("markers")(_valid_regex)
 
