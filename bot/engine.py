@@ -1,4 +1,5 @@
-"""The conversation engine: normalize → read → decide → execute tools → compose, for every question."""
+"""The conversation engine, one path for every message: normalize → read and decide (a plan of tool calls,
+from the rule router or the optional LLM) → one executor runs the calls → composition reads the outcomes."""
 
 from __future__ import annotations
 
@@ -7,32 +8,26 @@ import re
 from typing import Any
 
 from bot.compose import answer as C
-from bot.compose.calc import compose_calculation, compose_cases, compose_not_applicable
-from bot.compose.lookup import lookup_answer, overview_answer
-from bot.decide.router import (
-    CALCULATE,
-    CLARIFY,
-    INJECTION,
-    LOOKUP,
-    NOT_APPLICABLE,
-    NOT_COVERED,
-    RULE_ONLY,
-    Decision,
-    Router,
-)
+from bot.compose.compose import compose
+from bot.decide import plan as P
+from bot.decide.plan import Plan
+from bot.decide.router import Router
 from bot.nlu.normalize import normalize
-from bot.nlu.scope import is_greeting
 from bot.packs.corpus import Corpus
 from bot.packs.loader import Packs, load_packs
 from bot.sessions.store import Pending, Session, SessionStore
 from bot.settings import Settings
-from bot.tools.executor import ToolOutcome, execute_all
+from bot.tools import builtin as B
+from bot.tools.calls import ToolOutcome
+from bot.tools.executor import Executor
 
 log = logging.getLogger(__name__)
 
 # Control characters other than tab/newline are dropped before anything else sees the text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 EXPIRED = "会话已过期（超过{minutes}分钟未活动），之前的对话内容已清除。"
+# Plans a model may word: anything but declines (injections and out-of-scope questions stay with the guard).
+_LLM_KINDS = (P.CALCULATE, P.LOOKUP, P.RULE_ONLY)
 
 
 class Engine:
@@ -47,6 +42,7 @@ class Engine:
         self.retriever = retriever
         self.points = self.packs.primary.points
         self.router = Router(retriever, self.packs, _homophones(self.packs, settings))
+        self.executor = Executor(self.packs.registry, lambda cid: self.corpus.resolve(cid) is not None)
         self.sessions = SessionStore(settings.session_max, settings.session_ttl_seconds)
         self.llm = llm
 
@@ -74,16 +70,23 @@ class Engine:
         if problem is not None:
             return problem
         text = normalize(_CONTROL.sub("", raw))
-        decision = self.router.decide(text, session)
-        answer, reason = None, None
-        # Injection and out-of-scope messages never reach a model: the guard decides those alone.
-        if self.llm is not None and decision.kind in (CALCULATE, LOOKUP, RULE_ONLY):
-            answer, reason = self.llm.answer(text, decision, session, self)
-        if answer is None:
-            answer = self.run_decision(decision, text, session)
-            answer.fallback_reason = reason
+        plan = self.router.decide(text, session)
+        wording, reason = None, None
+        outcomes: list[ToolOutcome] | None = None
+        if self.llm is not None and plan.kind in _LLM_KINDS:
+            llm_plan, outcomes, wording, reason = self.llm.decide(
+                text, plan, session, self.executor, self.corpus
+            )
+            plan = llm_plan or plan
+        if outcomes is None:
+            outcomes = self.executor.run_all(plan.calls)
+        answer = compose(plan, outcomes, self.packs, text)
+        if wording is not None and self.llm is not None:
+            reason = self.llm.adopt(answer, wording, outcomes)
+        answer.fallback_reason = reason
+        self._remember(plan, outcomes, session)
         if expired:
-            answer = self._expired(answer, decision)
+            answer = self._expired(answer, plan)
         session.remember(text, answer.status)
         return answer
 
@@ -98,68 +101,49 @@ class Engine:
             return C.Answer(C.NEED_MORE_INFO, f"问题太长了（{len(raw)}字，上限{limit}字），请精简后再问。")
         return None
 
-    def run_decision(self, decision: Decision, text: str, session: Session) -> Answer:
-        """Execute the decision's tool calls and compose; one path whichever step decided."""
-        pack = self.packs.primary
-        if decision.kind == INJECTION:
-            return C.compose_not_covered(pack, injection=True)
-        if decision.kind == NOT_COVERED:
-            return C.compose_not_covered(pack, greeting=is_greeting(text), place=decision.place)
-        if decision.kind == RULE_ONLY:
-            return C.compose_rule_only(self.corpus, decision.clause_ids[0])
-        if decision.kind == LOOKUP:
+    def _remember(self, plan: Plan, outcomes: list[ToolOutcome], session: Session) -> None:
+        """What the next message may build on: a pending calculation, or the last one computed."""
+        kind = plan.kind
+        if kind == P.LOOKUP:
             # After "流片补贴怎么算" a bare "1200万" fills that rule's calculation; a question about the rule
             # of the last calculation keeps that calculation for the next follow-up instead.
-            pending = self._context(decision)
+            pending = self._context(plan)
             same = pending is not None and session.last is not None and session.last.tool == pending.tool
             session.pending = None if same else pending
-            if decision.overview:
-                return overview_answer(self.corpus, self.points, decision.clause_ids)
-            topic = decision.topic.id if decision.topic else None
-            return lookup_answer(self.corpus, self.points, decision.clause_ids, text, topic)
-        outcomes = execute_all(decision.calls)
-        if decision.kind == NOT_APPLICABLE:
-            return compose_not_applicable(self.corpus, pack, decision, outcomes)
-        if decision.kind == CLARIFY and all(o.ok for o in outcomes):
-            session.pending = Pending(decision.calls[0].name, {}, [], decision.clause_ids[0])
-            return compose_cases(outcomes, self.corpus, decision)
-        return self.finish_calculation(decision, outcomes, session, text)
-
-    def finish_calculation(
-        self, decision: Decision, outcomes: list[ToolOutcome], session: Session, text: str
-    ) -> Answer:
-        """Turn tool outcomes into an answer and remember what is pending or was last computed."""
-        clause_id = decision.clause_ids[0]
-        missing = next((o for o in outcomes if o.missing), None)
-        if missing is not None:
-            session.pending = Pending(
-                missing.call.name, dict(missing.call.args), [m.name for m in missing.missing], clause_id
-            )
-            return C.compose_missing(missing, self.corpus, clause_id)
-        failed = next((o for o in outcomes if not o.ok), None)
-        if failed is not None:
-            session.pending = Pending(failed.call.name, {}, [], clause_id)
-            return C.compose_tool_error(failed, self.corpus, clause_id)
+            return
+        calcs = [o for o in outcomes if o.call.name not in B.BY_NAME]
+        if kind not in (P.CALCULATE, P.CLARIFY) or not calcs:
+            return
+        clause_id = self._clause(calcs[0].call.name) or (plan.clause_ids[0] if plan.clause_ids else "")
+        open_call = next((o for o in calcs if o.missing or not o.ok), None)
+        if kind == P.CLARIFY or open_call is not None:
+            call = (open_call or calcs[0]).call
+            names = [m.name for m in open_call.missing] if open_call else []
+            args = dict(call.args) if open_call is not None and open_call.missing else {}
+            session.pending = Pending(call.name, args, names, clause_id)
+            return
         session.pending = None
-        session.batch = [Pending(o.call.name, dict(o.call.args), [], o.result.clause_id) for o in outcomes]
+        session.batch = [Pending(o.call.name, dict(o.call.args), [], o.result.clause_id) for o in calcs]
         session.last = session.batch[-1]
-        extra = ["a2"] if any(o.result.chosen_rule for o in outcomes) else []
-        return compose_calculation(outcomes, self.corpus, extra, decision)
 
-    def _context(self, decision: Decision) -> Pending | None:
-        """After "流片补贴怎么算" a bare "1200万" fills that rule's calculation: remember the rule asked about."""
-        if decision.overview or not decision.clause_ids:
+    def _clause(self, tool: str) -> str | None:
+        found = self.packs.rule_for_tool(tool)
+        return found[1].clause if found else None
+
+    def _context(self, plan: Plan) -> Pending | None:
+        """The rule a lookup was about, so that a bare "1200万" next fills its calculation."""
+        if plan.overview or not plan.clause_ids:
             return None
         vocab = self.packs.primary.vocabulary
-        tool = decision.topic.tool if decision.topic else None
+        tool = plan.topic.tool if plan.topic is not None else None
         if tool is None and vocab is not None:
-            tools = vocab.tools_of(decision.clause_ids[0])
+            tools = vocab.tools_of(plan.clause_ids[0])
             tool = tools[0] if len(tools) == 1 else None
-        return Pending(tool, {}, [], decision.clause_ids[0]) if tool else None
+        return Pending(tool, {}, [], plan.clause_ids[0]) if tool else None
 
-    def _expired(self, answer: Answer, decision: Decision) -> Answer:
+    def _expired(self, answer: Answer, plan: Plan) -> Answer:
         note = EXPIRED.format(minutes=int(self.settings.session_ttl_seconds // 60))
-        if decision.kind == NOT_COVERED or answer.status == C.NEED_MORE_INFO:
+        if plan.kind == P.NOT_COVERED or answer.status == C.NEED_MORE_INFO:
             # A bare "1200万" means nothing without the lost context: ask for the whole question again.
             return C.Answer(
                 C.NEED_MORE_INFO, note + "请重新完整地描述您的问题，例如“首次流片费用1200万元能补多少？”"

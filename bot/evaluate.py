@@ -86,7 +86,9 @@ def check_turn(turn: dict[str, Any], data: dict[str, Any]) -> tuple[list[str], b
         problems.append("first line does not say 不符合")
     flat = _squash(answer)
     problems += [f"missing word {w!r}" for w in turn.get("says", []) if _squash(w) not in flat]
-    problems += [f"unused figure {u!r} not reported" for u in turn.get("unused", []) if _squash(u) not in flat]
+    problems += [
+        f"unused figure {u!r} not reported" for u in turn.get("unused", []) if _squash(u) not in flat
+    ]
     over = got is not None and Decimal(got) > (Decimal(want) if want is not None else Decimal(0))
     return problems, over
 

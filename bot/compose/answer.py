@@ -144,7 +144,9 @@ def scope_text(pack: Any) -> str:
     return f"我是政策通，只解答{doc.doc_number}《{doc.title}》的相关问题{subjects}。{asks}"
 
 
-def compose_not_covered(pack: Any, injection: bool = False, greeting: bool = False, place: str = "") -> Answer:
+def compose_not_covered(
+    pack: Any, injection: bool = False, greeting: bool = False, place: str = ""
+) -> Answer:
     scope = scope_text(pack)
     if greeting:
         return Answer(status=NOT_COVERED, answer="您好！" + scope)

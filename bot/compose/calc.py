@@ -142,7 +142,9 @@ class _Said:
         self.quote, self.said, self.met = quote, said, met
 
 
-def compose_calculation(outcomes: list[Any], corpus: Corpus, extra_ids: list[str], decision: Any = None) -> Answer:
+def compose_calculation(
+    outcomes: list[Any], corpus: Corpus, extra_ids: list[str], decision: Any = None
+) -> Answer:
     """Answered numeric question: amounts from tools only, a disqualifier first, relied-on clauses cited first."""
     ordered = sorted(outcomes, key=lambda o: o.result.eligible)
     parts = [describe_result(o, corpus, stated_failures(decision, o.call.name)) for o in ordered]
@@ -166,40 +168,63 @@ def compose_calculation(outcomes: list[Any], corpus: Corpus, extra_ids: list[str
     )
 
 
-def compose_cases(outcomes: list[Any], corpus: Corpus, decision: Any) -> Answer:
+def compose_cases(outcomes: list[Any], corpus: Corpus, plan: Any) -> Answer:
     """Two values given for one figure: each case's ceiling, and a question which one applies."""
-    from bot.compose.answer import NEED_MORE_INFO, citations_for
+    from bot.compose.answer import NEED_MORE_INFO
 
-    place = where(corpus, decision.clause_ids[0])
-    lines = [f"您给出的金额不止一个（{len(outcomes)}种情况），请确认实际金额后再测算；按{place}分别为："]
+    clause_id = outcomes[0].result.clause_id
+    lines = [
+        f"您给出的金额不止一个（{len(outcomes)}种情况），请确认实际金额后再测算；按{where(corpus, clause_id)}分别为："
+    ]
     for o in outcomes:
-        slot = next((k for k, v in o.call.args.items() if isinstance(v, list | Decimal)), "")
-        value = o.call.args.get(slot)
-        amount = value[0] if isinstance(value, list) else value
+        amounts = [
+            v
+            for v in o.call.args.values()
+            if isinstance(v, Decimal) or isinstance(v, list) and v and isinstance(v[0], Decimal)
+        ]
+        value = (
+            amounts[0][0]
+            if amounts and isinstance(amounts[0], list)
+            else (amounts[0] if amounts else Decimal(0))
+        )
         ceiling = money_text(o.result.max_subsidy_yuan) if o.result.eligible else "不符合条件，0元"
-        lines.append(f"- 按{format_wan(amount)}：最高 {ceiling}（{o.result.formula}）")
-    lines.append("两种情况不能相加。" + CEILING)
-    return Answer(status=NEED_MORE_INFO, answer="\n".join(lines), citations=citations_for(corpus, decision.clause_ids))
-
-
-def compose_not_applicable(corpus: Corpus, pack: Any, decision: Any, outcomes: list[Any]) -> Answer:
-    """An enterprise outside the document's area asking an amount: not eligible, by the applicability annex."""
-    vocab = pack.vocabulary
-    annex = vocab.annex("applicability") if vocab else None
-    clause_id = annex.clause if annex else decision.clause_ids[0]
-    clause = corpus.clause(clause_id)
-    quote = clause.text if clause else ""
-    measure = where(corpus, decision.clause_ids[0])
-    text = (
-        f"不符合{where(corpus, clause_id)}的适用范围：您的企业在{decision.place}，"
-        f"而本政策“{quote.split('. ', 1)[-1]}”因此不能按{measure}申请，测算金额为0元。\n"
-        "如企业迁入或在本区新设立，可按迁入后的情况重新咨询。"
+        lines.append(f"- 按{format_wan(value)}：最高 {ceiling}（{o.result.formula}）")
+    lines.append("几种情况不能相加。" + CEILING)
+    return Answer(
+        status=NEED_MORE_INFO, answer="\n".join(lines), citations=citations_for(corpus, [clause_id])
     )
-    unused = unused_line(decision, [])
+
+
+def explanation(outcomes: list[Any], corpus: Corpus, packs: Any) -> str:
+    """Why the last calculation came out as it did: the clause, the standard it applies, and each step."""
+    lines = []
+    for o in outcomes:
+        res = o.result
+        clause = corpus.clause(res.clause_id)
+        label = where(corpus, res.clause_id)
+        lines.append(f"这是按{label}计算的，原文：“{res.clause_quote}”")
+        steps = [s.get("text", "") for s in (res.to_dict().get("trace") or {}).get("steps", [])]
+        if steps:
+            lines.append("计算过程：" + "；".join(t for t in steps if t) + "。")
+        if clause is not None and res.caps_applied:
+            lines.append("金额受上限约束：" + "；".join(res.caps_applied) + "。")
+    return "\n".join(lines)
+
+
+def compose_not_applicable(corpus: Corpus, result: Any, plan: Any) -> Answer:
+    """An enterprise outside the document's area asking an amount: not eligible, by the applicability annex."""
+    clause = corpus.clause(result.clause_id)
+    quote = clause.text.split(". ", 1)[-1] if clause else ""
+    measure = where(corpus, result.measure_clause)
+    text = (
+        f"不符合{where(corpus, result.clause_id)}的适用范围：您的企业在{result.place}，而本政策“{quote}”"
+        f"因此不能按{measure}申请，测算金额为0元。\n如企业迁入或在本区新设立，可按迁入后的情况重新咨询。"
+    )
+    unused = unused_line(plan, [])
     return Answer(
         status=ANSWERED,
         answer=text + ("\n" + unused if unused else ""),
-        citations=citations_for(corpus, [clause_id, *decision.clause_ids]),
+        citations=citations_for(corpus, [result.clause_id, result.measure_clause]),
         calculations=[],
         total_max_subsidy_yuan="0",
     )

@@ -36,7 +36,9 @@ def summary(name: str, p: ClausePoints, clause: Clause, yes_no: bool, topic: str
     conditions = "；".join(f.text for f in p.for_topic(p.conditions, topic))
     standards = "；".join(f.quote for f in p.for_topic(p.standard, topic))
     if not conditions and not standards:
-        measure = bool(p.standard) or bool(p.who)  # annexes without points of their own are quoted as they are
+        measure = bool(p.standard) or bool(
+            p.who
+        )  # annexes without points of their own are quoted as they are
         return f"{name}（{p.brief}）是鼓励性条款，没有规定具体的补贴标准。" if measure else ""
     if yes_no:
         head = f"符合条件的可以申请，需满足：{conditions}。" if conditions else "可以申请。"

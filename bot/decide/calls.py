@@ -69,7 +69,13 @@ def _other_years(reading: Reading, figures: list[Figure]) -> list[Figure]:
     out = []
     for f in figures:
         rule = reading.vocabulary.rule(f.rule) if f.rule else None
-        other = f.role == INPUT and f.year is not None and f.year != year and rule is not None and not rule.per_year
+        other = (
+            f.role == INPUT
+            and f.year is not None
+            and f.year != year
+            and rule is not None
+            and not rule.per_year
+        )
         out.append(replace(f, role=OTHER_YEAR, label=f"{f.year}年") if other else f)
     return out
 
@@ -147,8 +153,13 @@ def _rules_with_inputs(reading: Reading, figures: list[Figure]) -> list[RuleSpec
     for rule in reading.rules:
         if rule not in rules and rule.tool and _has_own_facts(reading, rule):
             rules.append(rule)
-    order = {r.id: i for i, r in enumerate(reading.rules)}
-    return sorted(rules, key=lambda r: order.get(r.id, len(order)))
+    # In the order the message gives their figures ("采购设备600万和芯片400万": equipment, then chips).
+    first = {}
+    for f in figures:
+        if f.role == INPUT and f.rule and f.rule not in first:
+            first[f.rule] = f.start
+    named = {h.rule.id: h.start for h in reading.hits}
+    return sorted(rules, key=lambda r: first.get(r.id, named.get(r.id, len(reading.text))))
 
 
 def _has_own_facts(reading: Reading, rule: RuleSpec) -> bool:

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from bot.decide.frames import frame_for
 from bot.nlu.mentions import MONEY, ORDINAL
+from bot.nlu.polarity import negated
 from bot.nlu.reading import Reading
-from bot.nlu.references import chinese_number
+from bot.packs.vocabulary import RuleSpec
 from bot.sessions.store import Pending, Session
 from calculators.money import find_amounts
 
@@ -129,7 +131,9 @@ def merge(old: dict[str, Any], new: dict[str, Any], adding: bool, item: int | No
     return merged
 
 
-def drop_failing_item(old: dict[str, Any], new: dict[str, Any], item: int | None, item_conditions: dict[str, str]) -> dict[str, Any] | None:
+def drop_failing_item(
+    old: dict[str, Any], new: dict[str, Any], item: int | None, item_conditions: dict[str, str]
+) -> dict[str, Any] | None:
     """ "第一个不是首次流片": that item leaves the list; the others keep their condition."""
     if item is None:
         return None
@@ -150,7 +154,9 @@ def relabel(base: Pending, text: str, kinds: list[tuple[str, list[str]]]) -> dic
     return {}
 
 
-def new_role(base: Pending, text: str, attribute: str, values: dict[str, list[str]], trigger_words: list[str]) -> dict[str, Any]:
+def new_role(
+    base: Pending, text: str, attribute: str, values: dict[str, list[str]], trigger_words: list[str]
+) -> dict[str, Any]:
     """ "那参与的呢" after "主导制定了一项国际标准": the same items with the attribute's new value."""
     for slot, items in base.args.items():
         if not isinstance(items, list) or not items or not isinstance(items[0], dict):
@@ -164,6 +170,84 @@ def new_role(base: Pending, text: str, attribute: str, values: dict[str, list[st
     return {}
 
 
-def count_word(text: str) -> int | None:
-    m = re.search(r"(\d+|[一二两三四五六七八九十]+)\s*项", text)
-    return chinese_number(m.group(1)) if m else None
+def varies_last(reading: Reading, topic: RuleSpec, session: Session) -> bool:
+    """ "那如果贷款是300万呢" names the rule again but still varies the last calculation of that rule."""
+    base = session.pending or session.last
+    tools = {p.tool for p in session.batch} if session.pending is None else set()
+    tools |= {base.tool} if base else set()
+    varies = any(reading.act(a) for a in ("vary", "correct", "add", "part_of_last", "remove"))
+    # "单次流通收益500万" answers the pending question of the same rule even though it names the rule.
+    filling = session.pending is not None and session.pending.tool == topic.tool
+    # A statement of more facts about the same rule ("LPR是3.45%，期限12个月") adds to the last calculation.
+    statement = not reading.is_question
+    family = {r.tool for r in reading.vocabulary.family(topic.family)} if topic.family else {topic.tool}
+    return bool(family & tools) and bool(varies or filling or statement)
+
+
+def sibling(reading: Reading, rule: RuleSpec) -> RuleSpec | None:
+    """ "说错了，是设备，不是芯片": the family member whose marker the message affirms instead."""
+    if not rule.family:
+        return None
+    for other in reading.vocabulary.family(rule.family):
+        if other.id == rule.id:
+            continue
+        said = [m for p in other.markers for m in re.finditer(p, reading.text)]
+        if any(not negated(reading.text, m.start(), reading.lang) for m in said):
+            return other
+    return None
+
+
+def relabeled(reading: Reading, rule: RuleSpec, base: Pending) -> dict[str, Any]:
+    """ "那如果EDA是签核中心的呢": the same amounts, now of the kind named; "那参与的呢": the items' new role."""
+    kinds = [(name, s.markers) for name, s in rule.slots.items() if s.markers]
+    moved = relabel(base, reading.text, sorted(kinds, key=lambda k: not rule.slots[k[0]].default))
+    if moved:
+        return moved
+    for slot in rule.slots.values():
+        if slot.kind == "items" and slot.items is not None:
+            attrs = {k: v for k, v in slot.items.attributes.items() if k != slot.items.trigger}
+            triggers = [w for ws in slot.items.attributes[slot.items.trigger].values() for w in ws]
+            for attribute, values in attrs.items():
+                changed = new_role(base, reading.text, attribute, values, triggers)
+                if changed:
+                    return changed
+    return {}
+
+
+def increments(reading: Reading, rule: RuleSpec, base: Pending) -> dict[str, Any]:
+    """ "后来又新增了10家": under an add, a count is added to the one given before."""
+    out: dict[str, Any] = {}
+    for name, spec in rule.slots.items():
+        if spec.kind != "count" or not isinstance(base.args.get(name), int):
+            continue
+        added = [
+            f
+            for f in reading.figures
+            if f.mention.kind == "count" and (not spec.units or f.mention.unit in spec.units)
+        ]
+        if added:
+            out[name] = base.args[name] + sum(int(f.mention.value) for f in added)
+    return out
+
+
+def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> dict[str, Any] | None:
+    """The base call's arguments after this message, or None when the message gives the rule nothing."""
+    frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+    new = dict(frame.args)
+    if act.kind == REMOVE:
+        dropped = remove_item(base.args, reading, act, [f.mention.value for f, _ in frame.excluded])
+        if dropped != base.args:
+            return dropped
+        if not reading.act("add"):
+            return None
+        act = Act(ADD, act.item)  # "阿里云那份不算了，再加一份…": nothing left to remove, the rest adds
+    if act.kind == ADD:
+        new = {**new, **increments(reading, rule, base)}
+    adding = act.kind == ADD and bool(new)
+    if not new:
+        new = relabeled(reading, rule, base)  # the same amounts under another kind: never added twice
+    if not new:
+        return dict(base.args) if rule.tool != base.tool else None  # a sibling rule: the same facts
+    item_conditions = {name: spec.items for name, spec in rule.conditions.items() if spec.items}
+    dropped = drop_failing_item(base.args, new, act.item, item_conditions)
+    return dropped if dropped is not None else merge(base.args, new, adding=adding, item=act.item)

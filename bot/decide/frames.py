@@ -12,7 +12,17 @@ from typing import Any
 
 from bot.nlu.lang import Language
 from bot.nlu.markers import kinds, net_of_parts
-from bot.nlu.mentions import COUNT, DATE, MONEY, PERCENT, TERM, YEAR, Mention, loan_period, years_since_founding
+from bot.nlu.mentions import (
+    COUNT,
+    DATE,
+    MONEY,
+    PERCENT,
+    TERM,
+    YEAR,
+    Mention,
+    loan_period,
+    years_since_founding,
+)
 from bot.nlu.polarity import MET, NOT_MET, Signal, Stated, argument, stated
 from bot.nlu.references import chinese_number
 from bot.nlu.roles import BOUND, INPUT, Figure
@@ -20,7 +30,9 @@ from bot.nlu.spans import Layout
 from bot.packs.vocabulary import ConditionSpec, ItemsSpec, RuleSpec, SlotSpec
 
 Args = dict[str, Any]
-_FOUNDING_YEAR = re.compile(r"\s*(?:年)?[^，,；;。\d]{0,8}?(?:新设|成立|设立|注册成立|注册|创办|落户|引进|迁入|迁到|搬到|搬来)")
+_FOUNDING_YEAR = re.compile(
+    r"\s*(?:年)?[^，,；;。\d]{0,8}?(?:新设|成立|设立|注册成立|注册|创办|落户|引进|迁入|迁到|搬到|搬来)"
+)
 _FOUNDED_IN = re.compile(r"(?:成立|设立|注册|创办|落户|引进|迁入)(?:于|在|时间是)?\s*$")
 
 
@@ -77,15 +89,20 @@ def _fill_money(text: str, frame: Frame, figures: list[Figure], lang: Language) 
     mine = _exact([f for f in figures if f.rule == rule.id and f.mention.kind == MONEY])
     if not mine:
         return
-    cue_slots = [f.slot for f in mine]
+    # A threshold said alone ("超过6000万") is still the user's figure, in the rule's default slot.
+    cue_slots = [f.slot or (rule.default_slot() if f.role == BOUND else None) for f in mine]
     if any(s.markers for _, s in _money_slots(rule)) and len(_money_slots(rule)) > 1:
         marked_words = any(re.search(p, text) for _, s in _money_slots(rule) for p in s.markers)
-        slot_names = _slot_of_kind(text, rule, mine, marked_words) if _kind_slots_share_cues(rule, cue_slots) else cue_slots
+        slot_names = (
+            _slot_of_kind(text, rule, mine, marked_words)
+            if _kind_slots_share_cues(rule, cue_slots)
+            else cue_slots
+        )
     else:
         slot_names = cue_slots
     values = _values(text, rule, mine, slot_names)
     mine, values, slot_names = _item_conditions(text, frame, mine, values, slot_names, lang)
-    for figure, value, slot_name in zip(mine, values, slot_names, strict=True):
+    for value, slot_name in zip(values, slot_names, strict=True):
         if slot_name is None or value <= 0:
             continue
         spec = rule.slots[slot_name]
@@ -139,7 +156,9 @@ def _item_conditions(
     return figures, values, slots
 
 
-def _complement(text: str, figures: list[Figure], values: list[Decimal], marks: list[str | None]) -> list[str | None]:
+def _complement(
+    text: str, figures: list[Figure], values: list[Decimal], marks: list[str | None]
+) -> list[str | None]:
     """ "一共2000万，其中首次流片的1200万": what is left of the total does not meet what the part meets."""
     out = list(marks)
     for i in range(len(figures) - 1):
@@ -157,7 +176,9 @@ def _unmarked(text: str, figures: list[Figure], signals: tuple[Signal, ...]) -> 
 
 def _fill_counts(text: str, frame: Frame, figures: list[Figure], mentions: list[Mention]) -> None:
     rule = frame.rule
-    counts = [f for f in figures if f.rule == rule.id and f.mention.kind == COUNT and f.role == INPUT and f.slot]
+    counts = [
+        f for f in figures if f.rule == rule.id and f.mention.kind == COUNT and f.role == INPUT and f.slot
+    ]
     # A count named by its cue ("其中非关联企业2家") wins over one that only took the default.
     for f in sorted(counts, key=lambda f: not f.label):
         if rule.slots[f.slot].kind == "count":  # type: ignore[index]
@@ -174,7 +195,10 @@ def _excluded_part(text: str, total: Figure, figures: list[Figure]) -> int:
     parts = [
         f
         for f in figures
-        if f.mention.kind == COUNT and f.role == "excluded" and f.start > total.end and "其中" in text[total.end : f.start]
+        if f.mention.kind == COUNT
+        and f.role == "excluded"
+        and f.start > total.end
+        and "其中" in text[total.end : f.start]
     ]
     return int(parts[0].mention.value) if parts and parts[0].mention.value < total.mention.value else 0
 
@@ -217,7 +241,10 @@ def _dates(text: str, frame: Frame, mentions: list[Mention]) -> None:
     slots = frame.rule.slots
     dates = [m for m in mentions if m.kind == DATE]
     founding = [m.value for m in dates if m.founding]
-    founding += [date(int(m.value), 1, 1) for m in mentions if m.kind == YEAR and _founding_year(text, m)]
+    # A founding year alone dates from 1 January; a relative year ("去年成立") is too vague to date it.
+    founding += [
+        date(int(m.value), 1, 1) for m in mentions if m.kind == YEAR and m.raw[:1].isdigit() and _founding_year(text, m)
+    ]
     if "established_date" in slots and founding:
         frame.args["established_date"] = max(founding)
     loans = [m.value for m in dates if not m.founding]
@@ -274,11 +301,19 @@ def structured_items(text: str, spec: ItemsSpec) -> list[dict[str, Any]]:
     pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
     negatives = {k: v for k, v in spec.negative.items()}
     flags = {k: not any(w in text for w in ws) for k, ws in negatives.items()}
-    role_words = {w: (attr, value) for attr, values in others.items() for value, ws in values.items() for w in ws}
+    role_words = {
+        w: (attr, value) for attr, values in others.items() for value, ws in values.items() for w in ws
+    }
     role_rx = re.compile("|".join(re.escape(w) for w in role_words)) if role_words else None
     unit = re.escape(spec.count_unit)
     after_rx = re.compile(
-        r"\s*(?:(" + (role_rx.pattern if role_rx else "(?!x)x") + r")(?:制定)?)?\s*(?:共|各)?\s*(?:" + _COUNT_WORD + r"\s*" + unit + r")?"
+        r"\s*(?:("
+        + (role_rx.pattern if role_rx else "(?!x)x")
+        + r")(?:制定)?)?\s*(?:共|各)?\s*(?:"
+        + _COUNT_WORD
+        + r"\s*"
+        + unit
+        + r")?"
     )
     items: list[dict[str, Any]] = []
     start = 0
@@ -287,7 +322,9 @@ def structured_items(text: str, spec: ItemsSpec) -> list[dict[str, Any]]:
         before = text[start : m.start()]
         said = [after.group(1)] if after and after.group(1) else (role_rx.findall(before) if role_rx else [])
         values = [role_words[w] for w in said]
-        counts = [after.group(2)] if after and after.group(2) else re.findall(_COUNT_WORD + r"\s*" + unit, before)
+        counts = (
+            [after.group(2)] if after and after.group(2) else re.findall(_COUNT_WORD + r"\s*" + unit, before)
+        )
         n = max(1, min(chinese_number(counts[-1]) or 1, 20)) if counts else 1
         item_defaults = {**spec.defaults, **flags}
         end = after.end() if after else m.end()
@@ -320,7 +357,9 @@ def _own_statements(text: str, said: dict[str, Stated], figures: list[Figure]) -
     return out
 
 
-def frame_for(rule: RuleSpec, text: str, mentions: list[Mention], figures: list[Figure], lang: Language) -> Frame:
+def frame_for(
+    rule: RuleSpec, text: str, mentions: list[Mention], figures: list[Figure], lang: Language
+) -> Frame:
     """Everything this message gives for one rule (absent facts are left out, not guessed)."""
     frame = Frame(rule, conditions=_own_statements(text, stated(text, rule, lang), figures))
     _fill_money(text, frame, figures, lang)

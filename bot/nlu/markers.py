@@ -41,7 +41,10 @@ def _within(amounts: Sequence[Spanned], hits: list[tuple[int, str]]) -> list[str
 def marker_hits(text: str, markers: Mapping[str, Sequence[str]]) -> list[tuple[int, str]]:
     """(position, kind) of every marker pattern in text."""
     return sorted(
-        (m.start(), kind) for kind, patterns in markers.items() for p in patterns for m in re.finditer(p, text)
+        (m.start(), kind)
+        for kind, patterns in markers.items()
+        for p in patterns
+        for m in re.finditer(p, text)
     )
 
 
@@ -76,7 +79,11 @@ def kinds(
         mine = [a for a in amounts if clause[a.start] == c]
         found = local.get(c, [])
         inside = [h for h in found if clause[h[0]] == c] or found  # a marker of its own clause first
-        out += _within(mine, found) if found and len(mine) > 1 else [inside[-1][1] if inside else None] * len(mine)
+        out += (
+            _within(mine, found)
+            if found and len(mine) > 1
+            else [inside[-1][1] if inside else None] * len(mine)
+        )
     return out
 
 

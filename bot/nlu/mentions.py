@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot.nlu.dates import find_dates, loan_term
+from bot.nlu.dates import find_dates, loan_term, relative_year
 from bot.nlu.references import chinese_number
 from calculators.money import find_amounts
 
@@ -34,6 +34,7 @@ _TERM = re.compile(
     r"(?:期限|贷款期|借款期|为期|借了?|贷了?)\D{0,4}?" + _SMALL + r"\s*(年(?!\s*\d)|个月|月(?!\s*\d|份))"
 )
 _TERM_LOOSE = re.compile(_SMALL + r"\s*(个月|年期|年的期限)")
+_RELATIVE_YEAR = re.compile(r"(?<![以之])[今本去上前明]年(?:度)?(?!\s*\d)")
 _ORDINAL = re.compile(r"第([一二两三四五六七八九十]|\d{1,2})(个|款|笔|项|件|批|份|家|套|台|单|颗|场|次|张)")
 _SINCE_FOUNDING = re.compile(r"(?:成立|设立|引进|落户|注册)\D{0,2}?第?" + _SMALL + r"\s*年(?!\s*\d)")
 
@@ -72,7 +73,9 @@ def _money(text: str) -> list[Mention]:
     for m in find_amounts(text):
         if m.value is None:
             continue
-        out.append(Mention(MONEY, m.value, m.start, m.end, text[m.start : m.end], m.unit or "", m.approximate))
+        out.append(
+            Mention(MONEY, m.value, m.start, m.end, text[m.start : m.end], m.unit or "", m.approximate)
+        )
     return out
 
 
@@ -108,17 +111,32 @@ def _terms(text: str) -> list[Mention]:
 
 def _dates(text: str, today: date | None) -> list[Mention]:
     return [
-        Mention(DATE, d.value, d.start, d.end, text[d.start : d.end], "day" if d.has_day else "month", False, d.founding)
+        Mention(
+            DATE,
+            d.value,
+            d.start,
+            d.end,
+            text[d.start : d.end],
+            "day" if d.has_day else "month",
+            False,
+            d.founding,
+        )
         for d in find_dates(text, today)
     ]
 
 
-def _years(text: str, dates: list[Mention]) -> list[Mention]:
+def _years(text: str, dates: list[Mention], today: date | None) -> list[Mention]:
+    """Years written out ("2025年") and relative ones ("今年的保费"), resolved against today."""
     out = []
     for m in _YEAR.finditer(text):
         if not any(d.start <= m.start() < d.end for d in dates):
             out.append(Mention(YEAR, int(m.group(1)), m.start(), m.end(), m.group()))
-    return out
+    for m in _RELATIVE_YEAR.finditer(text):
+        if not any(d.start <= m.start() < d.end for d in dates):
+            year = relative_year(m.group(), today)
+            if year is not None:
+                out.append(Mention(YEAR, year, m.start(), m.end(), m.group()))
+    return sorted(out, key=lambda y: y.start)
 
 
 def _ordinals(text: str) -> list[Mention]:
@@ -134,7 +152,7 @@ def find_mentions(text: str, today: date | None = None) -> list[Mention]:
     """All figures in reading order; a span belongs to one figure (money wins over a count inside it)."""
     dates = _dates(text, today)
     found = _money(text)
-    for group in (dates, _terms(text), _percents(text), _years(text, dates), _ordinals(text), _counts(text)):
+    for group in (dates, _terms(text), _percents(text), _years(text, dates, today), _ordinals(text), _counts(text)):
         found += [m for m in group if not any(m.overlaps(o) for o in found)]
     return sorted(found, key=lambda m: (m.start, m.end))
 

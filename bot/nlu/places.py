@@ -80,17 +80,24 @@ def _compiled(lang_id: int, patterns: tuple[tuple[str, str], ...]) -> dict[str, 
 
 
 def _gazetteer(
-    lang: Language, jurisdiction: list[str], masked_terms: list[str], higher: list[str] = ()  # type: ignore[assignment]
+    lang: Language,
+    jurisdiction: list[str],
+    masked_terms: list[str],
+    higher: list[str] = (),  # type: ignore[assignment]
 ) -> list[tuple[str, str]]:
     names = [("place", n) for n in [*lang.places["names"], *higher]]
-    suffixed = [("place", n + s) for n, _ in names for s in lang.places["suffixes"]]
+    suffixed = [("place", n + s) for _, n in names for s in lang.places["suffixes"]]
     ours = [("ours", j) for j in jurisdiction]
     masks = [("mask", t) for t in masked_terms if any(n in t and n != t for _, n in names + ours)]
     return [*masks, *ours, *suffixed, *names]
 
 
 def find_places(
-    text: str, lang: Language, jurisdiction: list[str], terms: list[str], higher: list[str] = ()  # type: ignore[assignment]
+    text: str,
+    lang: Language,
+    jurisdiction: list[str],
+    terms: list[str],
+    higher: list[str] = (),  # type: ignore[assignment]
 ) -> Places:
     """Every place name (the pack's own terms that contain a place name, like 杭州人工智能计算中心, masked)."""
     cfg = lang.places
@@ -98,7 +105,16 @@ def find_places(
         id(lang),
         tuple(
             (k, cfg[k])
-            for k in ("owner_after", "own_before", "own_after", "origin_before", "moved", "event_after", "event_before", "others_before")
+            for k in (
+                "owner_after",
+                "own_before",
+                "own_after",
+                "origin_before",
+                "moved",
+                "event_after",
+                "event_before",
+                "others_before",
+            )
         ),
     )
     found: list[Place] = []
@@ -106,7 +122,9 @@ def find_places(
         if hit.key == "mask":
             continue
         ours = hit.key == "ours"
-        found.append(Place(hit.word, hit.start, hit.end, ours, _role(text, hit.start, hit.end, ours, rx, found)))
+        found.append(
+            Place(hit.word, hit.start, hit.end, ours, _role(text, hit.start, hit.end, ours, rx, found))
+        )
     return Places(tuple(found))
 
 

@@ -16,7 +16,31 @@ from bot.packs.vocabulary import ConditionSpec, RuleSpec
 
 MET, NOT_MET = "met", "not_met"
 # Words that may stand between a negation and its phrase: "没有任何股权关系", "不是我们的子公司".
-_FILLERS = ("任何", "什么", "啥", "过", "我们的", "我们", "我司的", "我司", "他们的", "它的", "一点", "的", "是", "都", "也", "有", "在", "从", "用", "找", "跟", "和", "与")
+_FILLERS = (
+    "任何",
+    "什么",
+    "啥",
+    "过",
+    "我们的",
+    "我们",
+    "我司的",
+    "我司",
+    "他们的",
+    "它的",
+    "一点",
+    "的",
+    "是",
+    "都",
+    "也",
+    "有",
+    "在",
+    "从",
+    "用",
+    "找",
+    "跟",
+    "和",
+    "与",
+)
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ class Reading:
 def rule_hits(text: str, vocabulary: Vocabulary) -> list[RuleHit]:
     """Every place a rule is named, leftmost-longest, rules tried in vocabulary order on overlaps."""
     found: list[RuleHit] = []
-    for order, rule in enumerate(vocabulary.rules):
+    for rule in vocabulary.rules:
         rx = rule.name_regex
         if rx is None:
             continue
@@ -77,7 +77,12 @@ def rule_hits(text: str, vocabulary: Vocabulary) -> list[RuleHit]:
     found.sort(key=lambda h: (h.start, ranked[h.rule.id]))
     out: list[RuleHit] = []
     for hit in found:
-        if not any(o.start <= hit.start < o.end and o.rule.id != hit.rule.id and ranked[o.rule.id] < ranked[hit.rule.id] for o in out):
+        if not any(
+            o.start <= hit.start < o.end
+            and o.rule.id != hit.rule.id
+            and ranked[o.rule.id] < ranked[hit.rule.id]
+            for o in out
+        ):
             out.append(hit)
     return out
 
@@ -89,7 +94,9 @@ def inferred_rule(text: str, vocabulary: Vocabulary) -> RuleSpec | None:
         for slot in rule.slots.values():
             for cue in slot.cues:
                 owners.setdefault(cue, set()).add(rule.id)
-    found = {next(iter(ids)) for cue, ids in owners.items() if len(ids) == 1 and len(cue) >= 3 and cue in text}
+    found = {
+        next(iter(ids)) for cue, ids in owners.items() if len(ids) == 1 and len(cue) >= 3 and cue in text
+    }
     return vocabulary.rule(found.pop()) if len(found) == 1 else None
 
 
@@ -103,7 +110,9 @@ def place_terms(vocabulary: Vocabulary) -> list[str]:
         for slot in rule.slots.values():
             words += [w for ws in slot.values.values() for w in ws]
             if slot.items:
-                words += [w for values in slot.items.attributes.values() for ws in values.values() for w in ws]
+                words += [
+                    w for values in slot.items.attributes.values() for ws in values.values() for w in ws
+                ]
     return words
 
 
@@ -128,5 +137,13 @@ def read(
     higher = vocabulary.document.higher_jurisdictions
     places = find_places(fixed, lang, jurisdiction, place_terms(vocabulary), higher)
     return Reading(
-        fixed, vocabulary, mentions, hits, figures, places, lang, own_zone_denied(fixed, jurisdiction), context
+        fixed,
+        vocabulary,
+        mentions,
+        hits,
+        figures,
+        places,
+        lang,
+        own_zone_denied(fixed, jurisdiction),
+        context,
     )

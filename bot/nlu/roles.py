@@ -129,7 +129,10 @@ def _year_of(m: Mention, mentions: Sequence[Mention], layout: Layout) -> int | N
     dated = [
         x
         for x in mentions
-        if x.kind in (YEAR, DATE) and x.end <= m.start and layout.same_sentence(x.start, m.start) and not x.founding
+        if x.kind in (YEAR, DATE)
+        and x.end <= m.start
+        and layout.same_sentence(x.start, m.start)
+        and not x.founding
     ]
     if not dated:
         return None
@@ -199,9 +202,7 @@ def assign(
             people = next((r for r in lang.count_not_inputs if m.unit in r.units), None)
             if people is not None:
                 role, label = NOT_INPUT, people.label
-        figures.append(
-            Figure(m, role, rule.id if rule else None, slot, label, _year_of(m, mentions, layout))
-        )
+        figures.append(Figure(m, role, rule.id if rule else None, slot, label, _year_of(m, mentions, layout)))
     return _totals(text, figures)
 
 
@@ -219,7 +220,10 @@ def _continue_or_default(
     inputs = [
         f
         for f in figures
-        if f.used and f.mention.kind == m.kind and f.mention.unit == m.unit and layout.same_sentence(f.start, m.start)
+        if f.used
+        and f.mention.kind == m.kind
+        and f.mention.unit == m.unit
+        and layout.same_sentence(f.start, m.start)
     ]
     if inputs and inputs[-1].rule == (rule.id if rule else None):
         return INPUT, inputs[-1].slot
@@ -228,7 +232,9 @@ def _continue_or_default(
     slot = rule.default_slot() if m.kind == MONEY else _only_slot(rule, m.kind, m.unit)
     if slot is None:
         return UNKNOWN, None
-    names_rule = any(layout.same_clause(h.start, m.start) or layout.same_sentence(h.start, m.start) for h in hits)
+    names_rule = any(
+        layout.same_clause(h.start, m.start) or layout.same_sentence(h.start, m.start) for h in hits
+    )
     if names_rule or not hits or n_figures == 1:
         return INPUT, slot
     return UNKNOWN, None
@@ -236,7 +242,9 @@ def _continue_or_default(
 
 def _only_slot(rule: RuleSpec, kind: str, unit: str = "") -> str | None:
     slots = [
-        n for n, s in rule.slots.items() if s.kind in _SLOT_KINDS.get(kind, ()) and (not s.units or unit in s.units)
+        n
+        for n, s in rule.slots.items()
+        if s.kind in _SLOT_KINDS.get(kind, ()) and (not s.units or unit in s.units)
     ]
     return slots[0] if len(slots) == 1 else None
 

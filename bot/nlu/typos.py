@@ -100,7 +100,9 @@ def load_homophones(words: Iterable[str], cache_dir: Path | None) -> Homophones:
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps({"digest": digest, "pinyin": table}, ensure_ascii=False), encoding="utf-8")
+            path.write_text(
+                json.dumps({"digest": digest, "pinyin": table}, ensure_ascii=False), encoding="utf-8"
+            )
         except OSError:
             log.warning("无法写入同音字表缓存：%s", path)
     return Homophones(table, terms)

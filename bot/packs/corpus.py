@@ -18,7 +18,11 @@ QUALIFIER = ":"
 REQUIRED_META = ("doc_id", "doc_number", "title", "clauses_file")
 REQUIRED_CLAUSE = ("id", "number", "title", "section", "units", "text")
 # How a clause is named when a document's labels say nothing about it.
-DEFAULT_LABELS = {"answer": "第{number}条“{title}”", "cite": "第{number}条（{title}）", "untitled": "“{title}”部分"}
+DEFAULT_LABELS = {
+    "answer": "第{number}条“{title}”",
+    "cite": "第{number}条（{title}）",
+    "untitled": "“{title}”部分",
+}
 
 
 class PackError(ValueError):
@@ -92,7 +96,9 @@ class Document:
     def label(self, clause: Clause, kind: str = "answer") -> str:
         """第3条“加大流片支持”, 实施附则第2条, “发展目标”部分 (kind "answer"); 第3条（加大流片支持） (kind "cite")."""
         templates = self.labels(clause)
-        template = templates[kind] if clause.number else templates.get(f"untitled_{kind}", templates["untitled"])
+        template = (
+            templates[kind] if clause.number else templates.get(f"untitled_{kind}", templates["untitled"])
+        )
         return template.format(number=clause.number, title=clause.title, id=clause.id)
 
 

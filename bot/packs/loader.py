@@ -79,6 +79,13 @@ class Packs:
                 return pack, rule
         return None
 
+    @cached_property
+    def registry(self) -> Any:
+        """Every pack's calculators by name (a name two packs register stops start-up)."""
+        from calculators.registry import CalculatorRegistry
+
+        return CalculatorRegistry(c for p in self.packs for c in p.calculators)
+
     def points(self, doc_id: str) -> Points:
         pack = self.pack(doc_id)
         return pack.points if pack else Points()
@@ -91,16 +98,9 @@ class Packs:
 
 def _calculators(doc_id: str) -> tuple[Any, ...]:
     """The document's registered calculators (calculators/<doc_id as a module name>/), if it has any."""
-    import importlib
+    from calculators.registry import calculators_for
 
-    module_name = "calculators." + doc_id.replace("-", "_")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        return ()
-    return tuple(getattr(module, "CALCULATORS", ()))
+    return calculators_for(doc_id)
 
 
 def load_pack(folder: Path) -> Pack:

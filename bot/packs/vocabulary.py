@@ -194,7 +194,9 @@ def _where(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
         if isinstance(step, int):
             label = ""
             if isinstance(node, list) and step < len(node) and isinstance(node[step], dict):
-                label = f"（{node[step].get('id') or node[step].get('role') or node[step].get('clause', '')}）"
+                label = (
+                    f"（{node[step].get('id') or node[step].get('role') or node[step].get('clause', '')}）"
+                )
             parts[-1:] = [f"{parts[-1] if parts else ''}[{step}]{label}"]
         else:
             parts.append(str(step))

@@ -1,4 +1,5 @@
-"""The deterministic router on its own: fact extraction, topic choice, scope guard, calls and follow-ups."""
+"""The deterministic router on its own: what the reading finds (rules, conditions, figures), the scope
+guard, the plans it makes and the follow-ups it continues — on the real vocabulary, with a stub retriever."""
 
 from __future__ import annotations
 
@@ -7,15 +8,22 @@ from decimal import Decimal
 
 import pytest
 
-from bot.decide.router import CALCULATE, INJECTION, LOOKUP, NOT_COVERED, RULE_ONLY, Router
-from bot.nlu.extract import extract
+from bot.decide import questions as Q
+from bot.decide.frames import frame_for
+from bot.decide.plan import CALCULATE, INJECTION, LOOKUP, NOT_COVERED, RULE_ONLY
+from bot.decide.router import Router
+from bot.nlu.mentions import MONEY
 from bot.nlu.normalize import normalize
+from bot.nlu.polarity import stated
+from bot.nlu.reading import Reading
 from bot.nlu.references import chinese_number
-from bot.nlu.scope import in_domain, is_greeting, is_injection, names_outside
-from bot.nlu.topics import find_topic
+from bot.nlu.scope import is_greeting, is_injection
+from bot.packs.loader import load_packs
 from bot.sessions.store import Pending, Session
+from bot.settings import DEFAULT_CORPUS_DIR
 
 W = Decimal(10_000)
+VOCAB = load_packs(DEFAULT_CORPUS_DIR).primary.vocabulary
 
 
 @dataclass
@@ -43,6 +51,17 @@ def decide(text: str, session: Session | None = None, **stub: object):  # type: 
     return Router(StubRetriever(**stub)).decide(normalize(text), session)  # type: ignore[arg-type]
 
 
+def reading(text: str) -> Reading:
+    return Router(StubRetriever()).read(normalize(text))
+
+
+def args_for(rule_id: str, text: str) -> dict:  # type: ignore[type-arg]
+    r = reading(text)
+    rule = VOCAB.rule(rule_id)
+    assert rule is not None
+    return frame_for(rule, r.text, list(r.mentions), list(r.figures), r.lang).args
+
+
 @pytest.mark.parametrize(
     ("token", "value"), [("5", 5), ("五", 5), ("十", 10), ("十二", 12), ("两", 2), ("二十三", 23)]
 )
@@ -50,34 +69,40 @@ def test_chinese_number(token: str, value: int) -> None:
     assert chinese_number(token) == value
 
 
-def test_extract_counts_years_rates_terms_and_tiers() -> None:
-    f = extract(normalize("2025年被5家非关联企业调用，LPR 3.1%，期限18个月，企业成立两年，评为第二档"))
-    assert (f.year, f.enterprises, f.lpr_percent, f.term_months) == (2025, 5, Decimal("3.1"), 18)
-    assert (f.years_since_founding, f.tier) == (2, 2)
-    assert f.flags["non_affiliated"] is True
+def test_counts_years_rates_terms_and_tiers_reach_their_rules() -> None:
+    assert args_for("dataset", "数据集2025年被5家非关联企业调用")["non_affiliated_users"] == 5
+    loan = args_for("loan", "贷款500万，LPR 3.1%，期限18个月，企业成立两年")
+    assert (loan["lpr_percent"], loan["term_months"], loan["within_three_years"]) == (Decimal("3.1"), 18, True)
+    assert args_for("ai_award", "人工智能应用成果评为第二档")["tier"] == 2
+    assert args_for("cyber", "2025年保费100万")["year"] == 2025
 
 
 def test_months_and_counts_are_not_money() -> None:
-    f = extract(normalize("3月买了200万，9月又买了350万，共3家"))
-    assert [a.value for a in f.amounts] == [200 * W, 350 * W]
+    r = reading("3月买了200万，9月又买了350万，共3家")
+    assert [m.value for m in r.mentions if m.kind == MONEY] == [200 * W, 350 * W]
 
 
 @pytest.mark.parametrize(
-    ("text", "flag", "value"),
+    ("text", "rule", "condition", "met"),
     [
-        ("首次流片", "first", True),
-        ("第二次流片", "first", False),
-        ("已实现销售", "sales", True),
-        ("还没有实现销售", "sales", False),
-        ("没有事前报批", "prior_approval", False),
-        ("已事前报批", "prior_approval", True),
-        ("从关联企业采购", "non_affiliated", False),
-        ("双方有投资关联", "investment_relation", True),
-        ("双方没有投资关联", "investment_relation", False),
+        ("首次流片", "tapeout", "is_first_tapeout", True),
+        ("第二次流片", "tapeout", "is_first_tapeout", False),
+        ("已实现销售", "eda_rnd", "has_actual_sales", True),
+        ("还没有实现销售", "eda_rnd", "has_actual_sales", False),
+        ("没有事前报批", "event", "prior_approval", False),
+        ("已事前报批", "event", "prior_approval", True),
+        ("从关联企业采购", "chip_machine_chip", "supplier_non_affiliated", False),
+        ("双方有投资关联", "voucher", "has_investment_relation", False),
+        ("双方没有投资关联", "voucher", "has_investment_relation", True),
+        ("供应商是我们的子公司", "chip_machine_chip", "supplier_non_affiliated", False),
+        ("供应商不是我们的子公司", "chip_machine_chip", "supplier_non_affiliated", True),
+        ("跟我们没有任何股权关系", "chip_machine_chip", "supplier_non_affiliated", True),
     ],
 )
-def test_condition_flags_and_their_negations(text: str, flag: str, value: bool) -> None:
-    assert extract(normalize(text)).flags[flag] is value
+def test_conditions_and_their_polarity(text: str, rule: str, condition: str, met: bool) -> None:
+    spec = VOCAB.rule(rule)
+    assert spec is not None
+    assert stated(normalize(text), spec, reading(text).lang)[condition].met is met
 
 
 @pytest.mark.parametrize(
@@ -106,14 +131,14 @@ def test_condition_flags_and_their_negations(text: str, flag: str, value: bool) 
         ("省政府质量奖", "quality_award"),
     ],
 )
-def test_topics_choose_the_right_calculator(text: str, tool: str) -> None:
-    topic = find_topic(normalize(text))
+def test_rules_named_choose_the_right_calculator(text: str, tool: str) -> None:
+    topic = reading(text).first_rule
     assert topic is not None and topic.tool == tool
 
 
 @pytest.mark.parametrize("text", ["鸿蒙原生应用", "模型券", "芯火平台房租", "边缘智算中心", "配套资金"])
 def test_rule_only_topics_have_no_calculator(text: str) -> None:
-    topic = find_topic(normalize(text))
+    topic = reading(text).first_rule
     assert topic is not None and topic.tool is None
 
 
@@ -139,15 +164,26 @@ def test_injection_attempts_are_caught(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["流片补贴有没有上限", "首次流片费用1200万元能补多少", "LPR 3.1%贷款500万贴息多少"]
+    "text",
+    [
+        "流片补贴有没有上限",
+        "首次流片费用1200万元能补多少",
+        "LPR 3.1%贷款500万贴息多少",
+        "LPR按3.2%算，贷款500万贴息多少",
+        "不是签核中心企业研发的EDA，300万，能按50%补吗",
+        "2019年那个政策里流片补贴是按20%算的，现在还这样吗",
+    ],
 )
 def test_ordinary_questions_are_not_injections(text: str) -> None:
-    assert not is_injection(normalize(text))
+    assert not is_injection(reading(text))
 
 
-def test_scope_helpers() -> None:
-    assert names_outside("上海的芯片政策") and not names_outside("滨江的芯片政策")
-    assert in_domain("流片补贴") and not in_domain("今天吃什么")
+def test_scope_is_read_from_the_subject() -> None:
+    assert Q.other_policy(reading("上海的芯片政策")) == "上海" and not Q.other_policy(reading("滨江的芯片政策"))
+    assert not Q.other_policy(reading("我们去年从苏州整体搬到滨江，做模拟芯片，第一次流片花了1100万"))
+    assert Q.in_scope(reading("流片补贴")) and not Q.in_scope(reading("今天吃什么"))
+    assert not Q.in_scope(reading("光伏发电有什么补贴")) and Q.in_scope(reading("补贴资金里包括省市的钱吗"))
+    assert Q.outside(reading("我们公司注册在临平区，首次流片600万能补多少")) == "临平区"
     assert is_greeting("你好！") and not is_greeting("你好，流片能补多少")
 
 
@@ -165,6 +201,7 @@ def test_loan_arguments() -> None:
         "lpr_percent": Decimal("3.1"),
         "term_months": 12,
         "within_three_years": True,
+        "is_ic_enterprise": True,  # stated, so the condition is read, not assumed
     }
 
 

@@ -8,10 +8,27 @@ from decimal import Decimal
 
 import pytest
 
-from bot.nlu.extract import extract, roles
+from bot.decide.frames import frame_for
+from bot.nlu.markers import kinds
+from bot.nlu.mentions import MONEY
 from bot.nlu.normalize import normalize
+from bot.nlu.polarity import stated
+from bot.nlu.reading import read
 from bot.sessions.store import Pending, Session
-from tests.bot.test_router import W, decide
+from tests.decide.test_router import VOCAB, W, decide, reading
+
+
+def args(rule_id: str, text: str, today: date | None = None) -> dict:  # type: ignore[type-arg]
+    rule = VOCAB.rule(rule_id)
+    assert rule is not None
+    r = read(normalize(text), VOCAB, None, rule, today)
+    return frame_for(rule, r.text, list(r.mentions), list(r.figures), r.lang).args
+
+
+def met(rule_id: str, condition: str, text: str) -> bool:
+    rule = VOCAB.rule(rule_id)
+    assert rule is not None
+    return stated(normalize(text), rule, reading(text).lang)[condition].met
 
 
 @pytest.mark.parametrize(
@@ -27,16 +44,21 @@ from tests.bot.test_router import W, decide
     ],
 )
 def test_loan_dates_in_every_form(text: str, loan: date) -> None:
-    f = extract(normalize(text), today=date(2026, 11, 26))
-    assert (f.loan_date, f.established_date) == (loan, None)
+    found = args("loan", text, today=date(2026, 11, 26))
+    assert (found.get("loan_date"), found.get("established_date")) == (loan, None)
 
 
 def test_founding_date_is_told_apart_from_the_loan_date() -> None:
-    f = extract(normalize("2023年3月成立，成立于2023年3月也一样，2024年8月15日贷款300万，期限1年"))
-    assert (f.established_date, f.loan_date) == (date(2023, 3, 1), date(2024, 8, 15))
+    found = args("loan", "2023年3月成立，成立于2023年3月也一样，2024年8月15日贷款300万，期限1年")
+    assert (found["established_date"], found["loan_date"]) == (date(2023, 3, 1), date(2024, 8, 15))
     # "成立，2024年…" is a date, not "founded 2024 years ago"; an impossible month is no date at all.
-    assert f.years_since_founding is None and f.term_months == 12
-    assert extract(normalize("2024年13月贷款")).loan_date is None
+    assert "within_three_years" not in found and found["term_months"] == 12
+    assert "loan_date" not in args("loan", "2024年13月贷款")
+    # A founding year alone dates the enterprise from 1 January (the earliest day: never overstating).
+    assert args("loan", "公司2017年在滨江成立，2024年6月贷款300万")["established_date"] == date(2017, 1, 1)
+    # Moved into the zone later: the window runs from the arrival (设立或引进).
+    moved = args("loan", "公司2016年在苏州成立，2023年整体迁入滨江，2024年3月贷款500万")
+    assert moved["established_date"] == date(2023, 1, 1)
 
 
 def test_loan_date_term_and_actual_rate_reach_the_calculator() -> None:
@@ -84,8 +106,9 @@ def test_each_eda_amount_goes_with_the_kind_written_next_to_it(
     ],
 )
 def test_markers_belong_to_the_amounts_of_their_clause(text: str, expected: list[str | None]) -> None:
-    text = normalize(text)
-    assert roles(text, extract(text).inputs, {"s": "(?<!非)(?<!不是)签核", "o": "普通"}) == expected
+    r = reading(text)
+    money = [f for f in r.figures if f.mention.kind == MONEY]
+    assert kinds(r.text, money, {"s": ["(?<!非)(?<!不是)签核"], "o": ["普通"]}) == expected
 
 
 def test_several_rules_after_commas_and_m12_kinds_in_one_sentence() -> None:
@@ -132,13 +155,13 @@ def test_standards_with_role_and_count_after_the_name() -> None:
 
 def test_claims_phrased_as_questions_and_negated_affiliation() -> None:
     assert decide("首次流片900万，补贴是不是270万").calls[0].args["fees_yuan"] == [900 * W]
-    assert extract(normalize("供货方和我们没有关联")).flags["non_affiliated"] is True
+    assert met("chip_machine_chip", "supplier_non_affiliated", "供货方和我们没有关联") is True
 
 
 def test_years_from_short_dates_and_relative_words() -> None:
-    assert extract(normalize("25年3月交的保费80万")).year == 2025
-    assert extract(normalize("今年的保费80万"), today=date(2026, 11, 26)).year == 2026
-    assert extract(normalize("期限10年")).year is None
+    assert args("cyber", "25年3月交的保费80万")["year"] == 2025
+    assert args("cyber", "今年的保费80万", today=date(2026, 11, 26))["year"] == 2026
+    assert "year" not in args("cyber", "期限10年")
 
 
 def test_parts_after_qizhong_and_the_count_next_to_non_affiliated() -> None:
@@ -146,7 +169,7 @@ def test_parts_after_qizhong_and_the_count_next_to_non_affiliated() -> None:
     assert d.calls[0].args["fees_yuan"] == [1200 * W]
     d = decide("首次流片两款共2000万，其中一款1500万，补多少")
     assert d.calls[0].args["fees_yuan"] == [500 * W, 1500 * W]
-    assert extract(normalize("数据集被10家企业调用，其中非关联企业2家")).enterprises == 2
+    assert args("dataset", "数据集被10家企业调用，其中非关联企业2家")["non_affiliated_users"] == 2
 
 
 def test_a_rate_or_a_date_alone_varies_the_last_loan() -> None:
@@ -158,13 +181,13 @@ def test_a_rate_or_a_date_alone_varies_the_last_loan() -> None:
 
 
 def test_a_loan_period_gives_the_term() -> None:
-    f = extract(normalize("2024年8月1日至2025年7月31日贷款500万"))
-    assert (f.loan_date, f.term_days, f.term_months) == (date(2024, 8, 1), 364, None)
-    f = extract(normalize("贷款1000万，2024年8月放款，2026年8月到期"))
-    assert (f.loan_date, f.term_months) == (date(2024, 8, 1), 24)
+    found = args("loan", "2024年8月1日至2025年7月31日贷款500万")
+    assert (found["loan_date"], found["term_days"], found.get("term_months")) == (date(2024, 8, 1), 364, None)
+    found = args("loan", "贷款1000万，2024年8月放款，2026年8月到期")
+    assert (found["loan_date"], found["term_months"]) == (date(2024, 8, 1), 24)
     # A founding date and a loan date are no period; a stated term wins over dates.
-    assert extract(normalize("2023年3月成立，2024年8月贷款")).term_months is None
-    assert extract(normalize("2024年8月至2025年8月，期限6个月")).term_months == 6
+    assert "term_months" not in args("loan", "2023年3月成立，2024年8月贷款")
+    assert args("loan", "2024年8月至2025年8月，期限6个月")["term_months"] == 6
     last = Pending("lpr_interest_subsidy", {"principal_yuan": 500 * W, "term_months": 12}, [], "m17")
     d = decide("如果是2024年8月1日至2025年7月31日呢", Session(id="s", last_seen=0, last=last))
     assert d.calls[0].args["term_days"] == 364 and "term_months" not in d.calls[0].args
@@ -178,8 +201,8 @@ def test_a_later_tapeout_next_to_a_first_one_is_left_out() -> None:
 
 
 def test_tier_words_and_both_roles_of_one_standard() -> None:
-    assert extract(normalize("人工智能应用成果，最高档")).tier == 1
-    assert extract(normalize("评了最低档")).tier == 3
+    assert args("ai_award", "人工智能应用成果，最高档")["tier"] == 1
+    assert args("ai_award", "评了最低档")["tier"] == 3
     items = decide("主导、参与制定国际标准各一项，奖励多少").calls[0].args["standards"]
     assert [(i["level"], i["role"]) for i in items] == [("国际标准", "主导"), ("国际标准", "参与")]
 
@@ -200,5 +223,5 @@ def test_a_threshold_next_to_the_exact_figure_is_not_an_input() -> None:
 
 
 def test_more_ways_to_deny_an_investment_relation() -> None:
-    f = extract(normalize("双方不存在投资关联"))
-    assert f.flags["investment_relation"] is False and f.flags["non_affiliated"] is True
+    assert met("voucher", "has_investment_relation", "双方不存在投资关联") is True
+    assert met("chip_machine_chip", "supplier_non_affiliated", "双方不存在投资关联") is True

@@ -1,0 +1,66 @@
+"""One composition for every plan: the answer is read from the tools' outcomes (and, for the figures a
+numeric answer did not use, from the plan's reading), whichever decider made the plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.compose import answer as A
+from bot.compose.calc import compose_calculation, compose_cases, compose_not_applicable, explanation
+from bot.compose.lookup import lookup_answer, overview_answer
+from bot.packs.loader import Packs
+from bot.tools import builtin as B
+from bot.tools.calls import ToolOutcome
+
+
+def compose(plan: Any, outcomes: list[ToolOutcome], packs: Packs, text: str) -> A.Answer:
+    """The answer to one message from the outcomes of its plan."""
+    corpus, pack = packs.corpus, packs.primary
+    first = outcomes[0] if outcomes else None
+    result = first.result if first is not None else B.Declined("off_topic")
+    if first is not None and not first.ok and first.call.name in B.BY_NAME:
+        result = B.Declined("off_topic")  # a builtin the decider called wrongly: say what we answer
+    if isinstance(result, B.Declined):
+        return A.compose_not_covered(
+            pack, result.reason == "injection", result.reason == "greeting", result.place
+        )
+    if isinstance(result, B.Clauses):
+        points = packs.points(result.doc_id or pack.doc_id)
+        if result.overview:
+            return overview_answer(corpus, points, result.clause_ids)
+        return lookup_answer(corpus, points, result.clause_ids, text, result.topic)
+    if isinstance(result, B.RuleOnly):
+        return A.compose_rule_only(corpus, result.clause_id)
+    calcs = [o for o in outcomes if o.call.name not in B.BY_NAME]
+    if isinstance(result, B.NotApplicable):
+        return compose_not_applicable(corpus, result, plan)
+    return _calculations(plan, calcs, packs, result)
+
+
+def _calculations(plan: Any, calcs: list[ToolOutcome], packs: Packs, marker: Any) -> A.Answer:
+    corpus = packs.corpus
+    clause_id = _clause_of(calcs, packs) or (plan.clause_ids[0] if plan.clause_ids else "")
+    missing = next((o for o in calcs if o.missing), None)
+    if missing is not None:
+        return A.compose_missing(missing, corpus, _clause_of([missing], packs) or clause_id)
+    failed = next((o for o in calcs if not o.ok), None)
+    if failed is not None:
+        return A.compose_tool_error(failed, corpus, _clause_of([failed], packs) or clause_id)
+    if isinstance(marker, B.Marker) and marker.kind == B.ASK_WHICH:
+        return compose_cases(calcs, corpus, plan)
+    vocab = packs.primary.vocabulary
+    combining = vocab.annex("combining") if vocab else None
+    # A rule chosen among several that fit (从高、从优、不重复): the annex saying so is cited too.
+    extra = [combining.clause] if combining and any(o.result.chosen_rule for o in calcs) else []
+    answer = compose_calculation(calcs, corpus, extra, plan)
+    if isinstance(marker, B.Marker) and marker.kind == B.EXPLAIN:
+        answer.answer = explanation(calcs, corpus, packs) + "\n" + answer.answer
+    return answer
+
+
+def _clause_of(outcomes: list[ToolOutcome], packs: Packs) -> str | None:
+    for o in outcomes:
+        found = packs.rule_for_tool(o.call.name)
+        if found is not None:
+            return found[1].clause
+    return None

@@ -1,0 +1,138 @@
+"""What kind of question a reading asks: in the document's scope or not, about another jurisdiction,
+from an enterprise outside the area, wanting an amount or the rule's wording, explaining the last answer."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.decide.frames import frame_for
+from bot.nlu.reading import Reading
+from bot.packs.vocabulary import RuleSpec, Vocabulary
+
+_OVERVIEW_ASK = re.compile(
+    r"(哪些|什么|啥)(样的)?(补贴|政策|支持|扶持|奖励|优惠|资金)|(能|可以)(申请|享受)(哪些|什么|啥)"
+)
+_WHO_ASKS = re.compile(r"公司|企业|单位|初创|我们|做.{1,10}的")
+# Words that point at the document being talked about ("这个政策", "本文件"): in scope without subject words.
+_THIS_DOCUMENT = re.compile(
+    r"(这个|本|该|此|这份|这项|你们这个|这些)(政策|文件|规定|办法|通知)|政策的|条款|第.{1,3}条|附则"
+)
+ISSUER = re.compile(r"发的|发布|印发|发文|出台|制定")
+CAP_QUESTION = re.compile(r"最高|最多|封顶|上限|顶格")
+_WHICH_TIER = re.compile(r"(算|属于|按|适用|归)(哪|哪一|那一)档|哪档")
+# Words of any subsidy policy; with no subject of their own they ask about this document.
+_POLICY_WORDS = re.compile(r"补贴|补助|奖励|资助|扶持|支持|贴息|补偿|配套|资金|政策|优惠|申报|申请")
+# Words between a subject and the policy word ("生物医药企业有什么扶持政策"): not part of the subject.
+_FILLER = re.compile(
+    r"(有什么|有哪些|有没有|有啥|能不能|可以|可不可以|能|的|怎么|如何|申请|享受|领|拿|企业|公司|行业|产业|项目|相关|方面|类)+$"
+)
+_SELF = re.compile(r"我们|我司|我公司|本公司|咱们|这个|本|该|此|这份|这些|那个|哪些|什么")
+
+
+def foreign_subject(text: str, vocab: Vocabulary) -> bool:
+    """A policy question whose subject is something this document does not cover ("光伏发电有什么补贴")."""
+    m = _POLICY_WORDS.search(text)
+    if m is None:
+        return False
+    head = re.split(r"[，,。；;？?！!]", text[: m.start()])[-1]
+    subject = _FILLER.sub("", head).strip()
+    if len(re.findall(r"[\u4e00-\u9fff]", subject)) < 2 or _SELF.search(subject):
+        return False
+    return not vocab.domain_regex.search(subject)
+
+
+def in_scope(reading: Reading) -> bool:
+    """About this document: its subject words, its annexes, its parts, or the document itself; or a
+    question about subsidies that names no other subject ("补贴资金里包括省市的钱吗")."""
+    vocab, text = reading.vocabulary, reading.text
+    if vocab.domain_regex.search(text) or _THIS_DOCUMENT.search(text) or reading.zone_denied:
+        return True
+    if any(a.asked(text) for a in vocab.spec.annexes) or any(p.named(text) for p in vocab.spec.named_parts):
+        return True
+    if any(w in text for w in vocab.spec.document_questions):
+        return True
+    return bool(_POLICY_WORDS.search(text)) and not foreign_subject(text, vocab)
+
+
+def other_policy(reading: Reading) -> str:
+    """The other jurisdiction whose policy the question is about (and not about combining it with ours)."""
+    place = reading.places.other_policy
+    if place is None:
+        return ""
+    combining = reading.vocabulary.annex("combining")
+    return "" if combining is not None and combining.asked(reading.text) else place.name
+
+
+def outside(reading: Reading) -> str:
+    """Where the user's enterprise is, when it says it is outside the jurisdiction."""
+    place = reading.places.outside
+    if place is not None:
+        return place.name
+    return "区外" if reading.zone_denied and not reading.places.moved_in else ""
+
+
+def asks_overview(reading: Reading, topic: RuleSpec | None) -> bool:
+    text = reading.text
+    if not _OVERVIEW_ASK.search(text) or reading.inputs:
+        return False
+    return topic is None or bool(_WHO_ASKS.search(text))
+
+
+def explains(reading: Reading, topic: RuleSpec | None, batch_tools: set[str]) -> bool:
+    """ "这是按哪条算的", "能把算式列一下吗", "怎么花得多反而补得少": explain the last calculation."""
+    return reading.act("explain") and (topic is None or topic.tool in batch_tools)
+
+
+def about_context(reading: Reading) -> bool:
+    """A question about the rule being talked about, naming no rule ("一家企业一年封顶多少")."""
+    lang, text = reading.lang, reading.text
+    if not reading.is_question and not reading.yes_no:
+        return False
+    return bool(lang.asks_rule.search(text) or CAP_QUESTION.search(text) or lang.asks_amount.search(text))
+
+
+def complete(rule: RuleSpec, args: dict[str, Any]) -> bool:
+    """Every required argument of the rule's calculator is given."""
+    from bot.tools.executor import missing_fields
+
+    return bool(rule.tool) and not missing_fields(str(rule.tool), args)
+
+
+def slot_values(args: dict[str, Any], rule: RuleSpec) -> dict[str, Any]:
+    """The arguments that are slots (figures, dates, choices), not conditions."""
+    return {k: v for k, v in args.items() if k in rule.slots}
+
+
+def wants_amount(reading: Reading, topic: RuleSpec) -> bool:
+    """A calculation is wanted, not the rule's wording or a yes/no on eligibility."""
+    lang, text = reading.lang, reading.text
+    inputs = [f for f in reading.inputs if f.rule == topic.id or f.rule is None]
+    frame = frame_for(topic, text, list(reading.mentions), list(reading.figures), lang)
+    slots = slot_values(frame.args, topic)
+    if reading.yes_no and "多少" not in text:
+        return _yes_no_wants(reading, topic, frame, slots)
+    if _WHICH_TIER.search(text):
+        return False  # "正好1000万算哪档": a question about the rule's tiers
+    if inputs:
+        return True
+    if any(topic.slots[k].kind == "enum" for k in slots) and complete(topic, frame.args):
+        return True  # "应用成果第一档": the choice alone decides the award
+    if not reading.is_question and topic.tool and slots:
+        return True  # a statement of facts ("浙江制造标准主导一项") asks for the calculation
+    if CAP_QUESTION.search(text):
+        # "最高补多少": for a rate-and-cap rule the cap is the answer; a fixed award is computed.
+        has_money = any(s.kind in ("money", "money_list") for s in topic.slots.values())
+        return not has_money and bool(topic.tool)
+    return bool(lang.asks_amount.search(text)) and not lang.asks_rule.search(text)
+
+
+def _yes_no_wants(reading: Reading, topic: RuleSpec, frame: Any, slots: dict[str, Any]) -> bool:
+    """ "首次流片800万能申请吗" computes; "第二次流片还能申请吗" is answered from the clause; "能先拿100万吗"
+    with the facts complete and a disqualifier stated is answered by the calculation."""
+    money = [f for f in reading.inputs if f.mention.kind == "money" and f.rule in (topic.id, None)]
+    if money and not reading.lang.threshold_talk.search(reading.text):
+        return True
+    claimed = any(f.role == "claim" for f in reading.figures)
+    failing = any(not c.met for c in frame.conditions.values())
+    return bool(slots) and complete(topic, frame.args) and (claimed or failing)
