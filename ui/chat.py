@@ -22,7 +22,7 @@ def answer_messages(result: dict[str, Any], svc: Any) -> list[dict[str, Any]]:
     doc_number = svc.corpus.primary.doc_number
     for cite in result.get("citations") or []:
         clause = svc.corpus.clause(str(cite.get("clause_id")))
-        label = clause_label(clause) if clause else str(cite.get("title"))
+        label = clause_label(svc.corpus, clause) if clause else str(cite.get("title"))
         body = clause.text if clause else str(cite.get("quote", ""))
         quote = str(cite.get("quote") or "")
         if quote and quote != body and quote in body:

@@ -26,24 +26,26 @@ def search_clauses(
     q = normalize(query or "")
     if not q:
         return pool
-    allowed = {c.id for c in pool}
+    allowed = {c.key for c in pool}
     found: list[str] = []
     ref = retriever.direct_reference(q) if retriever is not None else None
-    if ref in allowed:
-        found.append(ref)
+    named = corpus.clause(ref) if ref else None
+    if named is not None and named.key in allowed:
+        found.append(named.key)
     terms = q.split()
     for c in pool:
         hay = normalize(f"{c.title} {c.text} {' '.join(c.units)}")
         if all(t in hay for t in terms):
-            found.append(c.id)
+            found.append(c.key)
     # Literal hits are what staff typed; ranked retrieval only helps when nothing matches literally.
     if retriever is not None and not found:
-        found.extend(h.clause_id for h in retriever.search(q, k=8) if h.clause_id in allowed)
-    return [corpus.by_id[cid] for cid in dict.fromkeys(found)]
+        found.extend(h.key for h in retriever.search(q, k=8) if h.key in allowed)
+    return [c for c in (corpus.resolve(key) for key in dict.fromkeys(found)) if c is not None]
 
 
-def choice_label(clause: Clause) -> str:
-    return f"{clause_label(clause)}  ·  {clause.section or '文件'}"
+def choice_label(corpus: Corpus, clause: Clause) -> str:
+    doc = f"{corpus.document_of(clause).doc_number} " if len(corpus.documents) > 1 else ""
+    return f"{doc}{clause_label(corpus, clause)}  ·  {clause.section or '文件'}"
 
 
 def browse(svc: Any, query: str, section: str | None, unit: str | None) -> tuple[Any, str, str]:
@@ -52,15 +54,15 @@ def browse(svc: Any, query: str, section: str | None, unit: str | None) -> tuple
 
     retriever = svc.engine().retriever if svc.engine_ready else None
     hits = search_clauses(svc.corpus, retriever, query, section, unit)
-    choices = [(choice_label(c), c.id) for c in hits]
-    first = hits[0].id if hits else None
+    choices = [(choice_label(svc.corpus, c), c.key) for c in hits]
+    first = hits[0].key if hits else None
     count = f"找到 {len(hits)} 条" if hits else "没有匹配的条款，请换个关键词或放宽筛选。"
     return gr.update(choices=choices, value=first), count, show_clause(svc, first)
 
 
-def show_clause(svc: Any, clause_id: str | None) -> str:
-    clause = svc.corpus.clause(clause_id) if clause_id else None
-    return copy_text(clause, svc.corpus.document_of(clause).doc_number) if clause else ""
+def show_clause(svc: Any, clause_key: str | None) -> str:
+    clause = svc.corpus.resolve(clause_key) if clause_key else None
+    return copy_text(svc.corpus, clause) if clause else ""
 
 
 def build_clause_tab(svc: Any) -> None:
@@ -79,14 +81,14 @@ def build_clause_tab(svc: Any) -> None:
     count = gr.Markdown(f"共 {len(corpus.clauses)} 条", elem_id="clause-count")
     with gr.Row():
         hits = gr.Radio(
-            [(choice_label(c), c.id) for c in corpus.clauses],
-            value=corpus.clauses[0].id,
+            [(choice_label(corpus, c), c.key) for c in corpus.clauses],
+            value=corpus.clauses[0].key,
             label="条款",
             scale=2,
             elem_id="clause-hits",
         )
         text = gr.Textbox(
-            value=show_clause(svc, corpus.clauses[0].id),
+            value=show_clause(svc, corpus.clauses[0].key),
             label="条款原文（含文号，点右上角复制）",
             lines=14,
             max_lines=30,

@@ -243,7 +243,9 @@ def _dates(text: str, frame: Frame, mentions: list[Mention]) -> None:
     founding = [m.value for m in dates if m.founding]
     # A founding year alone dates from 1 January; a relative year ("去年成立") is too vague to date it.
     founding += [
-        date(int(m.value), 1, 1) for m in mentions if m.kind == YEAR and m.raw[:1].isdigit() and _founding_year(text, m)
+        date(int(m.value), 1, 1)
+        for m in mentions
+        if m.kind == YEAR and m.raw[:1].isdigit() and _founding_year(text, m)
     ]
     if "established_date" in slots and founding:
         frame.args["established_date"] = max(founding)

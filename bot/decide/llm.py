@@ -104,7 +104,9 @@ class LlmDecider:
             return None, None, final, None  # a lookup worded from the clauses the router chose
         last = list({o.call.name: o for o in known}.values())
         own = Plan([o.call for o in last], topic=plan.topic, reading=plan.reading, followup=plan.followup)
-        own.clauses = [o.result.clause_id for o in last if o.ok and hasattr(o.result, 'clause_id')] or plan.clauses
+        own.clauses = [
+            o.result.clause_id for o in last if o.ok and hasattr(o.result, "clause_id")
+        ] or plan.clauses
         return own, last, final, None
 
     def _loop(

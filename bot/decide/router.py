@@ -154,7 +154,9 @@ class Router:
         calls = calls_for(reading, topic)
         offered = alternatives(reading)
         if offered and len(calls) == 1 and topic.default_slot():
-            return P.marked(B.ASK_WHICH, self._cases(calls[0], topic, offered), topic, reading, [topic.clause])
+            return P.marked(
+                B.ASK_WHICH, self._cases(calls[0], topic, offered), topic, reading, [topic.clause]
+            )
         tool_calls = [ToolCall(c.tool, c.args) for c in calls]
         where = Q.outside(reading)
         annex = reading.vocabulary.annex("applicability")

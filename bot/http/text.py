@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import re
 
-from bot.packs.corpus import Clause
+from bot.packs.corpus import Clause, Corpus
 
 # Pieces end after Chinese sentence punctuation or a newline, so streamed text arrives in readable units.
 _PIECE = re.compile(r"[^。；！？\n]*[。；！？\n]+|[^。；！？\n]+")
 
 
-def clause_label(clause: Clause) -> str:
-    """How people cite a clause: 第3条（加大流片支持）, 附则第1条（适用范围）, 发展目标."""
-    if clause.id.startswith("m"):
-        return f"第{clause.number}条（{clause.title}）"
-    if clause.id.startswith("a"):
-        return f"附则第{clause.number}条（{clause.title}）"
-    return clause.title
+def clause_label(corpus: Corpus, clause: Clause) -> str:
+    """How people cite a clause (from its document's label templates): 第3条（加大流片支持）, 发展目标."""
+    return corpus.label(clause, "cite")
 
 
-def copy_text(clause: Clause, doc_number: str) -> str:
+def copy_text(corpus: Corpus, clause: Clause) -> str:
     """A clause as hotline staff paste it: 文号, number and title, then the verbatim text."""
-    return f"{doc_number} {clause_label(clause)}\n{clause.text}"
+    return f"{corpus.document_of(clause).doc_number} {clause_label(corpus, clause)}\n{clause.text}"
 
 
 def text_pieces(text: str) -> list[str]:

@@ -125,7 +125,7 @@ def format_answer(result: dict[str, Any], svc: Services) -> str:
     labels = []
     for cite in result.get("citations") or []:
         clause = svc.corpus.clause(str(cite.get("clause_id")))
-        labels.append(clause_label(clause) if clause else str(cite.get("title")))
+        labels.append(clause_label(svc.corpus, clause) if clause else str(cite.get("title")))
     if labels:
         text += "\n\n依据：杭高新〔2024〕7号 " + "、".join(dict.fromkeys(labels))
     return clip_bytes(text)

@@ -35,7 +35,7 @@ _TERM = re.compile(
 )
 _TERM_LOOSE = re.compile(_SMALL + r"\s*(个月|年期|年的期限)")
 _RELATIVE_YEAR = re.compile(r"(?<![以之])[今本去上前明]年(?:度)?(?!\s*\d)")
-_ORDINAL = re.compile(r"第([一二两三四五六七八九十]|\d{1,2})(个|款|笔|项|件|批|份|家|套|台|单|颗|场|次|张)")
+_ORDINAL = re.compile(r"第([一二两三四五六七八九十]|\d{1,2})(个|款|笔|项|件|批|份|家|套|台|单|颗|场|张)")
 _SINCE_FOUNDING = re.compile(r"(?:成立|设立|引进|落户|注册)\D{0,2}?第?" + _SMALL + r"\s*年(?!\s*\d)")
 
 
@@ -152,7 +152,14 @@ def find_mentions(text: str, today: date | None = None) -> list[Mention]:
     """All figures in reading order; a span belongs to one figure (money wins over a count inside it)."""
     dates = _dates(text, today)
     found = _money(text)
-    for group in (dates, _terms(text), _percents(text), _years(text, dates, today), _ordinals(text), _counts(text)):
+    for group in (
+        dates,
+        _terms(text),
+        _percents(text),
+        _years(text, dates, today),
+        _ordinals(text),
+        _counts(text),
+    ):
         found += [m for m in group if not any(m.overlaps(o) for o in found)]
     return sorted(found, key=lambda m: (m.start, m.end))
 

@@ -97,9 +97,18 @@ def parse_lexicon(text: str, source: str = LEXICON_FILE) -> Lexicon:
     return Lexicon(expansions=ordered, terms=frozenset(terms), digest=digest)
 
 
-def load_lexicon(corpus_dir: Path) -> Lexicon:
-    """Read corpus_dir/lexicon.tsv; a missing file gives an empty lexicon."""
-    path = corpus_dir / LEXICON_FILE
-    if not path.is_file():
+def load_lexicon(corpus_dir: Path, extra: tuple[Path, ...] = ()) -> Lexicon:
+    """Every pack's lexicon.tsv (the built-in packs under corpus_dir/policies, then the extra pack folders),
+    read as one; a pack without one adds nothing."""
+    from bot.packs.corpus import pack_folders
+
+    texts, sources = [], []
+    for folder in pack_folders(corpus_dir, extra):
+        path = folder / LEXICON_FILE
+        if path.is_file():
+            texts.append(path.read_text(encoding="utf-8"))
+            sources.append(str(path))
+    if not texts:
         return Lexicon()
-    return parse_lexicon(path.read_text(encoding="utf-8"), source=str(path))
+    lexicons = [parse_lexicon(t, source=s) for t, s in zip(texts, sources, strict=True)]
+    return parse_lexicon("\n".join(texts), source="、".join(sources)) if len(lexicons) > 1 else lexicons[0]

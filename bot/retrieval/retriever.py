@@ -42,14 +42,24 @@ BM25_B = 0.5
 
 @dataclass(frozen=True)
 class Hit:
-    """One ranked clause: its id, short title and score (BM25 units; higher is better)."""
+    """One ranked clause: its id, short title and score (BM25 units; higher is better), and its document."""
 
     clause_id: str
     title: str
     score: float
+    doc_id: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.doc_id}:{self.clause_id}" if self.doc_id else self.clause_id
 
     def to_dict(self) -> dict[str, object]:
-        return {"clause_id": self.clause_id, "title": self.title, "score": round(self.score, 4)}
+        return {
+            "clause_id": self.clause_id,
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "score": round(self.score, 4),
+        }
 
 
 class Retriever:
@@ -67,9 +77,13 @@ class Retriever:
         dense_weight: float = 0.3,
         note: str = "",
         policy_phrases: frozenset[str] = frozenset(),
+        primary: list[str] | None = None,
     ) -> None:
         self._ids = ids
         self._titles = titles
+        # Bare clause ids ("第3条", "m3") name the primary document's clauses.
+        self._primary = primary if primary is not None else [i.rpartition(":")[2] for i in ids]
+        self._primary_doc = ids[0].rpartition(":")[0] if ids else ""
         self._bm25 = bm25
         self._tokenizer = tokenizer
         self._lexicon = lexicon
@@ -85,7 +99,7 @@ class Retriever:
     @classmethod
     def load(cls, settings: Settings, corpus: Corpus) -> Retriever:
         """Open the index under settings.index_dir, building it when missing, stale or corrupt."""
-        lexicon = load_lexicon(settings.corpus_dir)
+        lexicon = load_lexicon(settings.corpus_dir, settings.extra_packs)
         model, note = _dense_model(settings)
         with store.locked(settings.index_dir):
             try:
@@ -97,7 +111,7 @@ class Retriever:
     @classmethod
     def build(cls, settings: Settings, corpus: Corpus, progress: bool = False) -> Retriever:
         """Rebuild the whole index (BM25, jieba dictionary, dense vectors when a model loads)."""
-        lexicon = load_lexicon(settings.corpus_dir)
+        lexicon = load_lexicon(settings.corpus_dir, settings.extra_packs)
         model, note = _dense_model(settings)
         with store.locked(settings.index_dir):
             return cls._build(settings, corpus, lexicon, model, note, progress=progress)
@@ -113,13 +127,13 @@ class Retriever:
         store.clear_lexical(index_dir)
         clauses = corpus.clauses
         extras = store.metadata_lines(corpus)
-        documents = [store.clause_document(c, extras.get(c.id, [])) for c in clauses]
+        documents = [store.clause_document(c, extras.get(c.key, [])) for c in clauses]
         build_dictionary(index_dir / store.DICTIONARY, documents, lexicon.terms)
         tokenizer = PolicyTokenizer(index_dir / store.DICTIONARY, index_dir / store.JIEBA_CACHE)
         bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         bm25.index([tokenizer.tokens(d) for d in documents], show_progress=False)
         bm25.save(str(index_dir / store.BM25_DIR), show_progress=False)
-        ids = [c.id for c in clauses]
+        ids = [c.key for c in clauses]
         dense, trust = None, 0.0
         if model is not None:
             from bot.retrieval.dense import DenseIndex, reliability
@@ -155,8 +169,9 @@ class Retriever:
             note = f"{note}（模型可靠度 {trust:.2f}，有效权重 {weight:.3f}）"
             log.info(note)
         return cls(
-            ids=[c.id for c in corpus.clauses],
-            titles={c.id: c.title for c in corpus.clauses},
+            ids=[c.key for c in corpus.clauses],
+            titles={c.key: c.title for c in corpus.clauses},
+            primary=[c.id for c in corpus.primary.clauses],
             bm25=bm25,
             tokenizer=tokenizer,
             lexicon=lexicon,
@@ -170,7 +185,7 @@ class Retriever:
     def _open(cls, settings: Settings, corpus: Corpus, lexicon: Lexicon, model: Any, note: str) -> Retriever:
         index_dir = settings.index_dir
         manifest = store.read_manifest(index_dir)
-        ids = [c.id for c in corpus.clauses]
+        ids = [c.key for c in corpus.clauses]
         if manifest["fingerprint"] != store.fingerprint(corpus, lexicon) or manifest["clause_ids"] != ids:
             raise store.IndexStateError("语料、词典或索引格式已更新")
         if (model is not None) != ("dense" in manifest["modes"]):
@@ -198,7 +213,7 @@ class Retriever:
 
     def direct_reference(self, query: str) -> str | None:
         """The clause id a question names explicitly ("第3条"→"m3", "附则第2条"→"a2", "m7"), else None."""
-        return find_reference(normalize(query), self._titles)
+        return find_reference(normalize(query), self._primary)
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         """Rank clauses for a question, best first; a directly referenced clause always comes first."""
@@ -208,14 +223,19 @@ class Retriever:
         lexical = self.lexical_scores(text)
         scores = self._fuse(lexical, text)
         order = sorted(range(len(self._ids)), key=lambda i: (-scores[i], -lexical[i], i))
-        ref = find_reference(text, self._titles)
-        hits = [Hit(ref, self._titles[ref], float(scores.max()) + 1.0)] if ref else []
+        ref = find_reference(text, self._primary)
+        ref_key = f"{self._primary_doc}:{ref}" if ref else None
+        hits = [self._hit(ref_key, float(scores.max()) + 1.0)] if ref_key in self._titles else []
         for i in order:
             if len(hits) >= k or scores[i] <= 0:
                 break
-            if self._ids[i] != ref:
-                hits.append(Hit(self._ids[i], self._titles[self._ids[i]], float(scores[i])))
+            if self._ids[i] != ref_key:
+                hits.append(self._hit(self._ids[i], float(scores[i])))
         return hits
+
+    def _hit(self, key: str | None, score: float) -> Hit:
+        doc_id, _, clause_id = str(key).rpartition(":")
+        return Hit(clause_id, self._titles[str(key)], score, doc_id)
 
     def lexical_scores(self, text: str) -> np.ndarray:
         """BM25 score of every clause for normalized text, the query expanded with the lexicon."""
@@ -303,7 +323,9 @@ def index_status(settings: Settings, corpus: Corpus) -> dict[str, Any]:
 
 
 def _stale_reason(manifest: dict[str, Any], settings: Settings, corpus: Corpus) -> str | None:
-    if manifest["fingerprint"] != store.fingerprint(corpus, load_lexicon(settings.corpus_dir)):
+    if manifest["fingerprint"] != store.fingerprint(
+        corpus, load_lexicon(settings.corpus_dir, settings.extra_packs)
+    ):
         return "索引已过期（语料、词典或格式已更新）"
     model = settings.embedding_model
     if model and "dense" in manifest["modes"] and manifest.get("embedding_model") != model:

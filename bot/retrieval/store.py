@@ -21,7 +21,7 @@ from bot.packs.corpus import Clause, Corpus
 from bot.retrieval.lexicon import Lexicon
 
 # Bump when the document text, tokenization or layout changes, so old indexes are rebuilt, not misread.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 MANIFEST = "manifest.json"
 DICTIONARY = "jieba_dict.txt"
 JIEBA_CACHE = "jieba.cache"
@@ -69,8 +69,8 @@ def metadata_lines(corpus: Corpus) -> dict[str, list[str]]:
     """Document metadata as extra indexed lines, keyed by the clause they belong to."""
     extras: dict[str, list[str]] = {}
     for doc in corpus.documents:
-        compact = {c.id: c.text.replace(" ", "") for c in doc.clauses}
-        home = doc.clauses[0].id
+        compact = {c.key: c.text.replace(" ", "") for c in doc.clauses}
+        home = doc.clauses[0].key
         for key, label in META_LABELS.items():
             if key not in doc.meta:
                 continue

@@ -116,7 +116,10 @@ def dataset_circulation_reward(data: DatasetInput) -> SubsidyResult:
     failures = failed(
         [
             (data.users_in_district, "被区内企业调用（调用的企业须在区内）"),
-            (enough, f"被区内超过 {more_than} 家（至少 {more_than + 1} 家）非关联企业调用（当前 {users} 家）"),
+            (
+                enough,
+                f"被区内超过 {more_than} 家（至少 {more_than + 1} 家）非关联企业调用（当前 {users} 家）",
+            ),
         ]
     )
     rate, cap = calc.param("dataset_rate"), calc.param("dataset_cap")

@@ -16,6 +16,11 @@ class FakeHit:
     clause_id: str
     title: str
     score: float
+    doc_id: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.doc_id}:{self.clause_id}"
 
 
 class FakeRetriever:
@@ -28,7 +33,7 @@ class FakeRetriever:
 
     def search(self, query: str, k: int = 5) -> list[FakeHit]:
         ranked = sorted(self.corpus.clauses, key=lambda c: c.title not in query)
-        return [FakeHit(c.id, c.title, 1.0 / (i + 1)) for i, c in enumerate(ranked[:k])]
+        return [FakeHit(c.id, c.title, 1.0 / (i + 1), c.doc_id) for i, c in enumerate(ranked[:k])]
 
     def direct_reference(self, query: str) -> str | None:
         return "m3" if "第3条" in query else None

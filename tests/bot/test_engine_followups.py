@@ -5,7 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.decide.followups import merge as _merge
-from bot.decide.followups import ordinal as _ordinal
+from bot.decide.followups import ordinal
+from tests.decide.test_router import reading
+
+
+def _ordinal(text: str) -> int | None:
+    return ordinal(reading(text))
 
 
 def _turns(engine, *questions: str) -> list[dict]:  # type: ignore[no-untyped-def]

@@ -86,7 +86,7 @@ def test_policy_terms_are_jieba_words(lexicon: Lexicon, term: str) -> None:
 
 def test_every_expansion_target_is_policy_wording(lexicon: Lexicon, corpus: Corpus) -> None:
     extras = store.metadata_lines(corpus)
-    indexed = "".join(store.clause_document(c, extras.get(c.id, [])) for c in corpus.clauses)
+    indexed = "".join(store.clause_document(c, extras.get(c.key, [])) for c in corpus.clauses)
     from bot.nlu.normalize import normalize
 
     haystack = normalize(indexed).replace(" ", "").lower()

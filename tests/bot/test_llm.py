@@ -133,7 +133,12 @@ def test_lookup_wording_may_quote_clause_numbers(llm_engine: Engine, fake: FakeC
 def test_calculators_are_bound_as_structured_tools(llm_engine: Engine, fake: FakeChat) -> None:
     fake.enqueue(AIMessage(content="第6条。"))
     llm_engine.ask("算力券是什么")
-    assert [t.name for t in fake.tools] == [c.name for c in calculators.CALCULATORS]
+    from bot.tools.builtin import BUILTINS
+
+    # Calculators and the builtin tools (lookups, declines…) alike: one executor runs every call.
+    assert [t.name for t in fake.tools] == [c.name for c in calculators.CALCULATORS] + [
+        b.name for b in BUILTINS
+    ]
     schemas = {t.name: t.args_schema for t in fake.tools}
     assert schemas["first_tapeout_subsidy"] is calculators.get_calculator("first_tapeout_subsidy").input_model
 
@@ -250,7 +255,9 @@ def test_real_chatopenai_client_against_local_endpoint(
     first = ChatCompletions.requests[0]
     assert first["path"] == "/v1/chat/completions" and first["auth"] == "Bearer sk-test"
     names = {t["function"]["name"] for t in first["body"]["tools"]}
-    assert names == {c.name for c in calculators.CALCULATORS}
+    from bot.tools.builtin import BUILTINS
+
+    assert names == {c.name for c in calculators.CALCULATORS} | {b.name for b in BUILTINS}
     assert any(m["role"] == "tool" for m in ChatCompletions.requests[1]["body"]["messages"])
 
 

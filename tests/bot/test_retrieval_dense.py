@@ -88,7 +88,7 @@ class _AdversarialDense:
 def _with_dense(base: Retriever, favourite: str, weight: float) -> Retriever:
     """A copy of a lexical retriever with an adversarial dense side at the given weight."""
     fused = copy.copy(base)
-    order = base._ids  # noqa: SLF001 - the fake must align with the clause order
+    order = [key.rpartition(":")[2] for key in base._ids]  # noqa: SLF001 - align with the clause order
     fused._dense = _AdversarialDense(len(order), order.index(favourite))  # type: ignore[assignment]  # noqa: SLF001
     fused._dense_weight = weight  # noqa: SLF001
     return fused
@@ -105,7 +105,7 @@ def test_dense_cannot_demote_a_clear_lexical_winner(lexical: Retriever) -> None:
 def test_dense_breaks_near_ties_and_ranks_alone_without_lexical_match(lexical: Retriever) -> None:
     scores = lexical.lexical_scores("集成电路企业补贴")
     order = np.argsort(-scores)
-    runner_up = lexical._ids[int(order[1])]  # noqa: SLF001
+    runner_up = lexical._ids[int(order[1])].rpartition(":")[2]  # noqa: SLF001
     assert (scores[order[0]] - scores[order[1]]) < 0.3 * scores[order[0]]  # a near-tie
     fused = _with_dense(lexical, runner_up, weight=0.3)
     assert fused.search("集成电路企业补贴", k=1)[0].clause_id == runner_up

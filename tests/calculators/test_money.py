@@ -260,7 +260,9 @@ def test_formatting(value: Decimal, wan: str, yuan: str) -> None:
     assert format_yuan(value) == yuan
 
 
-@pytest.mark.parametrize(("text", "yuan"), [("3个亿", "300000000"), ("3.5个亿", "350000000"), ("三个亿", "300000000")])
+@pytest.mark.parametrize(
+    ("text", "yuan"), [("3个亿", "300000000"), ("3.5个亿", "350000000"), ("三个亿", "300000000")]
+)
 def test_ge_yi_is_said_for_yi(text: str, yuan: str) -> None:
     assert parse_money(text) == Decimal(yuan)
     assert [m.value for m in find_amounts(f"年产值{text}，")] == [Decimal(yuan)]

@@ -107,21 +107,62 @@ def test_second_document_added_as_data(tmp_path: Path) -> None:
     other = corpus_dir / "policies" / "zz-other"
     other.mkdir()
     (other / "document.json").write_text(
-        '{"doc_id": "zz-other", "doc_number": "测试〔2025〕1号", "clauses_file": "clauses.json"}',
+        '{"doc_id": "zz-other", "doc_number": "测试〔2025〕1号", "title": "测试文件", "clauses_file": "clauses.json"}',
         encoding="utf-8",
     )
     (other / "clauses.json").write_text(
-        '[{"id": "x1", "number": "1", "title": "测试", "section": "", "units": ["经信局"], "text": "1. 测试。"}]',
+        '[{"id": "m3", "number": "3", "title": "测试", "section": "", "units": ["经信局"], "text": "3. 测试。"}]',
         encoding="utf-8",
     )
     loaded = load_corpus(corpus_dir)
     assert [d.doc_id for d in loaded.documents] == ["hzgx-2024-7", "zz-other"]
-    assert loaded.clause("x1") is not None and loaded.clause("m3") is not None
+    # Clause identity is (document, id): the same id in two documents, a bare id meaning the primary's.
+    other_m3, own_m3 = loaded.clause("zz-other:m3"), loaded.clause("m3")
+    assert other_m3 is not None and other_m3.text == "3. 测试。"
+    assert own_m3 is not None and own_m3.doc_id == "hzgx-2024-7"
+    assert loaded.resolve("ZZ-OTHER:M3") is None and loaded.resolve("zz-other:M3") == other_m3
 
 
-def test_duplicate_clause_ids_across_documents_are_refused(tmp_path: Path) -> None:
+def test_a_second_pack_with_the_same_doc_id_is_refused(tmp_path: Path) -> None:
     corpus_dir = tmp_path / "corpus"
     shutil.copytree(DEFAULT_CORPUS_DIR / "policies", corpus_dir / "policies")
     shutil.copytree(corpus_dir / "policies" / "hzgx-2024-7", corpus_dir / "policies" / "zz-copy")
-    with pytest.raises(ValueError, match="条款编号重复"):
+    with pytest.raises(ValueError, match="doc_id“hzgx-2024-7”重复"):
         load_corpus(corpus_dir)
+
+
+@pytest.mark.parametrize(
+    ("document", "clauses", "message"),
+    [
+        ('{"doc_id": "x", "doc_number": "1号", "clauses_file": "c.json"}', "[]", "缺少字段 title"),
+        (
+            '{"doc_id": "x", "doc_number": "1号", "title": "t", "clauses_file": "c.json"}',
+            "[]",
+            "非空的条款列表",
+        ),
+        ("{not json", "[]", "不是合法的 JSON"),
+        (
+            '{"doc_id": "x", "doc_number": "1号", "title": "t", "clauses_file": "c.json"}',
+            '[{"id": "m1", "number": "1", "title": "a", "section": "", "units": [], "text": "x"},'
+            ' {"id": "m1", "number": "2", "title": "b", "section": "", "units": [], "text": "y"}]',
+            "条款编号“m1”重复",
+        ),
+        (
+            '{"doc_id": "x", "doc_number": "1号", "title": "t", "clauses_file": "c.json"}',
+            '[{"id": "m1"}]',
+            "缺少字段",
+        ),
+    ],
+)
+def test_a_bad_pack_is_refused_naming_file_and_field(
+    tmp_path: Path, document: str, clauses: str, message: str
+) -> None:
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    (folder / "document.json").write_text(document, encoding="utf-8")
+    (folder / "c.json").write_text(clauses, encoding="utf-8")
+    from bot.packs.corpus import PackError, load_document
+
+    with pytest.raises(PackError, match=message) as caught:
+        load_document(folder)
+    assert str(folder) in str(caught.value)

@@ -72,7 +72,11 @@ def test_chinese_number(token: str, value: int) -> None:
 def test_counts_years_rates_terms_and_tiers_reach_their_rules() -> None:
     assert args_for("dataset", "数据集2025年被5家非关联企业调用")["non_affiliated_users"] == 5
     loan = args_for("loan", "贷款500万，LPR 3.1%，期限18个月，企业成立两年")
-    assert (loan["lpr_percent"], loan["term_months"], loan["within_three_years"]) == (Decimal("3.1"), 18, True)
+    assert (loan["lpr_percent"], loan["term_months"], loan["within_three_years"]) == (
+        Decimal("3.1"),
+        18,
+        True,
+    )
     assert args_for("ai_award", "人工智能应用成果评为第二档")["tier"] == 2
     assert args_for("cyber", "2025年保费100万")["year"] == 2025
 
@@ -179,7 +183,9 @@ def test_ordinary_questions_are_not_injections(text: str) -> None:
 
 
 def test_scope_is_read_from_the_subject() -> None:
-    assert Q.other_policy(reading("上海的芯片政策")) == "上海" and not Q.other_policy(reading("滨江的芯片政策"))
+    assert Q.other_policy(reading("上海的芯片政策")) == "上海" and not Q.other_policy(
+        reading("滨江的芯片政策")
+    )
     assert not Q.other_policy(reading("我们去年从苏州整体搬到滨江，做模拟芯片，第一次流片花了1100万"))
     assert Q.in_scope(reading("流片补贴")) and not Q.in_scope(reading("今天吃什么"))
     assert not Q.in_scope(reading("光伏发电有什么补贴")) and Q.in_scope(reading("补贴资金里包括省市的钱吗"))

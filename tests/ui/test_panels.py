@@ -27,11 +27,12 @@ def test_form_kinds_and_empty_optional_fields_are_omitted() -> None:
     kinds = {s.name: s.kind for s in specs}
     assert kinds["principal_yuan"] == "money" and kinds["term_months"] == "integer"
     assert kinds["within_three_years"] == "tristate"  # unknown must not be sent as "no"
-    values = ["300万", 12.0, None, "", None, None, None, True, ""]
+    values = ["300万", 12.0, None, "", None, None, None, True, True, ""]
     assert collect_args(specs, values) == {
         "principal_yuan": "300万",
         "term_months": 12,
         "is_ic_enterprise": True,
+        "is_bank_loan": True,
     }
 
 
