@@ -56,10 +56,9 @@ def build_ui(svc: Any) -> Any:
     """Three tabs calling the engine, calculators and corpus in-process."""
     import gradio as gr
 
-    from bot.retrieval.lexicon import load_lexicon
     from ui.calculator import build_calculator_tab
     from ui.chat import build_chat_tab
-    from ui.clauses import build_clause_tab
+    from ui.clauses import build_clause_tab, pack_lexicon
 
     doc = svc.corpus.primary
     with gr.Blocks(title="政策通 · " + doc.doc_number, analytics_enabled=False) as blocks:
@@ -73,7 +72,7 @@ def build_ui(svc: Any) -> Any:
             with gr.Tab("补贴测算", id="calculator"):
                 build_calculator_tab()
             with gr.Tab("条款查询", id="clauses"):
-                build_clause_tab(svc, load_lexicon(svc.settings.corpus_dir))
+                build_clause_tab(svc, pack_lexicon(svc.corpus))
         gr.Markdown("本助手依据政策原文作答；所列金额均为上限，实际以主管部门评审、认定为准。")
     # Gradio runs one call per event at a time by default; let several visitors be answered together,
     # and bound the waiting line so an overload gets a clear "queue full" instead of endless waiting.

@@ -11,7 +11,7 @@ from typing import Any
 from bot.http.text import clause_label, copy_text
 from bot.nlu.normalize import normalize
 from bot.packs.corpus import Clause, Corpus
-from bot.retrieval.lexicon import Lexicon
+from bot.retrieval.lexicon import LEXICON_FILE, Lexicon, parse_lexicon
 
 ALL = "全部"
 # Copies the clause shown (文号, number, title and verbatim text) and says so on the button for a moment.
@@ -33,6 +33,16 @@ class Hit:
 
     clause: Clause
     words: tuple[str, ...] = ()
+
+
+def pack_lexicon(corpus: Corpus) -> Lexicon:
+    """The lexicons of every loaded policy pack (each document folder's lexicon file), as one."""
+    texts = []
+    for doc in corpus.documents:
+        path = doc.folder / str(doc.meta.get("lexicon_file", LEXICON_FILE)) if doc.folder else None
+        if path is not None and path.is_file():
+            texts.append(path.read_text(encoding="utf-8"))
+    return parse_lexicon("\n".join(texts))
 
 
 def _matches_filters(clause: Clause, section: str | None, unit: str | None) -> bool:
@@ -69,7 +79,8 @@ def search_clauses(
         return [Hit(c) for c in pool]
     terms = query_terms(q, lexicon)
     ref = retriever.direct_reference(q) if retriever is not None else None
-    found: dict[str, Hit] = {ref: Hit(corpus.by_id[ref])} if ref in {c.id for c in pool} else {}
+    named = corpus.resolve(ref) if ref else None
+    found: dict[str, Hit] = {named.key: Hit(named)} if named is not None and named in pool else {}
     literal: list[Hit] = []
     synonym: list[Hit] = []
     for clause in pool:
@@ -78,14 +89,14 @@ def search_clauses(
         if all(present):
             hit = Hit(clause, tuple(dict.fromkeys(w for words in present for w in words)))
             (literal if all(alts[0] in hay for alts in terms) else synonym).append(hit)
-    found.update((h.clause.id, h) for h in [*literal, *synonym] if h.clause.id not in found)
+    found.update((h.clause.key, h) for h in [*literal, *synonym] if h.clause.key not in found)
     # Typed words and their synonyms are what staff asked for; ranked retrieval helps only when neither matches.
     if retriever is not None and not found:
-        allowed = {c.id: c for c in pool}
         words = tuple(w for alternatives in terms for w in alternatives)
         for h in retriever.search(q, k=8):
-            if h.clause_id in allowed:
-                found.setdefault(h.clause_id, Hit(allowed[h.clause_id], words))
+            ranked = corpus.resolve(h.clause_id)
+            if ranked is not None and ranked in pool:
+                found.setdefault(ranked.key, Hit(ranked, words))
     return list(found.values())
 
 
@@ -113,7 +124,7 @@ def clause_html(corpus: Corpus, hit: Hit | None) -> str:
     doc_number = corpus.document_of(clause).doc_number
     meta = " · ".join(x for x in (clause.section, "责任单位：" + "、".join(clause.units)) if x)
     return (
-        f'<div class="pb-clause" data-clause="{escape(clause.id)}">'
+        f'<div class="pb-clause" data-clause="{escape(clause.key)}">'
         f'<div class="pb-clause-head">{escape(doc_number)} {escape(clause_label(clause))}</div>'
         f'<div class="pb-clause-meta">{escape(meta)}</div>'
         f'<div class="pb-clause-text">{highlight(clause.text, hit.words)}</div>'
@@ -130,17 +141,17 @@ def browse(
 
     retriever = svc.engine().retriever if svc.engine_ready else None
     hits = search_clauses(svc.corpus, retriever, query, section, unit, lexicon)
-    choices = [(choice_label(h.clause), h.clause.id) for h in hits]
+    choices = [(choice_label(h.clause), h.clause.key) for h in hits]
     first = hits[0] if hits else None
     count = f"找到 {len(hits)} 条" if hits else "没有匹配的条款，请换个关键词或放宽筛选。"
-    state = {h.clause.id: list(h.words) for h in hits}
-    value = first.clause.id if first else None
+    state = {h.clause.key: list(h.words) for h in hits}
+    value = first.clause.key if first else None
     return gr.update(choices=choices, value=value), count, clause_html(svc.corpus, first), state
 
 
-def show_clause(svc: Any, clause_id: str | None, words: dict[str, list[str]] | None) -> str:
-    clause = svc.corpus.clause(clause_id) if clause_id else None
-    return clause_html(svc.corpus, Hit(clause, tuple((words or {}).get(clause.id, ()))) if clause else None)
+def show_clause(svc: Any, key: str | None, words: dict[str, list[str]] | None) -> str:
+    clause = svc.corpus.clause(key) if key else None
+    return clause_html(svc.corpus, Hit(clause, tuple((words or {}).get(clause.key, ()))) if clause else None)
 
 
 def build_clause_tab(svc: Any, lexicon: Lexicon | None = None) -> None:
@@ -167,8 +178,8 @@ def build_clause_tab(svc: Any, lexicon: Lexicon | None = None) -> None:
     matched = gr.State({})
     with gr.Row(elem_id="clause-row"):
         hits = gr.Radio(
-            [(choice_label(c), c.id) for c in corpus.clauses],
-            value=corpus.clauses[0].id,
+            [(choice_label(c), c.key) for c in corpus.clauses],
+            value=corpus.clauses[0].key,
             label="条款",
             scale=2,
             min_width=300,

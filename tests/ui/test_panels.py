@@ -8,14 +8,12 @@ import pytest
 
 import calculators
 from bot.http.app import Services
-from bot.retrieval.lexicon import load_lexicon
-from bot.settings import DEFAULT_CORPUS_DIR
 from tests.api.fakes import FakeEngine, FakeRetriever
 from ui.calculator import calculate, collect_args, field_specs, spend_field
 from ui.chart import choose_range, sample
 from ui.chart_svg import chart_block
 from ui.chat import SESSION_LOST, answer_messages, new_conversation, respond
-from ui.clauses import highlight, search_clauses
+from ui.clauses import highlight, pack_lexicon, search_clauses
 
 
 @pytest.mark.parametrize("calc", calculators.CALCULATORS, ids=lambda c: c.name)
@@ -30,7 +28,8 @@ def test_form_kinds_and_empty_optional_fields_are_omitted() -> None:
     kinds = {s.name: s.kind for s in specs}
     assert kinds["principal_yuan"] == "money" and kinds["term_months"] == "integer"
     assert kinds["within_three_years"] == "tristate"  # unknown must not be sent as "no"
-    values = ["300万", 12.0, None, "", None, None, None, True, ""]
+    filled = {"principal_yuan": "300万", "term_months": 12.0, "loan_date": "", "is_ic_enterprise": True}
+    values = [filled.get(s.name) for s in specs]  # by name: the form follows the input model's fields
     assert collect_args(specs, values) == {
         "principal_yuan": "300万",
         "term_months": 12,
@@ -109,18 +108,20 @@ def test_spend_field_is_first_money_field() -> None:
         ("算力券", "全部", "人才办", None, 0),
     ],
 )
-def test_clause_search(corpus, query, section, unit, first, count) -> None:
-    hits = search_clauses(corpus, FakeRetriever(corpus), query, section, unit, LEXICON)
+def test_clause_search(corpus, lexicon, query, section, unit, first, count) -> None:
+    hits = search_clauses(corpus, FakeRetriever(corpus), query, section, unit, lexicon)
     assert (hits[0].clause.id if hits else None) == first
     if count is not None:
         assert len(hits) == count
 
 
-LEXICON = load_lexicon(DEFAULT_CORPUS_DIR)
+@pytest.fixture(scope="module")
+def lexicon(corpus):
+    return pack_lexicon(corpus)
 
 
-def test_clause_search_uses_the_pack_lexicon_and_reports_words_to_highlight(corpus) -> None:
-    hits = search_clauses(corpus, FakeRetriever(corpus), "房租", "全部", "全部", LEXICON)
+def test_clause_search_uses_the_pack_lexicon_and_reports_words_to_highlight(corpus, lexicon) -> None:
+    hits = search_clauses(corpus, FakeRetriever(corpus), "房租", "全部", "全部", lexicon)
     ids = [h.clause.id for h in hits]
     assert ids[0] == "m10" and "m16" in ids  # 第16条 speaks of 场租费, the lexicon's word for venue rent
     m16 = next(h for h in hits if h.clause.id == "m16")
