@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from bot.compose import answer as C
@@ -46,17 +47,37 @@ class Engine:
         self.sessions = SessionStore(settings.session_max, settings.session_ttl_seconds)
         self.llm = llm
 
-    def ask(self, text: str, session_id: str | None = None) -> Answer:
-        """Answer one message; never raises for any input."""
+    def ask(self, text: str, session_id: str | None = None, history: Sequence[str] = ()) -> Answer:
+        """Answer one message; never raises for any input.
+
+        With `history` (the earlier user turns a client sent along), those turns are the conversation: they
+        are replayed into a fresh session that is thrown away afterwards, so the same history always gives
+        the same answer. Replayed turns never reach the LLM; only `text` may.
+        """
+        if history:
+            return self._ask_after(history, text)
         try:
             lookup = self.sessions.open(session_id or None)
         except Exception:  # pragma: no cover - the store only fails on a programming error
             log.exception("session store failed")
             lookup = None
         session = lookup.session if lookup else Session(id=session_id or "", last_seen=0)
+        return self._answer_in(session, text, expired=bool(lookup and lookup.expired))
+
+    def _ask_after(self, history: Sequence[str], text: str) -> Answer:
+        session = Session(id="", last_seen=0)  # never stored: nothing can continue it but the history
+        with session.lock:
+            for turn in history:
+                try:
+                    self._ask(turn, session, expired=False, use_llm=False)
+                except Exception:
+                    log.exception("replaying %r failed", turn[:200])
+        return self._answer_in(session, text, expired=False)
+
+    def _answer_in(self, session: Session, text: str, expired: bool) -> Answer:
         try:
             with session.lock:
-                answer = self._ask(text, session, expired=bool(lookup and lookup.expired))
+                answer = self._ask(text, session, expired=expired)
         except Exception:
             log.exception("engine failed on %r", text[:200])
             answer = C.Answer(
@@ -65,7 +86,7 @@ class Engine:
         answer.session_id = session.id
         return answer
 
-    def _ask(self, raw: str, session: Session, expired: bool) -> Answer:
+    def _ask(self, raw: str, session: Session, expired: bool, use_llm: bool = True) -> Answer:
         problem = self._check_input(raw)
         if problem is not None:
             return problem
@@ -73,7 +94,7 @@ class Engine:
         plan = self.router.decide(text, session)
         wording, reason = None, None
         outcomes: list[ToolOutcome] | None = None
-        if self.llm is not None and plan.kind in _LLM_KINDS:
+        if use_llm and self.llm is not None and plan.kind in _LLM_KINDS:
             llm_plan, outcomes, wording, reason = self.llm.decide(
                 text, plan, session, self.executor, self.corpus
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +55,21 @@ class Settings(BaseSettings):
     wechat_reply_deadline_seconds: float = Field(
         4.0, gt=0, le=4.8, description="微信被动回复的最长等待秒数（微信 5 秒内未收到回复会重试）"
     )
+    wechat_app_id: str | None = Field(
+        None, max_length=64, description="公众号 AppID：安全模式/兼容模式解密与客服消息需要"
+    )
+    wechat_aes_key: SecretStr | None = Field(
+        None, description="消息加解密密钥 EncodingAESKey（43 位）；设置后支持安全模式与兼容模式"
+    )
+    wechat_app_secret: SecretStr | None = Field(
+        None, description="公众号 AppSecret；设置后，超时的答复通过客服消息接口推送（需客服消息权限）"
+    )
+    wechat_api_base_url: str = Field(
+        "https://api.weixin.qq.com", description="微信接口地址（测试时指向本地）"
+    )
+    wechat_push_wait_seconds: float = Field(
+        1.0, gt=0, le=4.8, description="可推送客服消息时，被动回复前等待答案的秒数，超时先回复“正在查询”"
+    )
 
     # Reliability and security (bot/guards.py, bot/records.py, bot/admin.py)
     max_message_chars: int = Field(2000, ge=1, description="单条消息最大字数（超出返回 422）")
@@ -77,6 +92,14 @@ class Settings(BaseSettings):
     wechat_replay_window_seconds: int = Field(
         300, ge=1, description="微信推送时间戳允许偏差（秒），超出视为重放，返回 403"
     )
+
+    @field_validator("wechat_aes_key")
+    @classmethod
+    def _aes_key_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        key = value.get_secret_value() if value is not None else ""
+        if key and not (len(key) == 43 and key.isascii() and key.isalnum()):
+            raise ValueError("POLICYBOT_WECHAT_AES_KEY 应为公众号后台的 43 位 EncodingAESKey（字母和数字）")
+        return value
 
     @property
     def extra_packs(self) -> tuple[Path, ...]:

@@ -8,7 +8,8 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from ui.chart import choose_range, sample, svg_chart, wan
+from ui.chart import choose_range, overall_top, sample, wan
+from ui.chart_svg import chart_block
 
 CEILING = "以上金额为政策规定的补贴上限（“不超过/最高”），实际金额以主管部门评审、认定结果为准。"
 
@@ -147,7 +148,8 @@ def chart_html(name: str, specs: list[FieldSpec], args: dict[str, Any]) -> str:
     mine = _as_yuan(args.get(spend.name))
     curve = sample(run, choose_range(run, mine))
     marker = (mine, run(mine) or Decimal(0)) if mine is not None else None
-    return svg_chart(curve, spend.label.split("（")[0], marker)
+    title = spend.label.split("（")[0].split("，")[0]
+    return chart_block(curve, title, marker, beyond=overall_top(run))
 
 
 def calculate(name: str, specs: list[FieldSpec], *values: Any) -> tuple[str, str]:

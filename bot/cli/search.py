@@ -28,7 +28,8 @@ def run_index(args: argparse.Namespace, settings: Settings) -> int:
         if status["ok"]:
             print(f"索引已存在且为最新：{settings.index_dir}（模式：{'+'.join(status['modes'])}）")
             return 0
-        print(f"{status['state']}，开始构建索引…", file=sys.stderr)
+        # The state's hint ("运行 policybot index") would tell the user to do what happens right now.
+        print(f"{status.get('reason') or status['state']}，正在构建索引…", file=sys.stderr)
     try:
         retriever = Retriever.build(settings, corpus, progress=True)
     except (OSError, ValueError) as exc:  # unreadable lexicon or an unwritable data directory

@@ -51,12 +51,17 @@ def _include_routes(app: FastAPI) -> None:
 
 
 def _install_docs(app: FastAPI) -> None:
-    """Swagger UI at /docs from the swagger-ui-bundle package, so the page works offline."""
-    import swagger_ui_bundle
+    """Swagger UI 5 at /docs from the fastapi-swagger package's files, so the page works offline.
+
+    FastAPI writes OpenAPI 3.1; Swagger UI 4 cannot read it ("does not specify a valid version field").
+    """
+    from importlib import resources
+
     from fastapi.openapi.docs import get_swagger_ui_html
     from fastapi.staticfiles import StaticFiles
 
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+    assets = resources.files("fastapi_swagger") / "resources"
+    app.mount("/docs-assets", StaticFiles(directory=str(assets)), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> Response:

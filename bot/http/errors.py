@@ -59,12 +59,21 @@ _TYPE_MESSAGES: dict[str, str] = {
 class ApiError(Exception):
     """An error a handler raises on purpose: HTTP status, stable code, Chinese message."""
 
-    def __init__(self, status: int, code: str, message: str, details: list[dict[str, Any]] | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: list[dict[str, Any]] | None = None,
+        param: str | None = None,
+    ):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.details = details or []
+        # OpenAI-compatible errors also name the offending request field (`param`) and an error `type`.
+        self.param = param
 
 
 def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -117,7 +126,12 @@ def validation_response(errors: list[dict[str, Any]]) -> JSONResponse:
 
 async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return error_response(exc.status, exc.code, exc.message, exc.details)
+    response = error_response(exc.status, exc.code, exc.message, exc.details)
+    if exc.param is not None:
+        body = error_body(exc.code, exc.message, exc.details)
+        body["error"].update(type="invalid_request_error", param=exc.param)
+        response = JSONResponse(body, status_code=exc.status)
+    return response
 
 
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:

@@ -6,7 +6,7 @@ import asyncio
 import contextvars
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
@@ -25,7 +25,7 @@ class Engine(Protocol):
     retriever: Any
     corpus: Corpus
 
-    def ask(self, text: str, session_id: str | None = None) -> Any: ...
+    def ask(self, text: str, session_id: str | None = None, history: Sequence[str] = ()) -> Any: ...
 
 
 log = logging.getLogger("policybot.api")
@@ -88,16 +88,21 @@ class Services:
             engine = wrapper(engine)
         return engine
 
-    def ask(self, text: str, session_id: str | None) -> dict[str, Any]:
-        """Run the engine and return Answer.to_dict()."""
-        return self.engine().ask(text, session_id=session_id or None).to_dict()  # type: ignore[no-any-return]
+    def ask(self, text: str, session_id: str | None, history: Sequence[str] = ()) -> dict[str, Any]:
+        """Run the engine and return Answer.to_dict(); with history, in a throw-away replayed session."""
+        engine = self.engine()
+        if history:
+            return engine.ask(text, history=tuple(history)).to_dict()  # type: ignore[no-any-return]
+        return engine.ask(text, session_id=session_id or None).to_dict()  # type: ignore[no-any-return]
 
-    async def ask_async(self, text: str, session_id: str | None) -> dict[str, Any]:
+    async def ask_async(
+        self, text: str, session_id: str | None, history: Sequence[str] = ()
+    ) -> dict[str, Any]:
         """`ask` on the engine worker pool, so the event loop keeps serving while the engine works."""
         loop = asyncio.get_running_loop()
         # Carry the request's context (client, path: set by bot.http.guards for the conversation record).
         context = contextvars.copy_context()
-        return await loop.run_in_executor(self._ask_pool, context.run, self.ask, text, session_id)
+        return await loop.run_in_executor(self._ask_pool, context.run, self.ask, text, session_id, history)
 
     def warm_in_background(self) -> None:
         """Start building the engine without blocking the caller (used by /readyz)."""

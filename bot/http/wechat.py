@@ -1,19 +1,19 @@
-"""WeChat official-account / customer-service message push at /wechat (plaintext mode).
+"""WeChat official-account message push at /wechat: plaintext, compatibility and safe (AES) modes.
 
 GET verifies the URL (sha1 of sorted token, timestamp, nonce; echo echostr); POST takes an XML message and
-returns an XML text reply within WeChat's 5-second limit. Disabled (404) unless `wechat_token` is set.
+returns an XML text reply within WeChat's 5-second limit, encrypted when the message was (wechatpy's
+WeChatCrypto, configured by `wechat_app_id` and `wechat_aes_key`). Every XML document is first read by
+defusedxml, so entity tricks are refused before wechatpy's parser sees the text. Disabled (404) unless
+`wechat_token` is set.
 """
 
 from __future__ import annotations
 
-import contextvars
 import hashlib
 import hmac
 import threading
 import time
-from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -24,23 +24,16 @@ from fastapi.responses import PlainTextResponse, Response
 
 from bot.http.errors import ApiError
 from bot.http.services import Services, services
-from bot.http.text import clause_label
+from bot.http.wechat_push import CustomerService
+from bot.http.wechat_reply import NON_TEXT, PUSHING, STILL_WORKING, WELCOME, Responder, clip_bytes
+from bot.settings import Settings
+
+__all__ = ["NON_TEXT", "PUSHING", "STILL_WORKING", "WELCOME", "clip_bytes", "reply_xml", "wechat_signature"]
 
 router = APIRouter()
 
 MAX_XML_BYTES = 64 * 1024
-# WeChat drops text replies above 2048 bytes; leave room for the ellipsis note.
-MAX_REPLY_BYTES = 2000
-PENDING_MAX = 1000
-PENDING_TTL_SECONDS = 120.0
-
-WELCOME = (
-    "您好，这里是政策通，可解答杭高新〔2024〕7号（集成电路和算力产业政策）相关问题。"
-    "例如：“首次流片费用800万元能补贴多少？”“购买EDA工具有什么补贴？”"
-)
-NON_TEXT = "目前只能回答文字问题，请直接输入您想咨询的政策问题，例如：“算力券怎么申请补贴？”"
-STILL_WORKING = "问题正在查询中，请几秒后再次发送同一问题获取答复。"
-TRUNCATED = "……（内容较长，完整答复请在网页版查看）"
+NEEDS_AES = "公众号使用安全模式（消息加密），请设置 POLICYBOT_WECHAT_APP_ID 和 POLICYBOT_WECHAT_AES_KEY"
 
 
 def wechat_signature(token: str, timestamp: str, nonce: str) -> str:
@@ -63,7 +56,7 @@ def _verified(
     # Bytes, not str: compare_digest raises on non-ASCII text, and a forged signature may contain any.
     if not (timestamp and nonce and hmac.compare_digest(expected.encode(), signature.lower().encode())):
         raise ApiError(403, "bad_signature", "微信签名校验失败")
-    # Replay window (issue 6): bot.http.guards may set this to a callable(timestamp, nonce) -> bool.
+    # Replay window: bot.http.admin sets this to a callable(timestamp, nonce) -> bool.
     replay_guard = getattr(request.app.state, "wechat_replay_guard", None)
     if replay_guard is not None and not replay_guard(timestamp, nonce):
         raise ApiError(403, "replayed_request", "微信推送时间戳超出允许范围或重复")
@@ -75,118 +68,109 @@ def wechat_verify(echostr: str = Query("", max_length=128), svc: Services = Depe
     return PlainTextResponse(echostr)
 
 
-def parse_message(body: bytes) -> dict[str, str]:
-    """WeChat XML → {tag: text}; 400 on anything that is not a flat <xml> message."""
+def flat_xml(body: bytes | str) -> dict[str, str]:
+    """A flat WeChat <xml> document → {tag: text}, read by defusedxml; 400 on malformed or hostile XML."""
     if len(body) > MAX_XML_BYTES:
         raise ApiError(413, "payload_too_large", "消息过大")
     try:
         root: Element = SafeET.fromstring(body)
     except Exception as exc:  # defusedxml raises several types for malformed or hostile XML
         raise ApiError(400, "invalid_xml", "消息不是合法的 XML") from exc
-    fields = {child.tag: (child.text or "").strip() for child in root}
-    if "Encrypt" in fields:
-        raise ApiError(
-            400, "encrypted_not_supported", "暂不支持安全模式（加密消息），请在公众号后台选择明文模式"
-        )
-    if not fields.get("FromUserName") or not fields.get("ToUserName") or not fields.get("MsgType"):
+    return {child.tag: (child.text or "").strip() for child in root}
+
+
+def _has_plain_fields(fields: dict[str, str]) -> bool:
+    return all(fields.get(k) for k in ("FromUserName", "ToUserName", "MsgType"))
+
+
+def _message(xml: bytes | str, fields: dict[str, str]) -> Any:
+    from wechatpy import parse_message
+
+    if not _has_plain_fields(fields):
         raise ApiError(400, "invalid_xml", "消息缺少 FromUserName、ToUserName 或 MsgType")
-    return fields
+    return parse_message(xml)
 
 
-def _cdata(text: str) -> str:
-    # "]]>" would end the section early; split it across two CDATA sections.
-    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+@dataclass(frozen=True)
+class Inbound:
+    """A received message: its fields, wechatpy's object of it, and whether the reply must be encrypted."""
+
+    fields: dict[str, str]
+    message: Any
+    encrypted: bool
 
 
-def reply_xml(msg: dict[str, str], content: str, now: int | None = None) -> str:
-    """A passive text reply: addressed back to the sender, from our account."""
+class WeChatChannel:
+    """The account's crypto (safe/compatibility mode), the responder and the optional customer-service push."""
+
+    def __init__(self, svc: Services):
+        self.settings: Settings = svc.settings
+        self.crypto = _crypto(svc.settings)
+        self.responder = Responder(svc, CustomerService.from_settings(svc.settings))
+
+    def receive(self, body: bytes, msg_signature: str, timestamp: str, nonce: str) -> Inbound:
+        fields = flat_xml(body)
+        if "Encrypt" not in fields:
+            return Inbound(fields, _message(body, fields), encrypted=False)
+        if self.crypto is None:
+            if _has_plain_fields(fields):  # compatibility mode: the plaintext copy, answered in plaintext
+                return Inbound(fields, _message(body, fields), encrypted=False)
+            raise ApiError(400, "encrypted_not_supported", NEEDS_AES)
+        inner = self._decrypt(fields, msg_signature, timestamp, nonce)
+        inner_fields = flat_xml(inner)
+        return Inbound(inner_fields, _message(inner, inner_fields), encrypted=True)
+
+    def _decrypt(self, fields: dict[str, str], msg_signature: str, timestamp: str, nonce: str) -> str:
+        from wechatpy.exceptions import InvalidSignatureException
+
+        assert self.crypto is not None
+        try:
+            return str(self.crypto.decrypt_message(fields, msg_signature, timestamp, nonce))
+        except InvalidSignatureException as exc:
+            raise ApiError(403, "bad_signature", "微信消息签名（msg_signature）校验失败") from exc
+        except Exception as exc:  # wrong key or app id: the padding or the app id inside does not match
+            msg = "消息解密失败：请核对 POLICYBOT_WECHAT_AES_KEY 和 POLICYBOT_WECHAT_APP_ID 与公众号后台一致"
+            raise ApiError(400, "decrypt_failed", msg) from exc
+
+    def render(self, inbound: Inbound, text: str, nonce: str) -> str:
+        xml = reply_xml(inbound.message, text)
+        if not inbound.encrypted:
+            return xml
+        assert self.crypto is not None
+        return str(self.crypto.encrypt_message(xml, nonce, str(int(time.time()))))
+
+
+def _crypto(settings: Settings) -> Any:
+    if settings.wechat_aes_key is None or not settings.wechat_app_id or settings.wechat_token is None:
+        return None
+    from wechatpy.crypto import WeChatCrypto
+
+    key = settings.wechat_aes_key.get_secret_value()
     return (
-        "<xml>"
-        f"<ToUserName>{_cdata(msg['FromUserName'])}</ToUserName>"
-        f"<FromUserName>{_cdata(msg['ToUserName'])}</FromUserName>"
-        f"<CreateTime>{int(time.time()) if now is None else now}</CreateTime>"
-        "<MsgType><![CDATA[text]]></MsgType>"
-        f"<Content>{_cdata(content)}</Content>"
-        "</xml>"
+        WeChatCrypto(settings.wechat_token.get_secret_value(), key, settings.wechat_app_id) if key else None
     )
 
 
-def clip_bytes(text: str, limit: int = MAX_REPLY_BYTES) -> str:
-    """Cut text so its UTF-8 form fits WeChat's limit, marking the cut."""
-    if len(text.encode("utf-8")) <= limit:
-        return text
-    room = limit - len(TRUNCATED.encode("utf-8"))
-    return text.encode("utf-8")[:room].decode("utf-8", errors="ignore") + TRUNCATED
+def reply_xml(message: Any, content: str) -> str:
+    """A passive text reply addressed back to the sender, from our account (wechatpy's TextReply)."""
+    from wechatpy.replies import TextReply
+
+    # wechatpy puts the text in one CDATA section as is; "]]>" would end it early, so split it across two.
+    safe = content.replace("]]>", "]]]]><![CDATA[>")
+    return str(TextReply(message=message, content=safe).render())
 
 
-def format_answer(result: dict[str, Any], svc: Services) -> str:
-    """Answer text plus short citation labels (no full quotes: WeChat replies are small)."""
-    text = str(result.get("answer", "")).strip()
-    labels = []
-    for cite in result.get("citations") or []:
-        clause = svc.corpus.clause(str(cite.get("clause_id")))
-        labels.append(clause_label(svc.corpus, clause) if clause else str(cite.get("title")))
-    if labels:
-        text += "\n\n依据：杭高新〔2024〕7号 " + "、".join(dict.fromkeys(labels))
-    return clip_bytes(text)
-
-
-class Responder:
-    """Answers within a deadline; slow answers stay cached so the user's resend gets them at once."""
-
-    def __init__(self, svc: Services):
-        self.svc = svc
-        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="policybot-wechat")
-        self._pending: OrderedDict[tuple[str, str], tuple[float, Future[dict[str, Any]]]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def answer(self, user: str, question: str) -> str:
-        deadline = self.svc.settings.wechat_reply_deadline_seconds
-        future = self._future(user, question)
-        try:
-            result = future.result(timeout=deadline)
-        except FutureTimeout:
-            return STILL_WORKING
-        except ApiError as exc:
-            self._forget(user, question)
-            return exc.message
-        self._forget(user, question)
-        return format_answer(result, self.svc)
-
-    def _future(self, user: str, question: str) -> Future[dict[str, Any]]:
-        now = time.monotonic()
-        with self._lock:
-            for key in [k for k, (t, _) in self._pending.items() if now - t > PENDING_TTL_SECONDS]:
-                del self._pending[key]
-            entry = self._pending.get((user, question))
-            if entry is not None:
-                return entry[1]
-            context = contextvars.copy_context()  # keeps the request's client/path for the records
-            future = self._pool.submit(context.run, self.svc.ask, question, f"wx-{user}")
-            self._pending[(user, question)] = (now, future)
-            while len(self._pending) > PENDING_MAX:
-                self._pending.popitem(last=False)
-            return future
-
-    def _forget(self, user: str, question: str) -> None:
-        with self._lock:
-            self._pending.pop((user, question), None)
-
-
-_RESPONDER_LOCK = threading.Lock()
-
-
-def responder(request: Request) -> Responder:
-    """One Responder per app, created on first WeChat message."""
-    with _RESPONDER_LOCK:
-        if getattr(request.app.state, "wechat_responder", None) is None:
-            request.app.state.wechat_responder = Responder(request.app.state.services)
-    return request.app.state.wechat_responder  # type: ignore[no-any-return]
+def message_key(msg: dict[str, str]) -> tuple[str, ...]:
+    """What identifies one message across WeChat's retries: MsgId, or sender and CreateTime for events."""
+    ids = (msg.get("ToUserName", ""), msg.get("FromUserName", ""))
+    if msg.get("MsgId"):
+        return (*ids, msg["MsgId"])
+    return (*ids, msg.get("CreateTime", ""), msg.get("Event", ""))
 
 
 def reply_for(msg: dict[str, str], bot: Responder) -> str | None:
     """The reply text for one message, or None when WeChat expects no reply (most events)."""
-    kind = msg.get("MsgType", "")
+    kind = msg.get("MsgType", "").lower()
     if kind == "event":
         return WELCOME if msg.get("Event", "").lower() == "subscribe" else None
     # With speech recognition on, WeChat sends the transcript of a voice message in Recognition.
@@ -196,14 +180,32 @@ def reply_for(msg: dict[str, str], bot: Responder) -> str | None:
     if not question.strip():
         return NON_TEXT
     # Over-long questions get the engine's own "问题太长" reply, like every other channel.
-    return bot.answer(msg["FromUserName"], question)
+    return bot.answer(msg["FromUserName"], question, message_key(msg))
 
 
-@router.post("/wechat", tags=["微信"], summary="接收微信消息推送并被动回复（明文模式）")
-async def wechat_receive(request: Request, svc: Services = Depends(_verified)) -> Response:
-    msg = parse_message(await request.body())
+_CHANNEL_LOCK = threading.Lock()
+
+
+def channel(request: Request) -> WeChatChannel:
+    """One WeChatChannel per app, created on the first WeChat message."""
+    with _CHANNEL_LOCK:
+        if getattr(request.app.state, "wechat_channel", None) is None:
+            request.app.state.wechat_channel = WeChatChannel(request.app.state.services)
+    return request.app.state.wechat_channel  # type: ignore[no-any-return]
+
+
+@router.post("/wechat", tags=["微信"], summary="接收微信消息推送并被动回复（明文、兼容、安全模式）")
+async def wechat_receive(
+    request: Request,
+    timestamp: str = Query("", max_length=20),
+    nonce: str = Query("", max_length=64),
+    msg_signature: str = Query("", max_length=64),
+    svc: Services = Depends(_verified),
+) -> Response:
+    wx = channel(request)
+    inbound = wx.receive(await request.body(), msg_signature, timestamp, nonce)
     # The engine blocks; keep the event loop free while it (and the deadline wait) runs.
-    text = await run_in_threadpool(reply_for, msg, responder(request))
+    text = await run_in_threadpool(reply_for, inbound.fields, wx.responder)
     if text is None:
         return PlainTextResponse("success")
-    return Response(reply_xml(msg, text), media_type="application/xml")
+    return Response(wx.render(inbound, text, nonce), media_type="application/xml")

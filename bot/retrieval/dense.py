@@ -28,7 +28,13 @@ def load_model(name_or_path: str) -> Any | None:
         return None
     try:
         from sentence_transformers import SentenceTransformer
-
+    except ImportError:
+        log.warning(
+            "未安装向量检索依赖（sentence-transformers、torch、chromadb），检索仅使用词法（BM25）模式；"
+            "需要向量检索请安装：pip install '.[dense]'"
+        )
+        return None
+    try:
         return SentenceTransformer(name_or_path, device="cpu", local_files_only=True)
     except Exception as exc:  # any failure (missing files, offline hub, bad config) means lexical-only
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]

@@ -311,13 +311,14 @@ def index_status(settings: Settings, corpus: Corpus) -> dict[str, Any]:
     except store.IndexStateError as exc:
         missing = "不存在" in str(exc)
         hint = "运行 policybot index 构建" if missing else "下次加载时自动重建，或运行 policybot index"
-        return {"ok": False, "state": f"{exc}；{hint}", "modes": [], "note": note}
+        return {"ok": False, "state": f"{exc}；{hint}", "reason": str(exc), "modes": [], "note": note}
     modes = list(manifest["modes"])
     if model and "dense" not in modes:
         note = f"已配置向量模型“{model}”，但构建索引时无法加载，仅词法（BM25）检索"
     stale = _stale_reason(manifest, settings, corpus)
     if stale:
-        return {"ok": False, "state": f"{stale}；下次加载时自动重建", "modes": modes, "note": note}
+        state = f"{stale}；下次加载时自动重建"
+        return {"ok": False, "state": state, "reason": stale, "modes": modes, "note": note}
     state = f"已构建（{manifest.get('built_at', '?')}，{len(manifest['clause_ids'])} 条条款）"
     return {"ok": True, "state": state, "modes": modes, "note": note}
 

@@ -54,15 +54,17 @@ class FakeEngine:
         self.corpus = corpus
         self.retriever = FakeRetriever(corpus)
         self.calls: list[tuple[str, str | None]] = []
+        self.histories: list[tuple[str, ...]] = []  # the replayed turns of each call (empty: none)
         self._queue: deque[dict[str, Any]] = deque()
         self._lock = threading.Lock()
 
     def enqueue(self, **fields: Any) -> None:
         self._queue.append(fields)
 
-    def ask(self, text: str, session_id: str | None = None) -> FakeAnswer:
+    def ask(self, text: str, session_id: str | None = None, history: tuple[str, ...] = ()) -> FakeAnswer:
         with self._lock:
             self.calls.append((text, session_id))
+            self.histories.append(tuple(history))
             scripted = self._queue.popleft() if self._queue else {}
         m3 = self.corpus.clause("m3")
         assert m3 is not None
@@ -74,7 +76,7 @@ class FakeEngine:
             ],
             "calculations": [],
             "total_max_subsidy_yuan": None,
-            "session_id": session_id or f"s-{uuid.uuid4().hex[:8]}",
+            "session_id": "" if history else session_id or f"s-{uuid.uuid4().hex[:8]}",
             "answer_id": uuid.uuid4().hex,
         }
         data.update(scripted)

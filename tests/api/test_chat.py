@@ -125,21 +125,112 @@ def test_completion_content_parts_and_session_sources(client: TestClient, fake_e
         headers={"X-Session-Id": "hdr"},
     )
     assert resp.headers["x-session-id"] == "hdr"
-    assert fake_engine.calls == [("流片补贴", "u1"), ("再问", "s9"), ("三问", "hdr")]
+    # `user` names a person, not a conversation: it is never a session key.
+    assert fake_engine.calls == [("流片补贴", None), ("再问", "s9"), ("三问", "hdr")]
 
 
-def test_completion_without_session_replays_earlier_user_turns(
-    client: TestClient, fake_engine: FakeEngine
-) -> None:
+def test_completion_history_is_the_conversation(client: TestClient, fake_engine: FakeEngine) -> None:
     msgs = [
+        {"role": "system", "content": "你是助手"},
         {"role": "user", "content": "首次流片费用多少能补贴"},
         {"role": "assistant", "content": "请问流片费用是多少？"},
         {"role": "user", "content": "800万"},
     ]
-    completion(client, messages=msgs)
-    (q1, s1), (q2, s2) = fake_engine.calls
-    assert (q1, q2) == ("首次流片费用多少能补贴", "800万")
-    assert s1 == s2 and s1.startswith("oa-")
+    resp = client.post(
+        "/v1/chat/completions",
+        json={"model": "policybot", "messages": msgs, "user": "u1", "session_id": "s9"},
+        headers={"X-Session-Id": "hdr"},
+    )
+    assert resp.status_code == 200
+    # Earlier user turns are replayed into a throw-away session; a stored session is not consulted.
+    assert fake_engine.calls == [("800万", None)]
+    assert fake_engine.histories == [("首次流片费用多少能补贴",)]
+    assert "x-session-id" not in resp.headers
+
+
+def test_completion_tools_and_tool_messages_are_ignored(client: TestClient, fake_engine: FakeEngine) -> None:
+    tool = {"type": "function", "function": {"name": "weather", "parameters": {"type": "object"}}}
+    msgs = [
+        {"role": "user", "content": "流片"},
+        {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function"}]},
+        {"role": "tool", "tool_call_id": "c1", "content": "晴"},
+        {"role": "user", "content": "800万"},
+    ]
+    body = completion(client, messages=msgs, tools=[tool], tool_choice="auto", temperature=0.2, seed=1)
+    assert body["choices"][0]["message"]["content"].startswith("回答：800万")
+    assert "tool_calls" not in body["choices"][0]["message"]
+    assert fake_engine.histories == [("流片",)]
+
+
+def openai_error(resp, status: int, param: str) -> str:
+    assert resp.status_code == status, resp.text
+    err = resp.json()["error"]
+    assert err["param"] == param and err["type"] == "invalid_request_error"
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in err["message"])
+    return str(err["message"])
+
+
+@pytest.mark.parametrize(
+    ("extra", "param"),
+    [
+        ({"n": 2}, "n"),
+        ({"logprobs": True}, "logprobs"),
+        ({"response_format": {"type": "json_schema", "json_schema": {"name": "x"}}}, "response_format"),
+        ({"stop": ["a", "b", "c", "d", "e"]}, "stop"),
+    ],
+)
+def test_completion_unsupported_options_are_400(client: TestClient, extra: dict, param: str) -> None:
+    body = {"model": "policybot", "messages": [{"role": "user", "content": "流片"}], **extra}
+    openai_error(client.post("/v1/chat/completions", json=body), 400, param)
+
+
+def test_completion_unknown_model_is_404_naming_policybot(client: TestClient, fake_engine) -> None:
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "流片"}]}
+    assert "policybot" in openai_error(client.post("/v1/chat/completions", json=body), 404, "model")
+    assert fake_engine.calls == []
+    assert completion(client, messages=[{"role": "user", "content": "流片"}], n=1)["model"] == "policybot"
+
+
+def test_completion_json_mode_returns_the_structured_answer(client: TestClient) -> None:
+    body = completion(
+        client, messages=[{"role": "user", "content": "流片"}], response_format={"type": "json_object"}
+    )
+    data = json.loads(body["choices"][0]["message"]["content"])
+    assert data["status"] == "answered" and data["citations"][0]["clause_id"] == "m3"
+    assert "answer_id" not in data and "session_id" not in data  # same messages, same content
+
+
+def test_completion_stop_and_max_tokens(client: TestClient, fake_engine: FakeEngine) -> None:
+    body = completion(client, messages=[{"role": "user", "content": "流片"}], stop="第二句")
+    assert body["choices"][0]["message"]["content"] == "回答：流片。"
+    assert body["choices"][0]["finish_reason"] == "stop"
+    # Too short for the citations: the answer alone (citations stay in the policybot field).
+    body = completion(client, messages=[{"role": "user", "content": "流片"}], max_tokens=20)
+    assert body["choices"][0]["message"]["content"] == "回答：流片。第二句！"
+    assert body["choices"][0]["finish_reason"] == "stop" and body["policybot"]["citations"]
+    body = completion(client, messages=[{"role": "user", "content": "流片"}], max_completion_tokens=3)
+    assert body["choices"][0]["message"]["content"] == "回答："
+    assert body["choices"][0]["finish_reason"] == "length"
+    assert body["usage"]["completion_tokens"] == 3
+
+
+def test_completion_stream_include_usage_ends_with_usage_chunk(client: TestClient) -> None:
+    resp = client.post(
+        "/v1/chat/completions",
+        json={
+            "messages": [{"role": "user", "content": "流片"}],
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        },
+    )
+    datas = [line[6:] for line in resp.text.splitlines() if line.startswith("data: ")]
+    assert datas[-1] == "[DONE]"
+    chunks = [json.loads(d) for d in datas[:-1]]
+    assert all(c["usage"] is None for c in chunks[:-1])
+    last = chunks[-1]
+    assert last["choices"] == []
+    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks[:-1])
+    assert last["usage"]["completion_tokens"] == len(text)
 
 
 def test_completion_stream_chunks_then_done(client: TestClient) -> None:

@@ -164,9 +164,12 @@ def test_slow_answer_replies_politely_then_resend_gets_it(api_settings, corpus) 
 
 
 def test_reply_xml_escapes_cdata_end_and_clips_long_text() -> None:
-    msg = {"FromUserName": "u", "ToUserName": "g"}
-    xml = reply_xml(msg, "a]]>b", now=1)
-    assert ET.fromstring(xml).findtext("Content") == "a]]>b"
+    from wechatpy import parse_message
+
+    msg = parse_message(message(Content="x").decode())
+    root = ET.fromstring(reply_xml(msg, "a]]>b"))
+    assert root.findtext("Content") == "a]]>b"
+    assert (root.findtext("ToUserName"), root.findtext("FromUserName")) == ("o_user1", "gh_account")
     long = clip_bytes("流" * 2000)
     assert len(long.encode()) <= 2000 and long.endswith("网页版查看）")
 

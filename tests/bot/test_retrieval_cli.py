@@ -33,6 +33,14 @@ def test_index_then_if_missing_skips(data_dir: Path, capsys: pytest.CaptureFixtu
     assert store.read_manifest(data_dir / "index")["built_at"] == built
 
 
+def test_if_missing_says_it_is_building_not_to_run_a_command(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["index", "--if-missing"]) == 0
+    err = capsys.readouterr().err
+    assert "正在构建索引" in err and "运行 policybot index" not in err
+
+
 def test_search_json_with_k(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search", "--json", "-k", "2", "流片补贴"]) == 0
     row = json.loads(capsys.readouterr().out)
