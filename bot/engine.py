@@ -116,11 +116,16 @@ class Engine:
             return C.Answer(C.NEED_MORE_INFO, "请用文字输入您的问题。")
         cleaned = _CONTROL.sub("", raw).strip()
         if not cleaned:
-            return C.Answer(C.NEED_MORE_INFO, "请输入您想咨询的问题，例如“首次流片费用1200万元能补多少？”")
+            return C.Answer(C.NEED_MORE_INFO, "请输入您想咨询的问题" + self._example() + "。")
         limit = self.settings.max_message_chars
         if len(raw) > limit:
             return C.Answer(C.NEED_MORE_INFO, f"问题太长了（{len(raw)}字，上限{limit}字），请精简后再问。")
         return None
+
+    def _example(self) -> str:
+        """ "，例如“…”" with the primary pack's first example question, if it has one."""
+        vocab = self.packs.primary.vocabulary
+        return f"，例如“{vocab.document.examples[0]}”" if vocab and vocab.document.examples else ""
 
     def _remember(self, plan: Plan, outcomes: list[ToolOutcome], session: Session) -> None:
         """What the next message may build on: a pending calculation, or the last one computed."""
@@ -166,9 +171,7 @@ class Engine:
         note = EXPIRED.format(minutes=int(self.settings.session_ttl_seconds // 60))
         if plan.kind == P.NOT_COVERED or answer.status == C.NEED_MORE_INFO:
             # A bare "1200万" means nothing without the lost context: ask for the whole question again.
-            return C.Answer(
-                C.NEED_MORE_INFO, note + "请重新完整地描述您的问题，例如“首次流片费用1200万元能补多少？”"
-            )
+            return C.Answer(C.NEED_MORE_INFO, note + "请重新完整地描述您的问题" + self._example() + "。")
         answer.answer = note + "已为您开启新的会话。\n" + answer.answer
         return answer
 

@@ -10,17 +10,9 @@ from typing import Any
 from bot.http.text import clause_label
 from ui.chart import wan
 
-EXAMPLES = (
-    "首次流片费用800万元，最多能补贴多少？",
-    "购买EDA工具花了300万元，有什么补贴？",
-    "使用杭州人工智能计算中心算力，合同金额150万元，能补贴多少？",
-    "本政策什么时候开始施行？",
-    "新引进人才入选人才计划能拿多少奖励？",
-)
 # The browser's conversation outlived the server's session (restart, expiry): say so instead of guessing.
 SESSION_LOST = (
-    "会话已过期，请重新描述您的问题：之前的对话已失效（服务重启或长时间未操作），"
-    "例如“首次流片费用1200万元能补多少？”"
+    "会话已过期，请重新描述您的问题：之前的对话已失效（服务重启或长时间未操作），请把问题完整地再说一遍。"
 )
 SESSION_RESTARTED = "会话已过期，已为您开启新的会话。\n"
 # Autoscroll would jump to the end of a long answer; instead the new question goes to the top of the chat,
@@ -119,6 +111,7 @@ def build_chat_tab(svc: Any) -> None:
     """Inside a gr.Tab: chatbot, input box, example questions and a reset button."""
     import gradio as gr
 
+    examples = svc.examples
     session = gr.State(None)
     chatbot = gr.Chatbot(
         show_label=False,  # the tab already says 政策问答; the floating label covered the first line
@@ -127,7 +120,7 @@ def build_chat_tab(svc: Any) -> None:
         elem_id="chatbot",
         buttons=["copy"],
         feedback_options=None,
-        placeholder="请输入与杭高新〔2024〕7号相关的问题，例如补贴金额、申请条件、责任单位。",
+        placeholder=f"请输入与{svc.corpus.primary.doc_number}相关的问题，例如补贴金额、申请条件、责任单位。",
     )
     with gr.Row():
         box = gr.Textbox(
@@ -136,13 +129,13 @@ def build_chat_tab(svc: Any) -> None:
         send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="chat-send")
     gr.Markdown("**示例问题**（点击直接提问）：")
     with gr.Row():
-        example_buttons = [gr.Button(q, size="sm", elem_classes=["example-q"]) for q in EXAMPLES]
+        example_buttons = [gr.Button(q, size="sm", elem_classes=["example-q"]) for q in examples]
     clear = gr.Button("新对话", size="sm", elem_id="chat-clear")
     fn = partial(respond, svc)
     outputs = [box, chatbot, session]
     box.submit(fn, inputs=[box, chatbot, session], outputs=outputs).then(None, js=SCROLL_TO_QUESTION_JS)
     send.click(fn, inputs=[box, chatbot, session], outputs=outputs).then(None, js=SCROLL_TO_QUESTION_JS)
-    for button, question in zip(example_buttons, EXAMPLES, strict=True):
+    for button, question in zip(example_buttons, examples, strict=True):
         button.click(partial(respond, svc, question), inputs=[chatbot, session], outputs=outputs).then(
             None, js=SCROLL_TO_QUESTION_JS
         )

@@ -171,7 +171,9 @@ DOCTOR_SECTIONS.append(_records_doctor)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="policybot", description="政策通：杭高新〔2024〕7号政策问答助手")
+    parser = argparse.ArgumentParser(
+        prog="policybot", description="政策通：政策问答助手（条款查询、资格判断、补贴测算）"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("clause", help="按编号打印条款原文及元数据，如 m3、a2、goals、header")

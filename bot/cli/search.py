@@ -88,7 +88,7 @@ def add_search_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
     p.set_defaults(handler=run_index)
 
     p = sub.add_parser("search", help="检索相关条款；不给问题时从标准输入逐行读取")
-    p.add_argument("query", nargs="*", help="问题，如“流片补贴”")
+    p.add_argument("query", nargs="*", help="问题或关键词")
     p.add_argument("--json", action="store_true", help="每行输出一个 JSON 对象")
     p.add_argument("-k", type=int, default=5, help="返回条款数（默认 5）")
     p.set_defaults(handler=run_search)

@@ -122,5 +122,5 @@ def overview_answer(corpus: Corpus, points: Points, clause_ids: list[str]) -> An
     lines = ["与您相关的主要支持措施如下（按相关程度排列）："]
     lines += [overview_line(i, corpus.label(c), c, points.clause(c.id)) for i, c in enumerate(clauses, 1)]
     lines.append("以上须符合各条条件并经认定或评审，" + CEILING_NOTE)
-    lines.append("可以继续问某一条的具体条件或测算，例如“算力补贴怎么补”。")
+    lines.append("可以继续问某一条的具体条件，或给出金额测算补贴上限。")
     return Answer(status=ANSWERED, answer="\n".join(lines), citations=citations_for(corpus, clause_ids))

@@ -14,23 +14,24 @@ from bot.settings import Settings
 log = logging.getLogger("policybot.api")
 
 API_DESCRIPTION = (
-    "政策通 HTTP 接口：杭高新〔2024〕7号《关于进一步推动集成电路和算力产业高质量发展的若干政策》问答、"
-    "条款查询、检索、补贴测算，以及 OpenAI 兼容的 /v1/chat/completions。"
-    '错误统一为 {"error": {"code": "...", "message": "中文说明"}}。'
+    "政策通 HTTP 接口：{documents}问答、条款查询、检索、补贴测算，以及 OpenAI 兼容的 /v1/chat/completions。"
+    '错误统一为 {{"error": {{"code": "...", "message": "中文说明"}}}}。'
 )
 
 
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     """Build the FastAPI app; the engine is built lazily when None."""
+    services = Services(settings, engine)
+    documents = "、".join(f"{d.doc_number}《{d.title}》" for d in services.corpus.documents)
     app = FastAPI(
         title="政策通 policybot",
-        description=API_DESCRIPTION,
+        description=API_DESCRIPTION.format(documents=documents),
         version="0.1.0",
         default_response_class=JsonResponse,
         docs_url=None,  # served by _install_docs from local files: the default page loads a CDN
         redoc_url=None,
     )
-    app.state.services = Services(settings, engine)
+    app.state.services = services
     app.state.settings = settings
     install_error_handlers(app)
     _install_docs(app)

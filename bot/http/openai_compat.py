@@ -117,8 +117,12 @@ def _citations_text(result: dict[str, Any]) -> str:
     cites = result.get("citations") or []
     if not cites:
         return ""
-    lines = [f"【{c.get('clause_id')}】{c.get('title')}：{c.get('quote')}" for c in cites]
-    return "\n\n依据（杭高新〔2024〕7号）：\n" + "\n".join(lines)
+    by_doc: dict[str, list[str]] = {}
+    for c in cites:
+        by_doc.setdefault(str(c.get("doc_number") or ""), []).append(
+            f"【{c.get('clause_id')}】{c.get('title')}：{c.get('quote')}"
+        )
+    return "".join(f"\n\n依据（{doc}）：\n" + "\n".join(lines) for doc, lines in by_doc.items())
 
 
 def json_content(result: dict[str, Any]) -> str:

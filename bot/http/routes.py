@@ -35,7 +35,7 @@ def _clause_summary(clause: Clause) -> dict[str, Any]:
 
 @router.get("/v1/clauses", tags=["条款"], summary="条款列表（可按所属部分、责任单位筛选）")
 def list_clauses(
-    section: str | None = Query(None, max_length=100, description="所属部分，如“（一）支持关键芯片突破”"),
+    section: str | None = Query(None, max_length=100, description="所属部分（条款列表中的 section）"),
     unit: str | None = Query(None, max_length=50, description="责任单位，如“经信局”"),
     svc: Services = Depends(services),
 ) -> Any:

@@ -15,7 +15,8 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from bot.http.errors import ApiError
-from bot.packs.corpus import Corpus, load_corpus
+from bot.packs.corpus import Corpus
+from bot.packs.loader import load_packs
 from bot.settings import Settings
 
 
@@ -45,7 +46,8 @@ class Services:
 
     def __init__(self, settings: Settings, engine: Engine | None = None):
         self.settings = settings
-        self.corpus: Corpus = load_corpus(settings.corpus_dir)
+        self.packs = load_packs(settings.corpus_dir, settings.extra_packs)
+        self.corpus: Corpus = self.packs.corpus
         self._engine = engine
         self._lock = threading.Lock()
         self._error: str | None = None
@@ -54,6 +56,12 @@ class Services:
         # short. An LLM call waits on the network, so more of them may wait at once.
         workers = 2 if settings.llm_base_url is None else 16
         self._ask_pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="policybot-ask")
+
+    @property
+    def examples(self) -> list[str]:
+        """Example questions for the primary document (from its pack's vocabulary)."""
+        vocab = self.packs.primary.vocabulary
+        return list(vocab.document.examples) if vocab else []
 
     @property
     def engine_ready(self) -> bool:

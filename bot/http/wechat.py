@@ -25,10 +25,10 @@ from fastapi.responses import PlainTextResponse, Response
 from bot.http.errors import ApiError
 from bot.http.services import Services, services
 from bot.http.wechat_push import CustomerService
-from bot.http.wechat_reply import NON_TEXT, PUSHING, STILL_WORKING, WELCOME, Responder, clip_bytes
+from bot.http.wechat_reply import NON_TEXT, PUSHING, STILL_WORKING, Responder, clip_bytes, welcome
 from bot.settings import Settings
 
-__all__ = ["NON_TEXT", "PUSHING", "STILL_WORKING", "WELCOME", "clip_bytes", "reply_xml", "wechat_signature"]
+__all__ = ["NON_TEXT", "PUSHING", "STILL_WORKING", "clip_bytes", "reply_xml", "wechat_signature", "welcome"]
 
 router = APIRouter()
 
@@ -172,7 +172,8 @@ def reply_for(msg: dict[str, str], bot: Responder) -> str | None:
     """The reply text for one message, or None when WeChat expects no reply (most events)."""
     kind = msg.get("MsgType", "").lower()
     if kind == "event":
-        return WELCOME if msg.get("Event", "").lower() == "subscribe" else None
+        subscribed = msg.get("Event", "").lower() == "subscribe"
+        return welcome(bot.svc.corpus, bot.svc.examples) if subscribed else None
     # With speech recognition on, WeChat sends the transcript of a voice message in Recognition.
     question = (
         msg.get("Content", "") if kind == "text" else msg.get("Recognition", "") if kind == "voice" else ""

@@ -32,14 +32,19 @@ PENDING_TTL_SECONDS = 120.0
 # WeChat retries a message three times within about 15 s; keep the answers well beyond that.
 SEEN_TTL_SECONDS = 600.0
 
-WELCOME = (
-    "您好，这里是政策通，可解答杭高新〔2024〕7号（集成电路和算力产业政策）相关问题。"
-    "例如：“首次流片费用800万元能补贴多少？”“购买EDA工具有什么补贴？”"
-)
-NON_TEXT = "目前只能回答文字问题，请直接输入您想咨询的政策问题，例如：“算力券怎么申请补贴？”"
+NON_TEXT = "目前只能回答文字问题，请直接输入您想咨询的政策问题。"
 STILL_WORKING = "问题正在查询中，请几秒后再次发送同一问题获取答复。"
 PUSHING = "正在查询，答复稍后发送给您；如一分钟内未收到，请再次发送同一问题。"
 TRUNCATED = "……（内容较长，完整答复请在网页版查看）"
+
+
+def welcome(corpus: Any, examples: list[str]) -> str:
+    """The greeting a new follower gets: which document this account answers about, two example questions."""
+    doc = corpus.primary
+    asks = "".join(f"“{e}”" for e in examples[:2])
+    return f"您好，这里是政策通，可解答{doc.doc_number}《{doc.title}》相关问题。" + (
+        f"例如：{asks}" if asks else ""
+    )
 
 
 def clip_bytes(text: str, limit: int = MAX_REPLY_BYTES) -> str:
@@ -60,7 +65,9 @@ def format_answer(result: dict[str, Any], svc: Services) -> str:
             doc = svc.corpus.document_of(clause).doc_number
             by_doc.setdefault(doc, []).append(clause_label(svc.corpus, clause))
     if by_doc:
-        text += "\n\n依据：" + "；".join(f"{doc} {'、'.join(dict.fromkeys(ls))}" for doc, ls in by_doc.items())
+        text += "\n\n依据：" + "；".join(
+            f"{doc} {'、'.join(dict.fromkeys(ls))}" for doc, ls in by_doc.items()
+        )
     return clip_bytes(text)
 
 

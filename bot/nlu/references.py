@@ -1,9 +1,10 @@
-"""Direct clause references in a question: "第3条", "第十二条", "附则第2条", "m7", "发展目标", "文号"."""
+"""Direct clause references in a question: "第3条", "第十二条", "附则第2条", a bare clause id, a named part."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Sequence
+from typing import Any
 
 _DIGITS = {
     "零": 0,
@@ -26,18 +27,9 @@ _UNIT = r"(?:条|项|点)"
 _ANNEX_REF = re.compile(rf"(?:实施)?附则(?:的|中|里|里面)?第?({_NUM}){_UNIT}?")
 # "第3条" but not "第3年", "第3家", "3月": the unit is required, and a preceding digit means a longer number.
 _MEASURE_REF = re.compile(rf"(?<![0-9])第\s*({_NUM})\s*{_UNIT}")
-# Bare ids such as m7, M7, a2, written the way the API and citations print them ("A4纸" is paper).
-_ID_REF = re.compile(r"(?<![A-Za-z0-9])([mMaA])\s?([0-9]{1,2})(?![A-Za-z0-9]|纸)")
-# Named parts of the document that are a clause of their own; the second pattern vetoes the name when
-# the question is about another document's number (the repealed or referred-to file).
-_NAMED = (
-    (re.compile(r"发展目标|第一部分"), None, "goals"),
-    (
-        re.compile(r"文号|发文字号|文件编号"),
-        re.compile(r"废止|作废|参照|原文件|老文件|旧文件|〔20(?!24)"),
-        "header",
-    ),
-)
+# Bare clause ids written the way the API and citations print them (a letter and a number; "A4纸" is paper).
+_ID_REF = re.compile(r"(?<![A-Za-z0-9])([A-Za-z])\s?([0-9]{1,2})(?![A-Za-z0-9]|纸)")
+_ANNEX_SECTION = "附则"
 
 
 def chinese_number(text: str) -> int | None:
@@ -54,22 +46,31 @@ def chinese_number(text: str) -> int | None:
     return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
 
 
-def find_reference(text: str, clause_ids: Collection[str]) -> str | None:
-    """Return the clause id a normalized question names explicitly, or None; annex references win."""
-    match = _ANNEX_REF.search(text)
-    if match:
-        cid = f"a{chinese_number(match.group(1))}"
-        return cid if cid in clause_ids else None
-    match = _MEASURE_REF.search(text)
-    if match:
-        cid = f"m{chinese_number(match.group(1))}"
-        return cid if cid in clause_ids else None
-    match = _ID_REF.search(text)
-    if match:
-        cid = f"{match.group(1).lower()}{int(match.group(2))}"
-        if cid in clause_ids:
-            return cid
-    for pattern, veto, cid in _NAMED:
-        if pattern.search(text) and not (veto and veto.search(text)) and cid in clause_ids:
-            return cid
-    return None
+class References:
+    """The clause a question names explicitly, resolved in one document by its printed numbers and sections:
+    "附则第2条" is the clause numbered 2 in the section whose heading says 附则, "第3条" the clause numbered 3
+    elsewhere, a bare id (a letter and a number) that id; named parts come from the pack's vocabulary."""
+
+    def __init__(self, clauses: Sequence[Any], named_parts: Sequence[Any] = ()) -> None:
+        self._ids = {c.id.lower(): c.id for c in clauses}
+        self._annex = {c.number: c.id for c in clauses if _ANNEX_SECTION in c.section and c.number}
+        self._numbered: dict[str, str] = {}
+        for c in clauses:
+            if c.number and _ANNEX_SECTION not in c.section:
+                self._numbered.setdefault(c.number, c.id)
+        self._named = list(named_parts)
+
+    def find(self, text: str) -> str | None:
+        """The clause id the normalized question names, or None; annex references win."""
+        match = _ANNEX_REF.search(text)
+        if match:
+            return self._annex.get(str(chinese_number(match.group(1))))
+        match = _MEASURE_REF.search(text)
+        if match:
+            return self._numbered.get(str(chinese_number(match.group(1))))
+        match = _ID_REF.search(text)
+        if match:
+            cid = self._ids.get(f"{match.group(1).lower()}{int(match.group(2))}")
+            if cid is not None:
+                return cid
+        return next((p.clause for p in self._named if p.named(text) and p.clause.lower() in self._ids), None)

@@ -2,7 +2,7 @@
 
 A pack folder holds at least `document.json` (`doc_id`, `doc_number`, `title`, `clauses_file`) and the clauses
 file (`id`, `number`, `title`, `section`, `units`, `text` per clause). Clause ids need only be unique within
-their document: `hzgx-2019-24:m2` names another document's m2, a bare `m2` the primary document's.
+their document: `<doc_id>:<id>` names a clause of that document, a bare id one of the primary document.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class Clause:
 
     @property
     def key(self) -> str:
-        """The qualified id, unique across documents: "hzgx-2024-7:m3"."""
+        """The qualified id, unique across documents: <doc_id>:<clause id>."""
         return f"{self.doc_id}{QUALIFIER}{self.id}"
 
     @property

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.nlu.normalize import normalize
-from bot.nlu.references import find_reference
+from bot.nlu.references import References
 from bot.retrieval import store
 from bot.retrieval.lexicon import Lexicon, load_lexicon
 from bot.retrieval.tokenize import PolicyTokenizer, build_dictionary
@@ -77,12 +77,12 @@ class Retriever:
         dense_weight: float = 0.3,
         note: str = "",
         policy_phrases: frozenset[str] = frozenset(),
-        primary: list[str] | None = None,
+        references: References | None = None,
     ) -> None:
         self._ids = ids
         self._titles = titles
-        # Bare clause ids ("第3条", "m3") name the primary document's clauses.
-        self._primary = primary if primary is not None else [i.rpartition(":")[2] for i in ids]
+        # "第3条" and bare clause ids name the primary document's clauses.
+        self.references = references or References([])
         self._primary_doc = ids[0].rpartition(":")[0] if ids else ""
         self._bm25 = bm25
         self._tokenizer = tokenizer
@@ -171,7 +171,7 @@ class Retriever:
         return cls(
             ids=[c.key for c in corpus.clauses],
             titles={c.key: c.title for c in corpus.clauses},
-            primary=[c.id for c in corpus.primary.clauses],
+            references=References(corpus.primary.clauses, _named_parts(settings)),
             bm25=bm25,
             tokenizer=tokenizer,
             lexicon=lexicon,
@@ -212,8 +212,8 @@ class Retriever:
         return ["bm25"] + (["dense"] if self._dense is not None else [])
 
     def direct_reference(self, query: str) -> str | None:
-        """The clause id a question names explicitly ("第3条"→"m3", "附则第2条"→"a2", "m7"), else None."""
-        return find_reference(normalize(query), self._primary)
+        """The clause id a question names explicitly ("第3条", "附则第2条", a bare id), else None."""
+        return self.references.find(normalize(query))
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         """Rank clauses for a question, best first; a directly referenced clause always comes first."""
@@ -223,7 +223,7 @@ class Retriever:
         lexical = self.lexical_scores(text)
         scores = self._fuse(lexical, text)
         order = sorted(range(len(self._ids)), key=lambda i: (-scores[i], -lexical[i], i))
-        ref = find_reference(text, self._primary)
+        ref = self.references.find(text)
         ref_key = f"{self._primary_doc}:{ref}" if ref else None
         hits = [self._hit(ref_key, float(scores.max()) + 1.0)] if ref_key in self._titles else []
         for i in order:
@@ -358,6 +358,14 @@ def _policy_phrases(corpus: Corpus, lexicon: Lexicon) -> frozenset[str]:
     """Lexicon phrases that occur verbatim in the policy text (after normalization, spaces removed)."""
     text = "".join(normalize(c.text).replace(" ", "").lower() for c in corpus.clauses)
     return frozenset(p for p in lexicon.expansions if p.replace(" ", "") in text)
+
+
+def _named_parts(settings: Settings) -> list[Any]:
+    """The primary pack's named parts ("发展目标", "文号"…), which a question may name directly."""
+    from bot.packs.loader import load_packs
+
+    vocab = load_packs(settings.corpus_dir, settings.extra_packs).primary.vocabulary
+    return list(vocab.spec.named_parts) if vocab else []
 
 
 def _open_lexical(index_dir: Any, n_docs: int) -> tuple[Any, PolicyTokenizer]:
