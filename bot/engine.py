@@ -130,6 +130,7 @@ class Engine:
     def _remember(self, plan: Plan, outcomes: list[ToolOutcome], session: Session) -> None:
         """What the next message may build on: a pending calculation, or the last one computed."""
         kind = plan.kind
+        session.doc_id = plan.doc_id
         if kind == P.LOOKUP:
             # After "流片补贴怎么算" a bare "1200万" fills that rule's calculation; a question about the rule
             # of the last calculation keeps that calculation for the next follow-up instead.

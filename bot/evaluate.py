@@ -48,7 +48,7 @@ class SetReport:
     failures: list[TurnResult] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        pct = lambda a, b: f"{a}/{b} ({a / b:.1%})" if b else "—"  # noqa: E731
+        pct = _pct
         out = [
             f"[{self.name}] conversations fully right {pct(self.right, self.conversations)}; "
             f"turns {pct(self.turns_right, self.turns)}; amounts {pct(self.amounts_right, self.amount_turns)}; "
@@ -58,6 +58,10 @@ class SetReport:
         for cls in sorted(self.by_class):
             out.append(f"  {cls:13s} {pct(self.right_by_class[cls], self.by_class[cls])}")
         return out
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{a}/{b} ({a / b:.1%})" if b else "—"
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -79,7 +83,9 @@ def check_turn(turn: dict[str, Any], data: dict[str, Any]) -> tuple[list[str], b
     if turn["status"] == "not_covered" and data.get("citations"):
         problems.append("not_covered answer cites clauses")
     got, want = data.get("total_max_subsidy_yuan"), turn.get("total")
-    if (got is None) != (want is None) or (want is not None and Decimal(got) != Decimal(want)):
+    if (got is None) != (want is None) or (
+        got is not None and want is not None and Decimal(got) != Decimal(want)
+    ):
         problems.append(f"total {got} != {want}")
     answer = str(data.get("answer", ""))
     if turn.get("eligible") is False and "不符合" not in answer.split("\n", 1)[0]:
@@ -128,4 +134,4 @@ def run_set(name: str, items: Iterable[dict[str, Any]], ask: Ask) -> SetReport:
 
 def engine_ask(engine: Any) -> Ask:
     """An Ask over an in-process engine."""
-    return lambda q, session: engine.ask(q, session_id=session).to_dict()  # type: ignore[no-any-return]
+    return lambda q, session: engine.ask(q, session_id=session).to_dict()

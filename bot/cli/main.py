@@ -20,18 +20,36 @@ def _print_json(obj: object) -> None:
 def cmd_clause(args: argparse.Namespace, settings: Settings) -> int:
     from bot.packs.corpus import load_corpus
 
-    corpus = load_corpus(settings.corpus_dir)
-    clause = corpus.clause(args.clause_id.strip().lower())
+    corpus = load_corpus(settings.corpus_dir, settings.extra_packs)
+    clause = corpus.resolve(args.clause_id)
     if clause is None:
-        known = "、".join(c.id for c in corpus.clauses)
-        print(f"未找到条款“{args.clause_id}”。可用编号：{known}", file=sys.stderr)
+        known = "、".join(c.id for c in corpus.primary.clauses)
+        others = "；其他文件写成 doc_id:编号（" + "、".join(d.doc_id for d in corpus.documents[1:]) + "）"
+        print(
+            f"未找到条款“{args.clause_id}”。可用编号：{known}{others if len(corpus.documents) > 1 else ''}",
+            file=sys.stderr,
+        )
         return 2
     doc = corpus.document_of(clause)
     if args.json:
-        _print_json({**clause.to_dict(), "doc_number": doc.doc_number})
+        from bot.packs.loader import load_packs
+
+        repealer = load_packs(settings.corpus_dir, settings.extra_packs).repeal_of(doc.doc_id)
+        _print_json(
+            {
+                **clause.to_dict(),
+                "doc_number": doc.doc_number,
+                "repealed_by": repealer.doc_number if repealer else None,
+            }
+        )
         return 0
     units = "、".join(clause.units) or "—"
     print(f"【{clause.id}】{clause.title}  （{doc.doc_number}）")
+    from bot.packs.loader import load_packs
+
+    repealer = load_packs(settings.corpus_dir, settings.extra_packs).repeal_of(doc.doc_id)
+    if repealer is not None:
+        print(f"注意：本文件已废止（{repealer.doc_number}规定同时废止），以下原文仅供查阅。")
     if clause.section:
         print(f"所属部分：{clause.section}")
     print(f"责任单位：{units}" + (f"（牵头：{clause.lead_unit}）" if clause.lead_unit else ""))
@@ -62,7 +80,7 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
             report[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
             report[pkg] = "未安装"
-    corpus = load_corpus(settings.corpus_dir)
+    corpus = load_corpus(settings.corpus_dir, settings.extra_packs)
     report["corpus_dir"] = str(settings.corpus_dir)
     report["documents"] = [d.doc_number for d in corpus.documents]
     report["clauses"] = len(corpus.clauses)
@@ -211,17 +229,44 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_record_commands(sub)
 
-    from calculators.cli import add_calc_commands  # calc (subsidy calculators, issue 3)
+    from calculators.cli import add_calc_commands  # calc (subsidy calculators)
 
     add_calc_commands(sub)
+    p = sub.add_parser("pack", help="政策包工具：policybot pack check 目录")
+    pack_sub = p.add_subparsers(dest="pack_command", required=True)
+    check = pack_sub.add_parser(
+        "check", help="检查一个政策包目录（编号唯一、引文为原文、数字出自条款、参数与槽位已声明）"
+    )
+    check.add_argument("folder", help="政策包目录，含 document.json")
+    check.set_defaults(handler=cmd_pack_check)
     return parser
 
 
+def cmd_pack_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Print every problem of a pack folder; exit 1 when there is any."""
+    from pathlib import Path
+
+    from bot.packs.check import check_pack
+
+    folder = Path(args.folder)
+    problems = check_pack(folder)
+    for line in problems:
+        print(line)
+    print(f"{folder}：{'发现 ' + str(len(problems)) + ' 处问题' if problems else '检查通过'}")
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    from bot.packs.corpus import PackError
+
     args = build_parser().parse_args(argv)
     settings = Settings()
     handler: Handler = args.handler
-    return handler(args, settings)
+    try:
+        return handler(args, settings)
+    except PackError as exc:  # a bad pack stops start-up with what to fix, never a traceback
+        print(f"政策包有误，无法启动：{exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ def run_index(args: argparse.Namespace, settings: Settings) -> int:
     from bot.packs.corpus import load_corpus
     from bot.retrieval.retriever import Retriever, index_status
 
-    corpus = load_corpus(settings.corpus_dir)
+    corpus = load_corpus(settings.corpus_dir, settings.extra_packs)
     if args.if_missing:
         status = index_status(settings, corpus)
         if status["ok"]:
@@ -62,7 +62,7 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
         print("参数 -k 必须是正整数", file=sys.stderr)
         return 2
     try:
-        retriever = Retriever.load(settings, load_corpus(settings.corpus_dir))
+        retriever = Retriever.load(settings, load_corpus(settings.corpus_dir, settings.extra_packs))
     except (OSError, ValueError) as exc:  # unreadable corpus/lexicon or an unwritable data directory
         print(f"无法加载检索索引：{exc}", file=sys.stderr)
         return 1
@@ -77,7 +77,8 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
         if not hits:
             print("  （没有找到相关条款）")
         for rank, hit in enumerate(hits, 1):
-            print(f"  {rank}. [{hit.clause_id}] {hit.title}  {hit.score:.2f}")
+            doc = f"{hit.doc_id}:" if hit.doc_id and hit.doc_id != retriever.primary_doc else ""
+            print(f"  {rank}. [{doc}{hit.clause_id}] {hit.title}  {hit.score:.2f}")
     return 0
 
 
@@ -99,7 +100,7 @@ def doctor_section(settings: Settings) -> dict[str, object]:
     from bot.packs.corpus import load_corpus
     from bot.retrieval.retriever import index_status
 
-    status = index_status(settings, load_corpus(settings.corpus_dir))
+    status = index_status(settings, load_corpus(settings.corpus_dir, settings.extra_packs))
     return {
         "index_dir": str(settings.index_dir.resolve()),
         "index": status["state"],

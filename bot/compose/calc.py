@@ -188,7 +188,7 @@ def compose_cases(outcomes: list[Any], corpus: Corpus, plan: Any) -> Answer:
             else (amounts[0] if amounts else Decimal(0))
         )
         ceiling = money_text(o.result.max_subsidy_yuan) if o.result.eligible else "不符合条件，0元"
-        lines.append(f"- 按{format_wan(value)}：最高 {ceiling}（{o.result.formula}）")
+        lines.append(f"- 按{format_wan(Decimal(str(value)))}：最高 {ceiling}（{o.result.formula}）")
     lines.append("几种情况不能相加。" + CEILING)
     return Answer(
         status=NEED_MORE_INFO, answer="\n".join(lines), citations=citations_for(corpus, [clause_id])

@@ -28,13 +28,30 @@ def compose(plan: Any, outcomes: list[ToolOutcome], packs: Packs, text: str) -> 
         points = packs.points(result.doc_id or pack.doc_id)
         if result.overview:
             return overview_answer(corpus, points, result.clause_ids)
-        return lookup_answer(corpus, points, result.clause_ids, text, result.topic)
+        answer = lookup_answer(corpus, points, result.clause_ids, text, result.topic, result.doc_id)
+        repealer = packs.repeal_of(result.doc_id) if result.doc_id else None
+        return repealed_notice(answer, corpus, packs, result, repealer) if repealer else answer
     if isinstance(result, B.RuleOnly):
         return A.compose_rule_only(corpus, result.clause_id)
     calcs = [o for o in outcomes if o.call.name not in B.BY_NAME]
     if isinstance(result, B.NotApplicable):
         return compose_not_applicable(corpus, result, plan)
     return _calculations(plan, calcs, packs, result)
+
+
+def repealed_notice(answer: A.Answer, corpus: Any, packs: Packs, result: Any, repealer: Any) -> A.Answer:
+    """An answer from a repealed document says so first: repealed, by which document, and today's rule."""
+    doc = corpus.document(result.doc_id)
+    annex = repealer.vocabulary.annex("repeal") if repealer.vocabulary else None
+    where = A.where(corpus, annex.clause, repealer.doc_id) if annex else ""
+    current = [A.where(corpus, cid, repealer.doc_id) for cid in result.see_also]
+    head = f"注意：{doc.doc_number}《{doc.title}》已废止（{repealer.doc_number}{where}规定该文件同时废止），以下原文仅供查阅，不再作为申请依据。"
+    if current:
+        head += f"现行规定见{repealer.doc_number}{'、'.join(current)}。"
+    answer.answer = head + "\n" + answer.answer
+    cited = [annex.clause] if annex else []
+    answer.citations += A.citations_for(corpus, [*result.see_also, *cited], repealer.doc_id)
+    return answer
 
 
 def _calculations(plan: Any, calcs: list[ToolOutcome], packs: Packs, marker: Any) -> A.Answer:

@@ -94,14 +94,19 @@ def excerpt(points: Points, clause: Clause, text: str, topic: str | None) -> str
 
 
 def lookup_answer(
-    corpus: Corpus, points: Points, clause_ids: list[str], text: str, topic: str | None = None
+    corpus: Corpus,
+    points: Points,
+    clause_ids: list[str],
+    text: str,
+    topic: str | None = None,
+    doc_id: str | None = None,
 ) -> Answer:
     """Direct answer first, then the verbatim clause and its 责任单位, citations ranked."""
-    clause = corpus.clause(clause_ids[0])
+    clause = corpus.clause(clause_ids[0], doc_id)
     assert clause is not None
     statement = direct_statement(corpus.label(clause), points, clause, text, topic)
     intro = f"{statement}\n" if statement else ""
-    answer = compose_lookup(corpus, clause_ids, intro, excerpt(points, clause, text, topic))
+    answer = compose_lookup(corpus, clause_ids, intro, excerpt(points, clause, text, topic), doc_id)
     lead = corpus.document_of(clause).meta.get("lead_unit")
     if statement and not clause.units and lead:
         # Annexes name no 责任单位; the unit leading the whole policy is who callers should contact.

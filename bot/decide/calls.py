@@ -87,7 +87,7 @@ def _per_year(reading: Reading, rule: RuleSpec, figures: list[Figure]) -> list[C
     if not rule.per_year or len(years) < 2 or len(mine) not in (1, len(years)):
         return []
     year_slot = next(n for n, s in rule.slots.items() if s.kind == "year")
-    money_slot = rule.default_slot()
+    money_slot = str(rule.default_slot())
     base = frame_for(rule, reading.text, list(reading.mentions), figures, reading.lang)
     calls = []
     for year, figure in zip(years, mine * len(years) if len(mine) == 1 else mine, strict=False):

@@ -249,5 +249,5 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
     if not new:
         return dict(base.args) if rule.tool != base.tool else None  # a sibling rule: the same facts
     item_conditions = {name: spec.items for name, spec in rule.conditions.items() if spec.items}
-    dropped = drop_failing_item(base.args, new, act.item, item_conditions)
-    return dropped if dropped is not None else merge(base.args, new, adding=adding, item=act.item)
+    without = drop_failing_item(base.args, new, act.item, item_conditions)
+    return without if without is not None else merge(base.args, new, adding=adding, item=act.item)

@@ -181,8 +181,9 @@ def _fill_counts(text: str, frame: Frame, figures: list[Figure], mentions: list[
     ]
     # A count named by its cue ("其中非关联企业2家") wins over one that only took the default.
     for f in sorted(counts, key=lambda f: not f.label):
-        if rule.slots[f.slot].kind == "count":  # type: ignore[index]
-            frame.args.setdefault(f.slot, int(f.mention.value) - _excluded_part(text, f, figures))  # type: ignore[index]
+        slot = str(f.slot)
+        if rule.slots[slot].kind == "count":
+            frame.args.setdefault(slot, int(f.mention.value) - _excluded_part(text, f, figures))
     for name, spec in rule.slots.items():
         # "第4家非关联企业也接入了": the fourth one is the count now.
         nth = [m for m in mentions if m.kind == "ordinal" and spec.kind == "count" and m.unit in spec.units]
@@ -331,7 +332,9 @@ def structured_items(text: str, spec: ItemsSpec) -> list[dict[str, Any]]:
         item_defaults = {**spec.defaults, **flags}
         end = after.end() if after else m.end()
         both = "各" in text[start:end] and len({v for v in values}) > 1
-        chosen = list(dict.fromkeys(values)) if both else values[-1:] or [None]
+        chosen: list[tuple[str, str] | None] = (
+            list(dict.fromkeys(values)) if both else [*values[-1:]] or [None]
+        )
         for value in chosen:
             item = {spec.trigger: words[m.group()], **item_defaults}
             if value is not None:

@@ -3,6 +3,7 @@ out — using only the packs' vocabularies and the language data, never a policy
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Protocol
 
@@ -13,21 +14,23 @@ from bot.decide.followups import act_of, changed_args, relabeled, sibling, targe
 from bot.decide.frames import frame_for
 from bot.decide.plan import Plan
 from bot.nlu.reading import Reading, read
+from bot.nlu.references import References
 from bot.nlu.scope import is_greeting, is_injection
 from bot.nlu.typos import Homophones
-from bot.packs.loader import Packs
+from bot.packs.loader import Pack, Packs
 from bot.packs.vocabulary import RuleSpec, Vocabulary
 from bot.sessions.store import Session
 from bot.tools import builtin as B
 from bot.tools.calls import ToolCall
 
+_VALIDITY = re.compile(r"还有效|有效吗|有效期|还能用|还适用|还能申请|废止|作废|失效|过期")
 RELATED_CITATIONS = 2
 RELATED_MIN_SHARE = 0.6
 OVERVIEW_MAX = 6
 
 
 class RetrieverLike(Protocol):
-    def search(self, query: str, k: int = 5) -> list[Any]: ...
+    def search(self, query: str, k: int = 5, doc_id: str | None = None) -> list[Any]: ...
 
     def direct_reference(self, query: str) -> str | None: ...
 
@@ -67,6 +70,9 @@ class Router:
         reading = self.read(text, context)
         if is_injection(reading):
             return P.decline(reading, "injection")
+        other = self._other_document(reading, session)
+        if other is not None:
+            return self._about_document(reading, other)
         topic = self._topic(reading)
         continued = self._continue(reading, topic, session) if session is not None else None
         if continued is not None:
@@ -75,6 +81,38 @@ class Router:
             topic = context
         plan = self._fresh(reading, topic)
         return self._combined(plan, reading, session)
+
+    def _other_document(self, reading: Reading, session: Session | None) -> Pack | None:
+        """A loaded document other than the primary one that the message names (文号 or title), or the one
+        the conversation is about when the message names no rule of the primary ("那第2条呢")."""
+        text = reading.text
+        for pack in self.packs.packs[1:]:
+            title = pack.document.title
+            if pack.doc_number in text or (len(title) >= 8 and title in text):
+                # "杭高新〔2019〕24号还有效吗": whether it is still in force is the repealing document's answer.
+                return None if self.packs.repeal_of(pack.doc_id) and _VALIDITY.search(text) else pack
+        doc_id = getattr(session, "doc_id", None) if session is not None else None
+        if doc_id and doc_id != self.packs.primary.doc_id and not reading.hits:
+            return self.packs.pack(doc_id)
+        return None
+
+    def _about_document(self, reading: Reading, pack: Pack) -> Plan:
+        """A lookup in another document: the clause named (第2条) or found there; if that document is
+        repealed, the clauses of the repealing document that rule on the same subject come with it."""
+        text = reading.text.replace(pack.doc_number, " ")
+        named = References(pack.document.clauses).find(text)
+        ids = [named] if named else [h.clause_id for h in self._search(text, 3, pack.doc_id)]
+        ids = ids or [pack.document.clauses[0].id]
+        plan = P.lookup(ids, reading=reading)
+        plan.calls[0].args["doc_id"] = pack.doc_id
+        repealer = self.packs.repeal_of(pack.doc_id)
+        if repealer is not None:
+            clause = pack.document.clause(ids[0])
+            subject = f"{clause.title} {clause.text}" if clause else text
+            current = [h.clause_id for h in self._search(subject, 1, repealer.doc_id)]
+            plan.calls[0].args["see_also"] = current
+        plan.doc_id = pack.doc_id
+        return plan
 
     def context_rule(self, session: Session | None) -> RuleSpec | None:
         base = session.pending or session.last if session is not None else None
@@ -136,15 +174,13 @@ class Router:
     def _about_rule(self, reading: Reading, topic: RuleSpec | None, wants: bool) -> Plan:
         vocab = reading.vocabulary
         if topic is None:
-            hits = self.retriever.search(reading.text, k=1 + RELATED_CITATIONS)
+            hits = self._search(reading.text, k=1 + RELATED_CITATIONS)
             # About the policy but matching no clause in particular: answer with the document itself.
             fallback = [vocab.document.overview_clause or vocab.rules[0].clause]
             return P.lookup([h.clause_id for h in hits] or fallback, reading=reading)
         if not wants:
             if any(w in reading.text for w in vocab.spec.document_questions):
-                return P.lookup(
-                    [h.clause_id for h in self.retriever.search(reading.text, k=3)], reading=reading
-                )
+                return P.lookup([h.clause_id for h in self._search(reading.text, k=3)], reading=reading)
             return P.lookup(self.related(reading.text, [topic.clause]), topic, reading)
         if topic.tool is None:
             return P.rule_only(topic.clause, topic, reading)
@@ -175,8 +211,12 @@ class Router:
 
     # ---- annexes, overviews and related clauses -------------------------------------------------------
 
+    def _search(self, text: str, k: int, doc_id: str | None = None) -> list[Any]:
+        """Retrieval within one document (the primary unless named): answers never mix two documents."""
+        return list(self.retriever.search(text, k=k, doc_id=doc_id or self.packs.primary.doc_id))
+
     def related(self, text: str, first: list[str]) -> list[str]:
-        hits = self.retriever.search(text, k=RELATED_CITATIONS + len(first))
+        hits = self._search(text, k=RELATED_CITATIONS + len(first))
         # Only clauses scoring close to the best hit are worth showing next to the one relied on.
         top = hits[0].score if hits else 0.0
         ids = list(first) + [h.clause_id for h in hits if h.score >= RELATED_MIN_SHARE * top]
@@ -191,7 +231,7 @@ class Router:
         ids += [cid for g in groups for cid in g.order]
         if not groups:
             measures = {r.clause for r in self.vocabulary.rules}
-            hits = self.retriever.search(text, k=12)
+            hits = self._search(text, k=12)
             ids += [h.clause_id for h in hits if points.clause(h.clause_id) and h.clause_id in measures]
         return list(dict.fromkeys(ids))[:OVERVIEW_MAX]
 

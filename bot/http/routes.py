@@ -28,35 +28,57 @@ def readyz(svc: Services = Depends(services)) -> Any:
     raise ApiError(503, "not_ready", f"索引尚未加载完成{detail}")
 
 
-def _clause_summary(clause: Clause) -> dict[str, Any]:
-    """The clause's metadata without its text (the list endpoint stays small)."""
-    return {k: v for k, v in clause.to_dict().items() if k not in ("text", "doc_id")}
+def _clause_summary(svc: Services, clause: Clause) -> dict[str, Any]:
+    """The clause's metadata without its text (the list endpoint stays small), with its document."""
+    row = {k: v for k, v in clause.to_dict().items() if k != "text"}
+    return {**row, "doc_number": svc.corpus.document_of(clause).doc_number}
 
 
-@router.get("/v1/clauses", tags=["条款"], summary="条款列表（可按所属部分、责任单位筛选）")
+def _document(svc: Services, doc: Any) -> dict[str, Any]:
+    repealer = svc.packs.repeal_of(doc.doc_id)
+    return {
+        "doc_id": doc.doc_id,
+        "doc_number": doc.doc_number,
+        "title": doc.title,
+        **{k: doc.meta.get(k) for k in ("issued_date", "effective_date") if doc.meta.get(k)},
+        "repealed_by": repealer.doc_number if repealer else None,
+    }
+
+
+@router.get("/v1/clauses", tags=["条款"], summary="条款列表（可按文件、所属部分、责任单位筛选）")
 def list_clauses(
     section: str | None = Query(None, max_length=100, description="所属部分（条款列表中的 section）"),
     unit: str | None = Query(None, max_length=50, description="责任单位，如“经信局”"),
+    doc_id: str | None = Query(None, max_length=80, description="只列该文件的条款（documents 中的 doc_id）"),
     svc: Services = Depends(services),
 ) -> Any:
     doc = svc.corpus.primary
     clauses = [
-        _clause_summary(c)
+        _clause_summary(svc, c)
         for c in svc.corpus.clauses
-        if (not section or c.section == section) and (not unit or unit in c.units)
+        if (not section or c.section == section)
+        and (not unit or unit in c.units)
+        and doc_id in (None, c.doc_id)
     ]
-    return {"doc_number": doc.doc_number, "title": doc.meta.get("title"), "clauses": clauses}
+    documents = [_document(svc, d) for d in svc.corpus.documents]
+    return {"doc_number": doc.doc_number, "title": doc.title, "documents": documents, "clauses": clauses}
 
 
-@router.get("/v1/clauses/{clause_id}", tags=["条款"], summary="单条条款：元数据与原文")
+@router.get(
+    "/v1/clauses/{clause_id}", tags=["条款"], summary="单条条款：元数据与原文（可写 doc_id:条款编号）"
+)
 def get_clause(clause_id: str, svc: Services = Depends(services)) -> Any:
-    clause = svc.corpus.clause(clause_id.strip().lower()[:20])
+    clause = svc.corpus.resolve(clause_id[:120])
     if clause is None:
-        known = "、".join(c.id for c in svc.corpus.clauses)
-        raise ApiError(404, "unknown_clause", f"未找到条款“{clause_id[:20]}”。可用编号：{known}")
+        known = "、".join(c.id for c in svc.corpus.primary.clauses)
+        raise ApiError(
+            404,
+            "unknown_clause",
+            f"未找到条款“{clause_id[:40]}”。可用编号：{known}（其他文件写成 doc_id:编号）",
+        )
     doc = svc.corpus.document_of(clause)
     meta = {k: doc.meta.get(k) for k in ("title", "issued_date", "effective_date")}
-    return {**clause.to_dict(), "doc_number": doc.doc_number, "document": meta}
+    return {**clause.to_dict(), "doc_number": doc.doc_number, "document": {**meta, **_document(svc, doc)}}
 
 
 @router.get("/v1/search", tags=["检索"], summary="按问题检索最相关的条款")
@@ -71,10 +93,13 @@ def search(
     hits = retriever.search(q, k=k)
     rows = []
     for hit in hits:
-        clause = svc.corpus.clause(hit.clause_id)
+        clause = svc.corpus.clause(hit.clause_id, getattr(hit, "doc_id", None) or None)
         row = {"clause_id": hit.clause_id, "title": hit.title, "score": round(float(hit.score), 6)}
         if clause is not None:
-            row.update(number=clause.number, section=clause.section)
+            doc = svc.corpus.document_of(clause)
+            row.update(
+                number=clause.number, section=clause.section, doc_id=doc.doc_id, doc_number=doc.doc_number
+            )
         rows.append(row)
     return {
         "query": q,

@@ -95,7 +95,7 @@ def _percents(text: str) -> list[Mention]:
 
 
 def _terms(text: str) -> list[Mention]:
-    out = []
+    out: list[Mention] = []
     for pattern in (_TERM, _TERM_LOOSE):
         for m in pattern.finditer(text):
             token, unit = m.group(1), m.group(2)

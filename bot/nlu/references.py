@@ -52,12 +52,14 @@ class References:
     elsewhere, a bare id (a letter and a number) that id; named parts come from the pack's vocabulary."""
 
     def __init__(self, clauses: Sequence[Any], named_parts: Sequence[Any] = ()) -> None:
-        self._ids = {c.id.lower(): c.id for c in clauses}
-        self._annex = {c.number: c.id for c in clauses if _ANNEX_SECTION in c.section and c.number}
+        self._ids: dict[str, str] = {str(c.id).lower(): str(c.id) for c in clauses}
+        # Numbers as printed ("3", "十二", "二") compared as numbers.
+        numbered = [(str(chinese_number(c.number)), c) for c in clauses if chinese_number(c.number or "x")]
+        self._annex = {n: c.id for n, c in numbered if _ANNEX_SECTION in c.section}
         self._numbered: dict[str, str] = {}
-        for c in clauses:
-            if c.number and _ANNEX_SECTION not in c.section:
-                self._numbered.setdefault(c.number, c.id)
+        for n, c in numbered:
+            if _ANNEX_SECTION not in c.section:
+                self._numbered.setdefault(n, c.id)
         self._named = list(named_parts)
 
     def find(self, text: str) -> str | None:
@@ -73,4 +75,5 @@ class References:
             cid = self._ids.get(f"{match.group(1).lower()}{int(match.group(2))}")
             if cid is not None:
                 return cid
-        return next((p.clause for p in self._named if p.named(text) and p.clause.lower() in self._ids), None)
+        named = [str(p.clause) for p in self._named if p.named(text) and p.clause.lower() in self._ids]
+        return named[0] if named else None

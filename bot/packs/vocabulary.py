@@ -223,7 +223,10 @@ def parse_vocabulary(data: Any, source: str, doc_id: str) -> Vocabulary:
     for rule in spec.rules:
         for name, cond in rule.conditions.items():
             if cond.items and cond.items not in rule.slots:
-                raise PackError(f"{source} 有误：rules（{rule.id}）.conditions.{name}.items 不是该规则的参数")
+                slots = "、".join(rule.slots)
+                raise PackError(
+                    f"{source} 有误：rules（{rule.id}）.conditions.{name}.items“{cond.items}”不是该规则的参数（有：{slots}）"
+                )
     return Vocabulary(doc_id, spec)
 
 

@@ -207,6 +207,11 @@ class Retriever:
     # ---- queries ------------------------------------------------------------------------------------
 
     @property
+    def primary_doc(self) -> str:
+        """The document whose clauses bare ids and "第3条" name."""
+        return self._primary_doc
+
+    @property
     def modes(self) -> list[str]:
         """Active retrieval modes: ["bm25"] or ["bm25", "dense"]."""
         return ["bm25"] + (["dense"] if self._dense is not None else [])
@@ -215,21 +220,23 @@ class Retriever:
         """The clause id a question names explicitly ("第3条", "附则第2条", a bare id), else None."""
         return self.references.find(normalize(query))
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
-        """Rank clauses for a question, best first; a directly referenced clause always comes first."""
+    def search(self, query: str, k: int = 5, doc_id: str | None = None) -> list[Hit]:
+        """Rank clauses for a question, best first; a directly referenced clause always comes first.
+        With `doc_id`, only that document's clauses (one answer never mixes two documents)."""
         text = normalize(query)
         if not text or k <= 0:
             return []
         lexical = self.lexical_scores(text)
         scores = self._fuse(lexical, text)
         order = sorted(range(len(self._ids)), key=lambda i: (-scores[i], -lexical[i], i))
-        ref = self.references.find(text)
+        prefix = f"{doc_id}:" if doc_id else ""
+        ref = self.references.find(text) if doc_id in (None, self._primary_doc) else None
         ref_key = f"{self._primary_doc}:{ref}" if ref else None
         hits = [self._hit(ref_key, float(scores.max()) + 1.0)] if ref_key in self._titles else []
         for i in order:
             if len(hits) >= k or scores[i] <= 0:
                 break
-            if self._ids[i] != ref_key:
+            if self._ids[i] != ref_key and self._ids[i].startswith(prefix):
                 hits.append(self._hit(self._ids[i], float(scores[i])))
         return hits
 

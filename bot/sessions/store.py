@@ -35,6 +35,7 @@ class Session:
     # Every call of the last answer ("首次流片1200万，EDA 300万"), so "那如果EDA是500万呢" keeps the others.
     batch: list[Pending] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)
+    doc_id: str | None = None  # the document the conversation is about, when it is not the primary one
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def remember(self, question: str, status: str) -> None:

@@ -33,6 +33,9 @@ class LookupArgs(_Args):
     clause_ids: list[str] = Field(..., min_length=1, max_length=6, description="条款编号，最相关的在前")
     topic: str | None = Field(None, description="所问的具体规则（同一条款含多项规则时）")
     doc_id: str | None = Field(None, description="文件编号；为空时为主文件")
+    see_also: list[str] = Field(
+        default_factory=list, max_length=3, description="废止文件时：现行规定的条款编号"
+    )
 
 
 class OverviewArgs(_Args):
@@ -80,6 +83,7 @@ class Clauses:
     topic: str | None = None
     doc_id: str | None = None
     overview: bool = False
+    see_also: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -152,7 +156,13 @@ def builtin_result(name: str, args: BaseModel) -> Any:
     """The result object of a builtin call with validated arguments."""
     data = args.model_dump()
     if name in (LOOKUP, OVERVIEW):
-        return Clauses(data["clause_ids"], data.get("topic"), data.get("doc_id"), name == OVERVIEW)
+        return Clauses(
+            data["clause_ids"],
+            data.get("topic"),
+            data.get("doc_id"),
+            name == OVERVIEW,
+            data.get("see_also") or [],
+        )
     if name == RULE_ONLY:
         return RuleOnly(data["clause_id"], data.get("doc_id"))
     if name == DECLINE:

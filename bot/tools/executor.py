@@ -73,8 +73,10 @@ class Executor:
             args = spec.args_model.model_validate(call.args)
         except ValidationError as exc:
             return ToolOutcome(call, error=f"参数有误：{exc.errors()[0].get('msg', '')}")
-        ids = [args.clause_ids] if hasattr(args, "clause_ids") else []  # type: ignore[attr-defined]
-        unknown = [c for group in ids for c in group if self._clause_exists and not self._clause_exists(c)]
+        doc = getattr(args, "doc_id", None)
+        ids: list[list[str]] = [getattr(args, "clause_ids")] if hasattr(args, "clause_ids") else []  # noqa: B009
+        keys = [f"{doc}:{c}" if doc and ":" not in c else c for group in ids for c in group]
+        unknown = [c for c in keys if self._clause_exists and not self._clause_exists(c)]
         if unknown:
             return ToolOutcome(call, error=f"没有条款“{'、'.join(unknown)}”")
         return ToolOutcome(call, result=builtin_result(call.name, args))

@@ -31,8 +31,9 @@ class FakeRetriever:
     def __init__(self, corpus: Corpus):
         self.corpus = corpus
 
-    def search(self, query: str, k: int = 5) -> list[FakeHit]:
-        ranked = sorted(self.corpus.clauses, key=lambda c: c.title not in query)
+    def search(self, query: str, k: int = 5, doc_id: str | None = None) -> list[FakeHit]:
+        pool = [c for c in self.corpus.clauses if doc_id in (None, c.doc_id)]
+        ranked = sorted(pool, key=lambda c: c.title not in query)
         return [FakeHit(c.id, c.title, 1.0 / (i + 1), c.doc_id) for i, c in enumerate(ranked[:k])]
 
     def direct_reference(self, query: str) -> str | None:

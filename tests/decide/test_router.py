@@ -39,7 +39,7 @@ class StubRetriever:
     def __init__(self, ids: tuple[str, ...] = ("a1", "m3", "m2"), ref: str | None = None):
         self.ids, self.ref, self.queries = ids, ref, []
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
+    def search(self, query: str, k: int = 5, doc_id: str | None = None) -> list[Hit]:
         self.queries.append(query)
         return [Hit(cid, cid, 10.0 - i) for i, cid in enumerate(self.ids[:k])]
 
