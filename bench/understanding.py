@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = {
     "golden": ROOT / "tests" / "data" / "golden.jsonl",
     "dev": ROOT / "tests" / "data" / "understanding" / "dev.jsonl",
+    "dev2": ROOT / "tests" / "data" / "understanding" / "dev2.jsonl",
     "holdout": ROOT / "tests" / "data" / "understanding" / "holdout.jsonl",
     "public": ROOT / "tests" / "data" / "understanding" / "public.jsonl",
 }

@@ -150,7 +150,9 @@ class Engine:
             session.pending = Pending(call.name, args, names, clause_id)
             return
         session.pending = None
-        session.batch = [Pending(o.call.name, dict(o.call.args), [], o.result.clause_id) for o in calcs]
+        session.batch = [
+            Pending(o.call.name, dict(o.call.args), [], o.result.clause_id, o.call.year) for o in calcs
+        ]
         session.last = session.batch[-1]
 
     def _clause(self, tool: str) -> str | None:

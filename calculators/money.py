@@ -217,7 +217,7 @@ def _evaluate(tokens: list[tuple[str, Decimal, str]], raw: str) -> Decimal:
 
 
 _COUNTER_AFTER_UNIT = re.compile(r"\s?[人家个次条项台套件份位户只张名倍%]")
-_COUNT_TAIL = re.compile(r"[万亿]\s?([一二两三四五六七八九十]+)$")
+_COUNT_TAIL = re.compile(r"[万亿wW]\s?([一二两三四五六七八九十]+)$")
 # What a numeral right after 万/亿 may count instead of adding to the amount: items, terms, instalments.
 _COUNTED_AFTER_TAIL = re.compile(r"\s?(?:[人家个次条项台套件份位户只张名倍%年月期笔天周批轮]|季度)")
 

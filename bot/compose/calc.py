@@ -68,6 +68,19 @@ def unused_line(decision: Any, outcomes: list[Any]) -> str:
     return "消息中未用于测算的数字：" + "；".join(dict.fromkeys(parts)) + "。" if parts else ""
 
 
+def estimate_line(decision: Any) -> str:
+    """ "预算600万，请测算": say the amount is an estimate on planned figures, not on money spent."""
+    from bot.nlu.lang import language
+
+    reading = getattr(decision, "reading", None)
+    words = {w for r in language().not_inputs if r.fallback for w in r.cues}
+    planned = [f for f in getattr(reading, "figures", ()) if f.used and f.label in words]
+    if not planned:
+        return ""
+    said = "、".join(f.mention.raw.strip() for f in planned)
+    return f"{said}是{planned[0].label}金额：以上按它预估，申报时以实际发生并经认定的金额为准。"
+
+
 def _facts(outcome: Any) -> str:
     """The facts a calculation used, as the user gave them."""
     from calculators import get_calculator
@@ -98,7 +111,8 @@ def describe_result(outcome: Any, corpus: Corpus, stated: dict[str, Any] | None 
     place = where(corpus, res.clause_id)
     if not res.eligible:
         return _not_met(outcome, place, stated or {})
-    lines = [f"按{place}测算，最高可获 {money_text(res.max_subsidy_yuan)}。", f"计算：{res.formula}"]
+    year = f"{outcome.call.year}年度，" if getattr(outcome.call, "year", None) else ""
+    lines = [f"{year}按{place}测算，最高可获 {money_text(res.max_subsidy_yuan)}。", f"计算：{res.formula}"]
     if res.caps_applied:
         lines.append("已封顶：" + "；".join(res.caps_applied) + "。")
     facts = _facts(outcome)
@@ -151,9 +165,7 @@ def compose_calculation(
     total = total_of(outcomes)
     if len(outcomes) > 1:
         parts.append(f"合计最高 {money_text(total)}。")
-    unused = unused_line(decision, outcomes)
-    if unused:
-        parts.append(unused)
+    parts += [line for line in (unused_line(decision, outcomes), estimate_line(decision)) if line]
     clause_ids = [o.result.clause_id for o in outcomes]
     if any(o.result.eligible for o in outcomes):
         parts.append(CEILING)

@@ -15,6 +15,8 @@ from bot.nlu.roles import INPUT, OTHER_YEAR, Figure
 from bot.nlu.spans import Layout
 from bot.packs.vocabulary import RuleSpec
 
+# "各100万", "分别为120万、260万": figures listed against the years written before them.
+_EACH = re.compile(r"各|分别|依次")
 _ASKS_YEAR = ("能补", "能拿", "多少", "想问", "问一下", "先问", "请问", "算一下", "能申请")
 
 
@@ -26,6 +28,7 @@ class Call:
     args: dict[str, Any]
     rule: RuleSpec
     frame: Frame = field(repr=False, default=None)  # type: ignore[assignment]
+    year: int | None = None  # the year whose figures these are, when a rule is computed per year
 
 
 def _family_rules(reading: Reading, figures: list[Figure]) -> list[Figure]:
@@ -74,26 +77,43 @@ def _other_years(reading: Reading, figures: list[Figure]) -> list[Figure]:
             and f.year is not None
             and f.year != year
             and rule is not None
-            and not rule.per_year
         )
         out.append(replace(f, role=OTHER_YEAR, label=f"{f.year}年") if other else f)
     return out
 
 
 def _per_year(reading: Reading, rule: RuleSpec, figures: list[Figure]) -> list[Call]:
-    """ "2024年和2025年的保费各100万" → one call per year: the rate and its cap are per year."""
-    years = list(dict.fromkeys(int(m.value) for m in reading.mentions if m.kind == YEAR))
-    mine = [f for f in figures if f.rule == rule.id and f.role == INPUT and f.mention.kind == MONEY]
-    if not rule.per_year or len(years) < 2 or len(mine) not in (1, len(years)):
+    """One call per year for a rule whose rate and cap are per year: figures dated by their own year
+    ("2024年度620万、480万；2025年度1600万") go to that year's call; "2024年和2025年的保费各100万" or
+    "…分别为120万、260万" pairs undated figures with the years listed. Other figures stay in every call."""
+    if not rule.per_year:
         return []
-    year_slot = next(n for n, s in rule.slots.items() if s.kind == "year")
-    money_slot = str(rule.default_slot())
-    base = frame_for(rule, reading.text, list(reading.mentions), figures, reading.lang)
+    mine = [f for f in figures if f.rule == rule.id and f.role == INPUT and f.mention.kind == MONEY]
+    years = list(dict.fromkeys(f.year for f in mine if f.year is not None))
+    dated = {id(f): f.year for f in mine}
+    if len(years) < 2 or any(f.year is None for f in mine):
+        listed = [int(m.value) for m in reading.mentions if m.kind == YEAR and not m.founding]
+        years = list(dict.fromkeys(listed))
+        if len(years) < 2 or len(mine) not in (1, len(years)) or not _EACH.search(reading.text):
+            return []
+        dated = {id(f): y for f, y in zip(mine, years, strict=False)} if len(mine) > 1 else {}
     calls = []
-    for year, figure in zip(years, mine * len(years) if len(mine) == 1 else mine, strict=False):
-        args = {**base.args, year_slot: year, money_slot: [figure.mention.value]}
-        calls.append(Call(str(rule.tool), args, rule, base))
+    for year in years:
+        own = [f for f in figures if id(f) not in dated or dated[id(f)] == year or not dated]
+        frame = frame_for(rule, reading.text, list(reading.mentions), own, reading.lang)
+        _place_conditions(reading, rule, frame.args)
+        year_slot = next((n for n, s in rule.slots.items() if s.kind == "year"), None)
+        if year_slot:
+            frame.args[year_slot] = year
+        calls.append(Call(str(rule.tool), frame.args, rule, frame, year))
     return calls
+
+
+def year_of_figures(rule: RuleSpec, figures: list[Figure]) -> int | None:
+    """The one year a per-year rule's figures are dated by ("2024年度流片900万、450万"), if they are."""
+    mine = [f for f in figures if f.rule == rule.id and f.role == INPUT and f.mention.kind == MONEY]
+    years = {f.year for f in mine}
+    return years.pop() if rule.per_year and len(years) == 1 and None not in years else None
 
 
 def calls_for(reading: Reading, topic: RuleSpec) -> list[Call]:
@@ -110,7 +130,7 @@ def calls_for(reading: Reading, topic: RuleSpec) -> list[Call]:
             continue
         frame = frame_for(rule, reading.text, list(reading.mentions), figures, reading.lang)
         _place_conditions(reading, rule, frame.args)
-        calls.append(Call(str(rule.tool), frame.args, rule, frame))
+        calls.append(Call(str(rule.tool), frame.args, rule, frame, year_of_figures(rule, figures)))
     if len(calls) > 1:
         calls = [c for c in calls if c.args] or calls[:1]
     return calls

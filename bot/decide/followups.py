@@ -37,7 +37,7 @@ def act_of(reading: Reading, previous: str) -> Act:
     item = ordinal(reading) if ordinal(reading) is not None else anchored(reading.text, previous)
     if reading.act("remove"):
         return Act(REMOVE, item)
-    if reading.act("add"):
+    if reading.act("add") and not reading.act("replace"):
         return Act(ADD, item)
     return Act(CHANGE, item)
 
@@ -66,17 +66,22 @@ def target(reading: Reading, session: Session) -> Pending | None:
     family = {r.tool for r in reading.vocabulary.family(topic.family)} if topic and topic.family else set()
     named = [p for p in session.batch if topic is not None and (p.tool == topic.tool or p.tool in family)]
     years = [int(m.value) for m in reading.mentions if m.kind == "year"]
-    dated = [p for p in named if years and p.args.get("year") == years[0]]
+    dated = [p for p in named if years and _year_of(p) == years[0]]
     item = ordinal(reading)
     if not named and item is not None and item < len(session.batch) and not _listed(session.last):
         return session.batch[item]  # "第一个改成900万" after two rules: the first rule's call
     if named:
         return (dated or named)[0]
     if years and session.batch and not topic:
-        dated = [p for p in session.batch if p.args.get("year") == years[0]]
+        dated = [p for p in session.batch if _year_of(p) == years[0]]
         if dated:
             return dated[0]
     return session.last
+
+
+def _year_of(call: Pending) -> int | None:
+    year = call.year if call.year is not None else call.args.get("year")
+    return int(year) if isinstance(year, int) else None
 
 
 def _listed(call: Pending | None) -> bool:
@@ -175,7 +180,7 @@ def varies_last(reading: Reading, topic: RuleSpec, session: Session) -> bool:
     base = session.pending or session.last
     tools = {p.tool for p in session.batch} if session.pending is None else set()
     tools |= {base.tool} if base else set()
-    varies = any(reading.act(a) for a in ("vary", "correct", "add", "part_of_last", "remove"))
+    varies = any(reading.act(a) for a in ("vary", "replace", "correct", "add", "part_of_last", "remove"))
     # "单次流通收益500万" answers the pending question of the same rule even though it names the rule.
     filling = session.pending is not None and session.pending.tool == topic.tool
     # A statement of more facts about the same rule ("LPR是3.45%，期限12个月") adds to the last calculation.

@@ -102,14 +102,14 @@ def _fill_money(text: str, frame: Frame, figures: list[Figure], lang: Language) 
         slot_names = cue_slots
     values = _values(text, rule, mine, slot_names)
     mine, values, slot_names = _item_conditions(text, frame, mine, values, slot_names, lang)
-    for value, slot_name in zip(values, slot_names, strict=True):
+    for figure, value, slot_name in zip(mine, values, slot_names, strict=True):
         if slot_name is None or value <= 0:
             continue
         spec = rule.slots[slot_name]
         if spec.kind == "money":
-            frame.args[slot_name] = frame.args.get(slot_name, Decimal(0)) + value
+            frame.args[slot_name] = frame.args.get(slot_name, Decimal(0)) + value * figure.times
         else:
-            frame.args.setdefault(slot_name, []).append(value)
+            frame.args.setdefault(slot_name, []).extend([value] * figure.times)
 
 
 def _kind_slots_share_cues(rule: RuleSpec, cue_slots: list[str | None]) -> bool:

@@ -127,7 +127,7 @@ class LlmDecider:
                 return content.strip(), outcomes
             messages.append(reply)
             for raw in calls:
-                call = ToolCall(str(raw.get("name")), raw.get("args") or {}, raw.get("id") or "call")
+                call = ToolCall(str(raw.get("name")), raw.get("args") or {}, id=raw.get("id") or "call")
                 outcome = executor.run(call)
                 outcomes.append(outcome)
                 messages.append(ToolMessage(outcome.to_message(), tool_call_id=call.id))

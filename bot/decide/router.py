@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from bot.decide import plan as P
 from bot.decide import questions as Q
-from bot.decide.calls import Call, alternatives, calls_for
+from bot.decide.calls import Call, alternatives, calls_for, year_of_figures
 from bot.decide.followups import act_of, changed_args, relabeled, sibling, target, varies_last
 from bot.decide.frames import frame_for
 from bot.decide.plan import Plan
@@ -134,7 +134,7 @@ class Router:
         """An explanation of the last calculation, or a follow-up that changes it."""
         batch_tools = {p.tool for p in session.batch}
         if session.batch and session.pending is None and Q.explains(reading, topic, batch_tools):
-            calls = [ToolCall(p.tool, dict(p.args)) for p in session.batch]
+            calls = [p.replay() for p in session.batch]
             clauses = list(dict.fromkeys(p.clause_id for p in session.batch))
             return P.marked(B.EXPLAIN, calls, self.context_rule(session), reading, clauses)
         if topic is None or varies_last(reading, topic, session):
@@ -147,7 +147,7 @@ class Router:
             return plan
         named = {c.name for c in plan.calls}
         kept = [p for p in session.batch if p.tool not in named]
-        plan.calls = [ToolCall(p.tool, dict(p.args)) for p in kept] + plan.calls
+        plan.calls = [p.replay() for p in kept] + plan.calls
         plan.clauses = list(dict.fromkeys([*(p.clause_id for p in kept), *plan.clauses]))
         return plan
 
@@ -193,7 +193,7 @@ class Router:
             return P.marked(
                 B.ASK_WHICH, self._cases(calls[0], topic, offered), topic, reading, [topic.clause]
             )
-        tool_calls = [ToolCall(c.tool, c.args) for c in calls]
+        tool_calls = [ToolCall(c.tool, c.args, year=c.year) for c in calls]
         where = Q.outside(reading)
         annex = reading.vocabulary.annex("applicability")
         if where and annex is not None:
@@ -267,15 +267,33 @@ class Router:
         if not session.pending and not self._changes(reading, rule, base):
             return None
         previous = session.history[-1][0] if session.history else ""
+        batch = [] if session.pending else session.batch
+        added = self._another_year(reading, rule, base, batch)
+        if added is not None:
+            return added
         args = changed_args(reading, rule, base, act_of(reading, previous))
         if args is None:
             return None  # facts the rule has no use for ("今年还有哪些政策"): not an answer to its question
-        changed = ToolCall(str(rule.tool), args)
+        changed = ToolCall(str(rule.tool), args, year=base.year)
         # The other calls of a multi-rule answer stay as they were: only the one the message names changes.
-        batch = [] if session.pending else session.batch
-        calls = [changed if p is base else ToolCall(p.tool, dict(p.args)) for p in batch] or [changed]
+        calls = [changed if p is base else p.replay() for p in batch] or [changed]
         clauses = [c for c in (self._clause(c.name) for c in calls) if c] or [base.clause_id]
         return Plan(calls, topic=rule, reading=reading, followup=True, clauses=list(dict.fromkeys(clauses)))
+
+    def _another_year(self, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any]) -> Plan | None:
+        """ "另，2025年度有一款产品首次流片2200万" after a 2024 calculation: that year's own call beside the
+        others (a per-year rule's rate and cap are applied year by year), not more items of 2024."""
+        year = year_of_figures(rule, list(reading.figures))
+        if not any(reading.act(a) for a in ("total", "add", "combine")):
+            return None  # "换成2025年的保费呢": the year of the same calculation changes
+        if year is None or base.year is None or year == base.year or any(p.year == year for p in batch):
+            return None
+        frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+        facts = {k: v for k, v in base.args.items() if isinstance(v, bool)}  # the enterprise's own facts
+        added = ToolCall(str(rule.tool), {**facts, **frame.args}, year=year)
+        calls = [p.replay() for p in batch] + [added]
+        clauses = list(dict.fromkeys(c for c in (self._clause(c.name) for c in calls) if c))
+        return Plan(calls, topic=rule, reading=reading, followup=True, clauses=clauses)
 
     def _clause(self, tool: str) -> str | None:
         rule = self.vocabulary.rule_for_tool(tool)
@@ -284,7 +302,7 @@ class Router:
     @staticmethod
     def _changes(reading: Reading, rule: RuleSpec, base: Any) -> bool:
         """Does the message change the base call at all (an act, a fact, a kind, a sibling rule)?"""
-        if any(reading.act(a) for a in ("vary", "correct", "remove", "add")) or rule.tool != base.tool:
+        if any(reading.act(a) for a in ("vary", "replace", "correct", "remove", "add")) or rule.tool != base.tool:
             return True
         frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
         return bool(frame.args) or bool(relabeled(reading, rule, base))

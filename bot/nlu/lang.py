@@ -23,6 +23,8 @@ class RoleCue:
     label: str
     cues: tuple[str, ...]
     units: tuple[str, ...] = ()
+    # A stand-in: the figure is the input when nothing actual is given for its rule and year ("预算600万").
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Language:
     restart: re.Pattern[str]
     claim: re.Pattern[str]
     bound: re.Pattern[str]
+    bound_after: re.Pattern[str]
     question_tail: tuple[str, ...]
     question: re.Pattern[str]
     yes_no: re.Pattern[str]
@@ -58,7 +61,10 @@ class Language:
 
 
 def _role_cues(rows: list[dict[str, Any]]) -> tuple[RoleCue, ...]:
-    return tuple(RoleCue(r["label"], tuple(r.get("cues", [])), tuple(r.get("units", []))) for r in rows)
+    return tuple(
+        RoleCue(r["label"], tuple(r.get("cues", [])), tuple(r.get("units", [])), bool(r.get("fallback")))
+        for r in rows
+    )
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +81,7 @@ def language() -> Language:
         restart=_alternation(data["restart"]),
         claim=re.compile(data["claim"], re.I),
         bound=re.compile("(" + "|".join(data["bound"]) + r")\s*$"),
+        bound_after=re.compile(r"\s*(" + "|".join(data["bound_after"]) + ")"),
         question_tail=tuple(data["question_tail"]),
         question=re.compile(data["question"]),
         yes_no=re.compile(data["yes_no"]),

@@ -9,6 +9,7 @@ are never inputs).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -53,6 +54,7 @@ class Figure:
     slot: str | None = None
     label: str = ""
     year: int | None = None
+    times: int = 1  # "三款，每款300万": the amount stands for that many items
 
     @property
     def start(self) -> int:
@@ -167,7 +169,7 @@ def _decide(
         return CLAIM, None, ""
     clause_start, _ = layout.clause_span(m.start)
     before = text[clause_start : m.start]
-    if lang.bound.search(before[-6:]):
+    if lang.bound.search(before[-6:]) or lang.bound_after.match(text, m.end):
         return BOUND, None, ""
     cues = find_words(text, _cue_words(rule, m.kind, lang, m.unit))
     hit = _nearest(cues, max(clause_start, prev_end), m.start) or _after_cue(text, m, cues, layout, nxt)
@@ -202,8 +204,44 @@ def assign(
             people = next((r for r in lang.count_not_inputs if m.unit in r.units), None)
             if people is not None:
                 role, label = NOT_INPUT, people.label
-        figures.append(Figure(m, role, rule.id if rule else None, slot, label, _year_of(m, mentions, layout)))
-    return _totals(text, figures)
+        year = _year_of(m, mentions, layout)
+        times = _times(text, m, mentions, layout) if m.kind == MONEY else 1
+        figures.append(Figure(m, role, rule.id if rule else None, slot, label, year, times))
+    rules = {h.rule.id: h.rule for h in hits} | ({context.id: context} if context else {})
+    return _stand_ins(_totals(text, figures), rules, lang)
+
+
+def _stand_ins(figures: list[Figure], rules: dict[str, RuleSpec], lang: Language) -> list[Figure]:
+    """ "预算600万，请测算": a planned figure is the input when no actual one is given for its rule and year;
+    beside an actual figure ("实际1100万，立项预算1500万") it stays unused."""
+    stand_in = {w for r in lang.not_inputs if r.fallback for w in r.cues}
+    out = list(figures)
+    for i, f in enumerate(figures):
+        rule = rules.get(f.rule or "")
+        if f.role != NOT_INPUT or f.label not in stand_in or rule is None or f.mention.kind != MONEY:
+            continue
+        actual = [
+            g for g in figures if g.used and g.rule == f.rule and g.mention.kind == MONEY and g.year == f.year
+        ]
+        slot = rule.default_slot()
+        if not actual and slot:
+            out[i] = replace(f, role=INPUT, slot=slot)
+    return out
+
+
+_EACH = re.compile(r"(?:每|各)([款个项份笔台套场次单颗家])?\s*(?:均为|均|都是|为|是)?\s*$")
+
+
+def _times(text: str, m: Mention, mentions: Sequence[Mention], layout: Layout) -> int:
+    """ "2026年度三款，每款300万", "两份合同各50万": how many items one amount stands for (1 if not said)."""
+    start, _ = layout.sentence_span(m.start)
+    each = _EACH.search(text[max(start, m.start - 6) : m.start])
+    if each is None:
+        return 1
+    counts = [x for x in mentions if x.kind == COUNT and start <= x.start < m.start]
+    unit = each.group(1)
+    counted = [x for x in counts if unit is None or x.unit == unit]
+    return int(counted[-1].value) if counted and 1 < int(counted[-1].value) <= 50 else 1
 
 
 def _continue_or_default(
@@ -223,7 +261,7 @@ def _continue_or_default(
         if f.used
         and f.mention.kind == m.kind
         and f.mention.unit == m.unit
-        and layout.same_sentence(f.start, m.start)
+        and layout.same_period(f.start, m.start)
     ]
     if inputs and inputs[-1].rule == (rule.id if rule else None):
         return INPUT, inputs[-1].slot

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 CLAUSES = "，,；;。！!？?\n"
 SENTENCES = "；;。！!？?\n"
+PERIODS = "。！!？?\n"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,11 @@ class Layout:
 
     def same_sentence(self, a: int, b: int) -> bool:
         return self.sentence_of[a] == self.sentence_of[b]
+
+    def same_period(self, a: int, b: int) -> bool:
+        """In one sentence up to a full stop: parts joined by semicolons ("2024年度…；2025年度…") count as one."""
+        lo, hi = min(a, b), max(a, b)
+        return not any(ch in PERIODS for ch in self.text[lo:hi])
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.tools.calls import ToolCall
+
 # How many turns of history a session keeps; older turns are dropped so memory stays bounded.
 HISTORY_TURNS = 10
 
@@ -22,6 +24,11 @@ class Pending:
     args: dict[str, Any]
     missing: list[str]
     clause_id: str
+    year: int | None = None  # the year of its figures, when the rule was computed year by year
+
+    def replay(self) -> ToolCall:
+        """The call again, as a tool call (its arguments copied)."""
+        return ToolCall(self.tool, dict(self.args), year=self.year)
 
 
 @dataclass

@@ -14,6 +14,7 @@ class ToolCall:
 
     name: str
     args: dict[str, Any]
+    year: int | None = None  # the year whose figures these are, when a rule is computed year by year
     id: str = field(default_factory=lambda: "call_" + uuid.uuid4().hex[:12])
 
 
