@@ -220,6 +220,14 @@ _COUNTER_AFTER_UNIT = re.compile(r"\s?[人家个次条项台套件份位户只�
 _COUNT_TAIL = re.compile(r"[万亿wW]\s?([一二两三四五六七八九十]+)$")
 # What a numeral right after 万/亿 may count instead of adding to the amount: items, terms, instalments.
 _COUNTED_AFTER_TAIL = re.compile(r"\s?(?:[人家个次条项台套件份位户只张名倍%年月期笔天周批轮]|季度)")
+# A colloquial tail ends the amount ("3万2", "一万五的合同"); one after a space or running on into a word is
+# the word's ("600万 一起算", "800万一共").
+_TAIL_ENDS = re.compile(r"$|[\s，,。；;！!？?、）)】」”\"'：:元块的吧呢啊了左上]|[A-Za-z0-9]")
+
+
+def _tail_is_word(body: str, after: str) -> bool:
+    tail = _COUNT_TAIL.search(body)
+    return tail is not None and (" " in tail.group() or not _TAIL_ENDS.match(after))
 
 
 def _mention(match: re.Match[str], text: str) -> AmountMention | None:
@@ -240,8 +248,8 @@ def _mention(match: re.Match[str], text: str) -> AmountMention | None:
     )  # bounded: linear scans
     if not yuan and big and _COUNTER_AFTER_UNIT.match(after):
         return None  # "500万人次", "1000万家"
-    if not yuan and _COUNT_TAIL.search(body) and _COUNTED_AFTER_TAIL.match(after):
-        return None  # "500万一年期": the 一 belongs to the term; _before_count reads "500万"
+    if not yuan and _COUNT_TAIL.search(body) and (_COUNTED_AFTER_TAIL.match(after) or _tail_is_word(body, after)):
+        return None  # "500万一年期", "600万 一起算": the 一 belongs to the next word; _before_count reads "500万"
     has_digit = re.search(r"\d", body) is not None
     if _CONTINUES_NUMBER.search(before):
         return None  # the tail of a number the regex could not read whole
@@ -295,8 +303,10 @@ def _is_foreign(mention: AmountMention, text: str) -> bool:
 
 def _before_count(match: re.Match[str], text: str) -> AmountMention | None:
     """ "1200万两个产品", "300万三家": the numeral after 万/亿 counts the next noun, it is not money."""
-    tail = _COUNT_TAIL.search(match.group("body"))
-    if tail is None or match.group("yuan") or not _COUNTED_AFTER_TAIL.match(text, match.end("body")):
+    body = match.group("body")
+    tail = _COUNT_TAIL.search(body)
+    after = text[match.end("body") : match.end("body") + 4]
+    if tail is None or match.group("yuan") or not (_COUNTED_AFTER_TAIL.match(after) or _tail_is_word(body, after)):
         return None
     shorter = _AMOUNT.match(text, match.start(), match.start("body") + tail.start(1))
     return _mention(shorter, text) if shorter else None

@@ -21,7 +21,7 @@ from bot.nlu.mentions import (
     YEAR,
     Mention,
     loan_period,
-    years_since_founding,
+    months_since_founding,
 )
 from bot.nlu.polarity import MET, NOT_MET, Signal, Stated, argument, stated
 from bot.nlu.references import chinese_number
@@ -258,9 +258,11 @@ def _dates(text: str, frame: Frame, mentions: list[Mention]) -> None:
         frame.args["term_months"] = terms[0].value
     elif "term_months" in slots and (period := loan_period(mentions, text)):
         frame.args[period[0]] = period[1]
-    age = years_since_founding(text)
+    age = months_since_founding(text)
     if age is not None and "established_date" in slots and "established_date" not in frame.args:
-        frame.args["within_three_years"] = age <= 3  # "成立两年": the window is three years (inclusive)
+        # "成立两年", "成立18个月": within the three-year window (inclusive); "成立三年多" is past it.
+        months, more = age
+        frame.args["within_three_years"] = months < 36 or (months == 36 and not more)
 
 
 def _founding_year(text: str, m: Mention) -> bool:

@@ -33,10 +33,13 @@ _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年|年度)")
 _TERM = re.compile(
     r"(?:期限|贷款期|借款期|为期|借了?|贷了?)\D{0,4}?" + _SMALL + r"\s*(年(?!\s*\d)|个月|月(?!\s*\d|份))"
 )
-_TERM_LOOSE = re.compile(_SMALL + r"\s*(个月|年期|年的期限)")
+# Never the enterprise's age ("成立18个月"): that is _SINCE_FOUNDING's.
+_TERM_LOOSE = re.compile(r"(?<!成立)(?<!设立)(?<!引进)(?<!落户)(?<!注册)(?<!入驻)" + _SMALL + r"\s*(个月|年期|年的期限)")
 _RELATIVE_YEAR = re.compile(r"(?<![以之])[今本去上前明]年(?:度)?(?!\s*\d)")
 _ORDINAL = re.compile(r"第([一二两三四五六七八九十]|\d{1,2})(个|款|笔|项|件|批|份|家|套|台|单|颗|场|张)")
-_SINCE_FOUNDING = re.compile(r"(?:成立|设立|引进|落户|注册)\D{0,2}?第?" + _SMALL + r"\s*年(?!\s*\d)")
+_SINCE_FOUNDING = re.compile(
+    r"(?:成立|设立|引进|落户|注册|入驻)\D{0,2}?第?" + _SMALL + r"\s*(年|个月)(多|半)?(?!\s*\d)"
+)
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,14 @@ def loan_period(mentions: list[Mention], text: str) -> tuple[str, int] | None:
     return loan_term(dates, text)
 
 
-def years_since_founding(text: str) -> int | None:
-    """ "成立两年" → 2: the enterprise's age, when no founding date is given."""
+def months_since_founding(text: str) -> tuple[int, bool] | None:
+    """ "成立两年" → (24, False), "成立18个月" → (18, False), "成立三年多" → (36, True): the enterprise's age
+    in months and whether it is more than that, when no founding date is given."""
     m = _SINCE_FOUNDING.search(text)
-    return _number(m.group(1)) if m else None
+    if m is None:
+        return None
+    n = 0.5 if m.group(1) == "半" else _number(m.group(1))
+    if n is None:
+        return None
+    months = int(n) if m.group(2) == "个月" else int(n * 12)
+    return months + (6 if m.group(3) == "半" else 0), m.group(3) == "多"
