@@ -17,7 +17,7 @@ _WHY_UNUSED = {
     CLAIM: "所问或所称的补贴金额，不是测算依据",
     NOT_INPUT: "{label}，不是这项补贴的计算基数",
     EXCLUDED: "{label}，不计入",
-    TOTAL: "合计数，已按分项计算",
+    TOTAL: "{label}，只按其中所述分项计算",
     OTHER_YEAR: "{label}的数字，不属于所问年度",
 }
 

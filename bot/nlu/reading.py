@@ -10,6 +10,7 @@ from bot.nlu.lang import Language, language
 from bot.nlu.mentions import MONEY, Mention, find_mentions
 from bot.nlu.places import Places, find_places, own_zone_denied
 from bot.nlu.roles import INPUT, Figure, RuleHit, assign
+from bot.nlu.spans import Layout
 from bot.nlu.typos import Homophones
 from bot.packs.vocabulary import RuleSpec, Vocabulary
 
@@ -64,15 +65,19 @@ class Reading:
 
 
 def rule_hits(text: str, vocabulary: Vocabulary) -> list[RuleHit]:
-    """Every place a rule is named, leftmost-longest, rules tried in vocabulary order on overlaps."""
+    """Every place a rule is named, leftmost-longest, rules tried in vocabulary order on overlaps; a name never
+    runs over a clause break ("研发投入1.1亿元，其中EDA…" does not name the EDA R&D rule in its first clause)."""
     found: list[RuleHit] = []
+    clauses = Layout.of(text).clause_starts
+    spans = [(a, b - 1) for a, b in zip(clauses, clauses[1:], strict=False)] + [(clauses[-1], len(text))]
     for rule in vocabulary.rules:
         rx = rule.name_regex
         if rx is None:
             continue
-        for m in rx.finditer(text):
-            if m.end() > m.start():
-                found.append(RuleHit(rule, m.start(), m.end()))
+        for lo, hi in spans:
+            for m in rx.finditer(text, lo, max(lo, hi)):
+                if m.end() > m.start():
+                    found.append(RuleHit(rule, m.start(), m.end()))
     ranked = {r.id: i for i, r in enumerate(vocabulary.rules)}
     found.sort(key=lambda h: (h.start, ranked[h.rule.id]))
     out: list[RuleHit] = []
@@ -132,7 +137,7 @@ def read(
     hits = tuple(rule_hits(fixed, vocabulary))
     if not hits and context is None:
         context = inferred_rule(fixed, vocabulary)
-    figures = tuple(assign(fixed, mentions, hits, lang, context))
+    figures = tuple(assign(fixed, mentions, hits, lang, context, vocabulary.siblings))
     jurisdiction = vocabulary.document.jurisdiction
     higher = vocabulary.document.higher_jurisdictions
     places = find_places(fixed, lang, jurisdiction, place_terms(vocabulary), higher)

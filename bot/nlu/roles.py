@@ -10,7 +10,7 @@ are never inputs).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -90,18 +90,22 @@ def _rule_of(
     return earlier[-1].rule if earlier else (hits[0].rule if hits else fallback)
 
 
-def _cue_words(rule: RuleSpec | None, kind: str, lang: Language, unit: str = "") -> list[tuple[str, str]]:
-    """(key, word): slot:<name> for the rule's slot cues and names, ex:<word> for exclusions, ni:<label>."""
+def _cue_words(
+    rule: RuleSpec | None, kind: str, lang: Language, unit: str = "", siblings: Sequence[RuleSpec] = ()
+) -> list[tuple[str, str]]:
+    """(key, word): slot:<rule>:<name> for slot cues (the rule's own first, then its siblings': "自主研发投入"
+    next to "EDA" is the R&D rule's, not the purchase rule's) and names, ex:<word> for exclusions, ni:<label>."""
     words: list[tuple[str, str]] = []
-    if rule is not None:
-        slot_kinds = _SLOT_KINDS.get(kind, ())
-        for name, slot in rule.slots.items():
+    slot_kinds = _SLOT_KINDS.get(kind, ())
+    for i, owner in enumerate([rule, *siblings] if rule is not None else []):
+        for name, slot in owner.slots.items():
             if slot.kind in slot_kinds and (not slot.units or unit in slot.units):
-                words += [(f"slot:{name}", w) for w in slot.cues]
-                words += [(f"ex:{w}", w) for w in slot.excludes]
+                words += [(f"slot:{owner.id}:{name}", w) for w in slot.cues]
+                words += [(f"ex:{w}", w) for w in slot.excludes] if i == 0 else []
+    if rule is not None:
         default = rule.default_slot()
         if default and kind == MONEY:
-            words += [(f"slot:{default}", n) for n in rule.names]
+            words += [(f"slot:{rule.id}:{default}", n) for n in rule.names]
     cues = lang.not_inputs if kind != COUNT else lang.count_not_inputs
     for role in cues:
         words += [(f"ni:{role.label}", w) for w in role.cues]
@@ -160,25 +164,27 @@ def _decide(
     lang: Language,
     prev_end: int,
     nxt: int,
-) -> tuple[str, str | None, str]:
-    """(role, slot, label) of one figure from its cues alone (no list or default reasoning)."""
+    siblings: Sequence[RuleSpec] = (),
+) -> tuple[str, str | None, str, str | None]:
+    """(role, slot, label, rule id) of one figure from its cues alone (no list or default reasoning)."""
     marker = _hearsay(text, m, layout, lang)
     if marker:
-        return HEARSAY, None, marker
+        return HEARSAY, None, marker, None
     if m.kind in (MONEY, PERCENT) and _claimed(text, m, layout, lang):
-        return CLAIM, None, ""
+        return CLAIM, None, "", None
     clause_start, _ = layout.clause_span(m.start)
     before = text[clause_start : m.start]
     if lang.bound.search(before[-6:]) or lang.bound_after.match(text, m.end):
-        return BOUND, None, ""
-    cues = find_words(text, _cue_words(rule, m.kind, lang, m.unit))
+        return BOUND, None, "", None
+    cues = find_words(text, _cue_words(rule, m.kind, lang, m.unit, siblings))
     hit = _nearest(cues, max(clause_start, prev_end), m.start) or _after_cue(text, m, cues, layout, nxt)
     if hit is None:
-        return UNKNOWN, None, ""
+        return UNKNOWN, None, "", None
     kind, _, name = hit.key.partition(":")
     if kind == "slot":
-        return INPUT, name, hit.word
-    return (EXCLUDED if kind == "ex" else NOT_INPUT), None, hit.word
+        owner, _, slot = name.partition(":")
+        return INPUT, slot, hit.word, owner
+    return (EXCLUDED if kind == "ex" else NOT_INPUT), None, hit.word, None
 
 
 def assign(
@@ -187,8 +193,10 @@ def assign(
     hits: Sequence[RuleHit],
     lang: Language,
     context: RuleSpec | None = None,
+    siblings: Callable[[RuleSpec], Sequence[RuleSpec]] = lambda rule: (),
 ) -> list[Figure]:
-    """A Figure for every money, count and percent mention, in order."""
+    """A Figure for every money, count and percent mention, in order; `siblings` are the rules of the same
+    clause a figure's own cue word may move it to."""
     layout = Layout.of(text)
     wanted = [m for m in mentions if m.kind in (MONEY, COUNT, PERCENT)]
     figures: list[Figure] = []
@@ -197,7 +205,9 @@ def assign(
         same_clause = [f for f in figures if layout.same_clause(f.start, m.start)]
         prev_end = same_clause[-1].end if same_clause else 0
         nxt = wanted[i + 1].start if i + 1 < len(wanted) else len(text)
-        role, slot, label = _decide(text, m, rule, layout, lang, prev_end, nxt)
+        kin = siblings(rule) if rule is not None else ()
+        role, slot, label, owner = _decide(text, m, rule, layout, lang, prev_end, nxt, kin)
+        rule = next((r for r in kin if r.id == owner), rule)
         if role == UNKNOWN:
             role, slot = _continue_or_default(text, m, rule, figures, hits, layout, len(wanted))
         if role == UNKNOWN and m.kind == COUNT:
@@ -208,7 +218,7 @@ def assign(
         times = _times(text, m, mentions, layout) if m.kind == MONEY else 1
         figures.append(Figure(m, role, rule.id if rule else None, slot, label, year, times))
     rules = {h.rule.id: h.rule for h in hits} | ({context.id: context} if context else {})
-    return _stand_ins(_totals(text, figures), rules, lang)
+    return _stand_ins(_totals(text, figures, hits), rules, lang)
 
 
 def _stand_ins(figures: list[Figure], rules: dict[str, RuleSpec], lang: Language) -> list[Figure]:
@@ -287,22 +297,41 @@ def _only_slot(rule: RuleSpec, kind: str, unit: str = "") -> str | None:
     return slots[0] if len(slots) == 1 else None
 
 
-def _totals(text: str, figures: list[Figure]) -> list[Figure]:
-    """ "一共花了900万，其中600万…，300万…": a total whose parts follow 其中 and add up to it is not an input."""
+def _broader(total: Figure, parts: list[Figure], hits: Sequence[RuleHit], layout: Layout) -> bool:
+    """ "研发投入1.1亿元，其中EDA工具自主研发投入2600万元": the parts' clause names their rule, the total's does
+    not — a broader sum. ("首次流片共2000万，其中一款1500万" splits the total instead, the rest of the same
+    rule; "年交易额5亿，其中关联企业交易8000万" is netted by the rule.)"""
+    def named(f: Figure) -> bool:
+        return any(
+            h.rule.id == f.rule and layout.same_clause(h.start, f.start) and layout.same_clause(h.end - 1, f.start)
+            for h in hits
+        )
+
+    same = all(g.rule == total.rule and g.slot == total.slot for g in parts)
+    return same and not named(total) and all(named(g) for g in parts)
+
+
+def _totals(text: str, figures: list[Figure], hits: Sequence[RuleHit] = ()) -> list[Figure]:
+    """ "一共花了900万，其中600万…，300万…": a figure whose parts follow 其中 is not an input itself — a total
+    when they add up to it, else a larger sum only the parts named of which count ("研发投入1.1亿元，其中EDA
+    工具自主研发投入2600万元")."""
+    layout = Layout.of(text)
     out = list(figures)
     for i, f in enumerate(figures):
         if not f.used or f.mention.kind != MONEY:
             continue
-        later = [g for g in figures[i + 1 :] if g.used and g.mention.kind == MONEY]
-        if not later or "其中" not in text[f.end : later[0].start]:
+        later = [g for g in figures[i + 1 :] if g.mention.kind == MONEY and layout.same_sentence(f.start, g.start)]
+        if not later or "其中" not in text[f.end : later[0].start] or not later[0].used:
             continue
         parts: list[Figure] = []
         total = Decimal(0)
-        for g in later:
+        for g in (g for g in later if g.used):
+            if total + g.mention.value > f.mention.value:
+                break
             parts.append(g)
             total += g.mention.value
-            if total >= f.mention.value:
-                break
         if total == f.mention.value and len(parts) > 1:
             out[i] = replace(f, role=TOTAL, slot=None, label="合计")
+        elif parts and total < f.mention.value and _broader(f, parts, hits, layout):
+            out[i] = replace(f, role=TOTAL, slot=None, label="总额")
     return out

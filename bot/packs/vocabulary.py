@@ -176,6 +176,10 @@ class Vocabulary:
     def family(self, name: str) -> list[RuleSpec]:
         return [r for r in self.rules if r.family == name]
 
+    def siblings(self, rule: RuleSpec) -> list[RuleSpec]:
+        """The other calculable rules of the same clause (第2条's EDA R&D, EDA purchase and IP rules)."""
+        return [r for r in self.rules if r.clause == rule.clause and r.id != rule.id and r.tool]
+
     def annex(self, role: str) -> AnnexSpec | None:
         return next((a for a in self.spec.annexes if a.role == role), None)
 
