@@ -128,8 +128,9 @@ class Router:
             return calculable[0]
         if topic is not None and calculable and topic not in calculable:
             # "EDA工具自研企业…自主研发投入3200万": named by the purchase rule's word, the figure is its
-            # sibling's (same clause), so the calculation is the sibling's.
-            same = [r for r in calculable if r.clause == topic.clause]
+            # sibling's (same clause or a shared name), so the calculation is the sibling's.
+            kin = reading.vocabulary.siblings(topic)
+            same = [r for r in calculable if r in kin]
             return same[0] if same else topic
         if topic is None and reading.context is not None and not reading.hits and reading.inputs:
             return reading.context  # a rule told by its own cue words ("场地租赁支出400万")

@@ -104,8 +104,9 @@ def _cue_words(
                 words += [(f"ex:{w}", w) for w in slot.excludes] if i == 0 else []
     if rule is not None:
         default = rule.default_slot()
+        shared = {n for s in siblings for n in s.names}  # a name two rules share decides nothing
         if default and kind == MONEY:
-            words += [(f"slot:{rule.id}:{default}", n) for n in rule.names]
+            words += [(f"slot:{rule.id}:{default}", n) for n in rule.names if n not in shared]
     cues = lang.not_inputs if kind != COUNT else lang.count_not_inputs
     for role in cues:
         words += [(f"ni:{role.label}", w) for w in role.cues]
@@ -202,7 +203,7 @@ def assign(
     figures: list[Figure] = []
     for i, m in enumerate(wanted):
         rule = _rule_of(m.start, m.kind, hits, layout, context)
-        same_clause = [f for f in figures if layout.same_clause(f.start, m.start)]
+        same_clause = [f for f in figures if layout.same_clause(f.start, m.start) and f.mention.kind == m.kind]
         prev_end = same_clause[-1].end if same_clause else 0
         nxt = wanted[i + 1].start if i + 1 < len(wanted) else len(text)
         kin = siblings(rule) if rule is not None else ()
