@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bot.nlu.items import structured_items
 from bot.nlu.lang import Language
 from bot.nlu.markers import kinds, net_of_parts
 from bot.nlu.mentions import (
@@ -24,10 +25,9 @@ from bot.nlu.mentions import (
     months_since_founding,
 )
 from bot.nlu.polarity import MET, NOT_MET, Signal, Stated, argument, stated
-from bot.nlu.references import chinese_number
 from bot.nlu.roles import BOUND, INPUT, Figure
 from bot.nlu.spans import Layout
-from bot.packs.vocabulary import ConditionSpec, ItemsSpec, RuleSpec, SlotSpec
+from bot.packs.vocabulary import ConditionSpec, RuleSpec, SlotSpec
 
 Args = dict[str, Any]
 _FOUNDING_YEAR = re.compile(
@@ -287,63 +287,12 @@ def _fill_conditions(frame: Frame) -> None:
         frame.args[name] = argument(spec, said.met)
 
 
-def _items(text: str, frame: Frame) -> None:
+def _items(text: str, frame: Frame, lang: Language) -> None:
     for name, spec in frame.rule.slots.items():
         if spec.kind == "items" and spec.items is not None:
-            items = structured_items(text, spec.items)
+            items = structured_items(text, spec.items, lang)
             if items:
                 frame.args[name] = items
-
-
-_COUNT_WORD = r"(\d+|[一二两三四五六七八九十]+)"
-
-
-def structured_items(text: str, spec: ItemsSpec) -> list[dict[str, Any]]:
-    """ "主导1项国际标准，参与2项国家标准" / "国际标准主导1项" → one item per standard, with its role."""
-    trigger = spec.attributes[spec.trigger]
-    others = {k: v for k, v in spec.attributes.items() if k != spec.trigger}
-    words = {w: value for value, ws in trigger.items() for w in ws}
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-    negatives = {k: v for k, v in spec.negative.items()}
-    flags = {k: not any(w in text for w in ws) for k, ws in negatives.items()}
-    role_words = {
-        w: (attr, value) for attr, values in others.items() for value, ws in values.items() for w in ws
-    }
-    role_rx = re.compile("|".join(re.escape(w) for w in role_words)) if role_words else None
-    unit = re.escape(spec.count_unit)
-    after_rx = re.compile(
-        r"\s*(?:("
-        + (role_rx.pattern if role_rx else "(?!x)x")
-        + r")(?:制定)?)?\s*(?:共|各)?\s*(?:"
-        + _COUNT_WORD
-        + r"\s*"
-        + unit
-        + r")?"
-    )
-    items: list[dict[str, Any]] = []
-    start = 0
-    for m in pattern.finditer(text):
-        after = after_rx.match(text, m.end())
-        before = text[start : m.start()]
-        said = [after.group(1)] if after and after.group(1) else (role_rx.findall(before) if role_rx else [])
-        values = [role_words[w] for w in said]
-        counts = (
-            [after.group(2)] if after and after.group(2) else re.findall(_COUNT_WORD + r"\s*" + unit, before)
-        )
-        n = max(1, min(chinese_number(counts[-1]) or 1, 20)) if counts else 1
-        item_defaults = {**spec.defaults, **flags}
-        end = after.end() if after else m.end()
-        both = "各" in text[start:end] and len({v for v in values}) > 1
-        chosen: list[tuple[str, str] | None] = (
-            list(dict.fromkeys(values)) if both else [*values[-1:]] or [None]
-        )
-        for value in chosen:
-            item = {spec.trigger: words[m.group()], **item_defaults}
-            if value is not None:
-                item[value[0]] = value[1]
-            items += [dict(item) for _ in range(n)]
-        start = end
-    return items
 
 
 _NOT_THE_USERS = ("hearsay", "claim", "not_input", "excluded", "other_year")
@@ -376,6 +325,6 @@ def frame_for(
     _fill_enums(text, frame)
     _dates(text, frame, mentions)
     _year(text, frame, mentions, figures)
-    _items(text, frame)
+    _items(text, frame, lang)
     _fill_conditions(frame)
     return frame

@@ -8,6 +8,7 @@ wins: a stated fact that fails the condition is never overridden by a default or
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.nlu.lang import Language
@@ -40,7 +41,18 @@ _FILLERS = (
     "跟",
     "和",
     "与",
+    "正式",
+    "走",
+    "走过",
+    "履行",
+    "经过",
+    "按规定",
+    "办理",
+    "进行",
 )
+# A noun coordinated before the phrase stays under a verb's negation: "没有任何股权或关联关系" (not under the
+# prefix 非: "非关联、自研" lists two attributes).
+_COORDINATED = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:或者|或|和|及|与)")
 
 
 @dataclass(frozen=True)
@@ -74,9 +86,10 @@ def negated(text: str, start: int, lang: Language, window: int = 8) -> bool:
         rest = before[m.end() :]
         while rest:
             filler = next((f for f in _FILLERS if rest.startswith(f)), None)
-            if filler is None:
+            joined = _COORDINATED.match(rest) if filler is None and m.group() != "非" else None
+            if filler is None and joined is None:
                 break
-            rest = rest[len(filler) :]
+            rest = rest[len(filler) if filler else joined.end() :]
         if rest:
             continue
         at = lo + m.start()

@@ -203,7 +203,9 @@ def assign(
     figures: list[Figure] = []
     for i, m in enumerate(wanted):
         rule = _rule_of(m.start, m.kind, hits, layout, context)
-        same_clause = [f for f in figures if layout.same_clause(f.start, m.start) and f.mention.kind == m.kind]
+        same_clause = [
+            f for f in figures if layout.same_clause(f.start, m.start) and f.mention.kind == m.kind
+        ]
         prev_end = same_clause[-1].end if same_clause else 0
         nxt = wanted[i + 1].start if i + 1 < len(wanted) else len(text)
         kin = siblings(rule) if rule is not None else ()
@@ -302,9 +304,12 @@ def _broader(total: Figure, parts: list[Figure], hits: Sequence[RuleHit], layout
     """ "研发投入1.1亿元，其中EDA工具自主研发投入2600万元": the parts' clause names their rule, the total's does
     not — a broader sum. ("首次流片共2000万，其中一款1500万" splits the total instead, the rest of the same
     rule; "年交易额5亿，其中关联企业交易8000万" is netted by the rule.)"""
+
     def named(f: Figure) -> bool:
         return any(
-            h.rule.id == f.rule and layout.same_clause(h.start, f.start) and layout.same_clause(h.end - 1, f.start)
+            h.rule.id == f.rule
+            and layout.same_clause(h.start, f.start)
+            and layout.same_clause(h.end - 1, f.start)
             for h in hits
         )
 
@@ -321,7 +326,9 @@ def _totals(text: str, figures: list[Figure], hits: Sequence[RuleHit] = ()) -> l
     for i, f in enumerate(figures):
         if not f.used or f.mention.kind != MONEY:
             continue
-        later = [g for g in figures[i + 1 :] if g.mention.kind == MONEY and layout.same_sentence(f.start, g.start)]
+        later = [
+            g for g in figures[i + 1 :] if g.mention.kind == MONEY and layout.same_sentence(f.start, g.start)
+        ]
         if not later or "其中" not in text[f.end : later[0].start] or not later[0].used:
             continue
         parts: list[Figure] = []

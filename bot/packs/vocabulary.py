@@ -34,13 +34,20 @@ def _valid_regex(patterns: list[str]) -> list[str]:
     return patterns
 
 
+class FlagSpec(_Strict):
+    """A yes/no fact of each item, read with polarity ("已发布", "还没正式发布", "尚在征求意见阶段")."""
+
+    positive: list[str] = Field(default_factory=list)
+    negative: list[str] = Field(default_factory=list)
+
+
 class ItemsSpec(_Strict):
     """Structured items (one per occurrence of a trigger value): e.g. standards with level and role."""
 
     trigger: str
     attributes: dict[str, dict[str, list[str]]]
     defaults: dict[str, Any] = Field(default_factory=dict)
-    negative: dict[str, list[str]] = Field(default_factory=dict)
+    flags: dict[str, FlagSpec] = Field(default_factory=dict)
     count_unit: str = "项"
 
 

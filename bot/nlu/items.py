@@ -1,0 +1,117 @@
+"""Structured items a rule counts one by one (standards with a level, a role and whether each is published).
+
+One item per occurrence of a trigger word ("国际标准", "国家标准"…), with the count written next to it ("参与
+制定国家标准3项"). Each item's flags (published or not) are read with polarity from its own sentence: the
+first status phrase after the item ("均已发布", "还没正式发布", "尚在征求意见阶段"), else one before it
+("已发布的国家标准"), else the default; a split after 其中 ("3项，其中2项已发布、1项尚在征求意见阶段") gives
+each part its own status.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.nlu.lang import Language
+from bot.nlu.polarity import negated
+from bot.nlu.references import chinese_number
+from bot.nlu.spans import Layout, find_words
+from bot.packs.vocabulary import ItemsSpec
+
+_COUNT_WORD = r"(\d+|[一二两三四五六七八九十]+)"
+
+
+def _status_at(text: str, lo: int, hi: int, flag: Any, lang: Language) -> bool | None:
+    """The first status phrase of a flag between lo and hi: True, False (negated or a negative phrase) or None."""
+    words = [("pos", w) for w in flag.positive] + [("neg", w) for w in flag.negative]
+    for hit in find_words(text[:hi], words):
+        if hit.start < lo:
+            continue
+        denied = negated(text, hit.start, lang)
+        return (not denied) if hit.key == "pos" else denied
+    return None
+
+
+def _flags(text: str, spec: ItemsSpec, start: int, end: int, lang: Language) -> dict[str, bool]:
+    """An item's flags from its sentence: after the item first, then before it; unsaid flags are left out."""
+    layout = Layout.of(text)
+    lo, hi = layout.sentence_span(start)
+    out = {}
+    for name, flag in spec.flags.items():
+        said = _status_at(text, end, hi, flag, lang)
+        if said is None:
+            said = _status_at(text, lo, start, flag, lang)
+        if said is not None:
+            out[name] = said
+    return out
+
+
+def _split(text: str, spec: ItemsSpec, end: int, n: int, lang: Language) -> list[tuple[int, dict[str, bool]]]:
+    """ "3项，其中2项已发布、1项尚在征求意见阶段": (count, flags) for each part, when the parts add up to n."""
+    layout = Layout.of(text)
+    _, hi = layout.sentence_span(end)
+    rest = text[end:hi]
+    if "其中" not in rest:
+        return []
+    at = end + rest.index("其中")
+    unit = re.escape(spec.count_unit)
+    parts = list(re.finditer(_COUNT_WORD + r"\s*" + unit, text[at:hi]))
+    out = []
+    for i, m in enumerate(parts):
+        lo = at + m.end()
+        nxt = at + parts[i + 1].start() if i + 1 < len(parts) else hi
+        flags = {}
+        for name, flag in spec.flags.items():
+            said = _status_at(text, lo, nxt, flag, lang)
+            if said is not None:
+                flags[name] = said
+        out.append((chinese_number(m.group(1)) or 0, flags))
+    return out if sum(c for c, _ in out) == n and len(out) > 1 else []
+
+
+def structured_items(text: str, spec: ItemsSpec, lang: Language) -> list[dict[str, Any]]:
+    """ "主导1项国际标准，参与2项国家标准" / "国际标准主导1项" → one item per standard, with its role and flags."""
+    trigger = spec.attributes[spec.trigger]
+    others = {k: v for k, v in spec.attributes.items() if k != spec.trigger}
+    words = {w: value for value, ws in trigger.items() for w in ws}
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    role_words = {
+        w: (attr, value) for attr, values in others.items() for value, ws in values.items() for w in ws
+    }
+    role_rx = re.compile("|".join(re.escape(w) for w in role_words)) if role_words else None
+    unit = re.escape(spec.count_unit)
+    after_rx = re.compile(
+        r"\s*(?:("
+        + (role_rx.pattern if role_rx else "(?!x)x")
+        + r")(?:制定)?)?\s*(?:共|各)?\s*(?:"
+        + _COUNT_WORD
+        + r"\s*"
+        + unit
+        + r")?"
+    )
+    items: list[dict[str, Any]] = []
+    start = 0
+    for m in pattern.finditer(text):
+        after = after_rx.match(text, m.end())
+        before = text[start : m.start()]
+        said = [after.group(1)] if after and after.group(1) else (role_rx.findall(before) if role_rx else [])
+        values = [role_words[w] for w in said]
+        counts = (
+            [after.group(2)] if after and after.group(2) else re.findall(_COUNT_WORD + r"\s*" + unit, before)
+        )
+        n = max(1, min(chinese_number(counts[-1]) or 1, 20)) if counts else 1
+        end = after.end() if after else m.end()
+        flags = _flags(text, spec, m.start(), end, lang)
+        parts = _split(text, spec, end, n, lang) or [(n, flags)]
+        both = "各" in text[start:end] and len(set(values)) > 1
+        chosen: list[tuple[str, str] | None] = (
+            list(dict.fromkeys(values)) if both else [*values[-1:]] or [None]
+        )
+        for value in chosen:
+            for count, own in parts:
+                item = {spec.trigger: words[m.group()], **spec.defaults, **flags, **own}
+                if value is not None:
+                    item[value[0]] = value[1]
+                items += [dict(item) for _ in range(count)]
+        start = end
+    return items
