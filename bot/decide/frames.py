@@ -58,7 +58,7 @@ def _values(text: str, rule: RuleSpec, figures: list[Figure], slots: list[str | 
 def _exact(figures: list[Figure]) -> list[Figure]:
     """A threshold named next to the exact figure is left out ("超过5000万，具体是5200万")."""
     exact = [f for f in figures if f.role == INPUT]
-    return exact or [f for f in figures if f.role == BOUND]
+    return exact or [f for f in figures if f.role == BOUND and f.label != "tier"]
 
 
 def _money_slots(rule: RuleSpec) -> list[tuple[str, SlotSpec]]:

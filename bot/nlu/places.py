@@ -48,11 +48,15 @@ class Places:
     @property
     def other_policy(self) -> Place | None:
         """A jurisdiction other than ours whose policy the question is about (none when the question also
-        names our own jurisdiction's policy: "上海的问过了，想问滨江这个政策")."""
+        names our own jurisdiction's policy, "上海的问过了，想问滨江这个政策", or turns to ours after it:
+        "上海那边据说最高30%，滨江对1000万以上的是多少比例" compares, the question is about ours)."""
         owners = self.with_role(OWNER)
         if any(p.ours for p in owners):
             return None
-        return next((p for p in owners if not p.ours), None)
+        other = next((p for p in owners if not p.ours), None)
+        if other is not None and any(p.ours and p.start > other.end for p in self.items):
+            return None
+        return other
 
     @property
     def moved_in(self) -> bool:

@@ -175,8 +175,10 @@ def _decide(
         return CLAIM, None, "", None
     clause_start, _ = layout.clause_span(m.start)
     before = text[clause_start : m.start]
-    if lang.bound.search(before[-6:]) or lang.bound_after.match(text, m.end):
+    if lang.bound.search(before[-6:]):
         return BOUND, None, "", None
+    if lang.bound_after.match(text, m.end):
+        return BOUND, None, "tier", None  # "1000万以下的首次流片": a tier of the rule, never the user's figure
     cues = find_words(text, _cue_words(rule, m.kind, lang, m.unit, siblings))
     hit = _nearest(cues, max(clause_start, prev_end), m.start) or _after_cue(text, m, cues, layout, nxt)
     if hit is None:
