@@ -235,10 +235,50 @@ def increments(reading: Reading, rule: RuleSpec, base: Pending) -> dict[str, Any
     return out
 
 
+def replace_by_value(old: dict[str, Any], reading: Reading) -> dict[str, Any] | None:
+    """ "那700万那款 实际是1100万的话呢", "如760万元那款调整为1050万元": the listed item the first amount names,
+    now the second amount."""
+    values = [f.mention.value for f in reading.figures if f.mention.kind == MONEY]
+    if len(values) != 2 or not (reading.act("replace") or reading.act("vary")):
+        return None
+    for key, items in old.items():
+        if isinstance(items, list) and values[0] in items and values[1] not in items:
+            at = items.index(values[0])
+            return {**old, key: items[:at] + [values[1]] + items[at + 1 :]}
+    return None
+
+
+def replace_items(old: dict[str, Any], new: dict[str, Any], trigger: str) -> dict[str, Any] | None:
+    """ "行业标准那个其实是他们主导的": an item of the same kind (its trigger value) is replaced, not the list."""
+    out = dict(old)
+    changed = False
+    for key, items in new.items():
+        before = old.get(key)
+        if not (isinstance(items, list) and isinstance(before, list) and before and isinstance(before[0], dict)):
+            continue
+        merged = list(before)
+        for item in items:
+            same = [i for i, b in enumerate(merged) if b.get(trigger) == item.get(trigger)]
+            if not same:
+                return None
+            merged[same[0]] = {**merged[same[0]], **item}
+        out[key], changed = merged, True
+    return out if changed else None
+
+
+def _replaced_items(rule: RuleSpec, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any] | None:
+    triggers = [s.items.trigger for s in rule.slots.values() if s.kind == "items" and s.items is not None]
+    return replace_items(old, new, triggers[0]) if triggers else None
+
+
 def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> dict[str, Any] | None:
     """The base call's arguments after this message, or None when the message gives the rule nothing."""
     frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
     new = dict(frame.args)
+    if act.kind == CHANGE and rule.tool == base.tool:
+        replaced = replace_by_value(base.args, reading) or _replaced_items(rule, base.args, new)
+        if replaced is not None:
+            return replaced
     if act.kind == REMOVE:
         dropped = remove_item(base.args, reading, act, [f.mention.value for f, _ in frame.excluded])
         if dropped != base.args:
