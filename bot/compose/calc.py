@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.compose.answer import ANSWERED, CEILING, Answer, citations_for, money_text, units_text, where
-from bot.nlu.roles import CLAIM, EXCLUDED, HEARSAY, NOT_INPUT, OTHER_YEAR, TOTAL, Figure
+from bot.nlu.roles import CLAIM, DENIED, EXCLUDED, HEARSAY, NOT_INPUT, OTHER_YEAR, TOTAL, Figure
 from bot.packs.corpus import Corpus
 from calculators.money import format_wan
 
@@ -15,6 +15,7 @@ CALC_KEYS = ("tool", "clause_id", "inputs", "eligible", "max_subsidy_yuan", "for
 _WHY_UNUSED = {
     HEARSAY: "{label}的数字，不作为测算依据",
     CLAIM: "所问或所称的补贴金额，不是测算依据",
+    DENIED: "您说不是这个数",
     NOT_INPUT: "{label}，不是这项补贴的计算基数",
     EXCLUDED: "{label}，不计入",
     TOTAL: "{label}，只按其中所述分项计算",

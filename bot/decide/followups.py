@@ -13,6 +13,7 @@ from bot.decide.frames import frame_for
 from bot.nlu.mentions import MONEY, ORDINAL
 from bot.nlu.polarity import negated
 from bot.nlu.reading import Reading
+from bot.nlu.references import chinese_number
 from bot.packs.vocabulary import RuleSpec
 from bot.sessions.store import Pending, Session
 from calculators.money import find_amounts
@@ -236,16 +237,52 @@ def increments(reading: Reading, rule: RuleSpec, base: Pending) -> dict[str, Any
 
 
 def replace_by_value(old: dict[str, Any], reading: Reading) -> dict[str, Any] | None:
-    """ "那700万那款 实际是1100万的话呢", "如760万元那款调整为1050万元": the listed item the first amount names,
-    now the second amount."""
-    values = [f.mention.value for f in reading.figures if f.mention.kind == MONEY]
-    if len(values) != 2 or not (reading.act("replace") or reading.act("vary")):
+    """ "那700万那款 实际是1100万的话呢", "设备那块是2400万 不是2600万": the listed item one amount names, now
+    the other amount."""
+    figures = [f for f in reading.figures if f.mention.kind == MONEY]
+    denied = any(f.role == "denied" for f in figures)
+    acts = ("replace", "vary", "correct")
+    if len(figures) != 2 or not (denied or any(reading.act(a) for a in acts)):
         return None
+    a, b = (f.mention.value for f in figures)
     for key, items in old.items():
-        if isinstance(items, list) and values[0] in items and values[1] not in items:
-            at = items.index(values[0])
-            return {**old, key: items[:at] + [values[1]] + items[at + 1 :]}
+        if not isinstance(items, list):
+            continue
+        if (a in items) == (b in items):
+            continue
+        was, now = (a, b) if a in items else (b, a)
+        at = items.index(was)
+        return {**old, key: items[:at] + [now] + items[at + 1 :]}
     return None
+
+
+_PART = re.compile(r"中|里|其中")
+
+
+def split_part(old: dict[str, Any], new: dict[str, Any], reading: Reading) -> dict[str, Any] | None:
+    """ "上述650万元中，有300万元系向签核中心创建企业采购的": the part leaves the listed item for the kind the
+    message gives it."""
+    figures = [f for f in reading.figures if f.mention.kind == MONEY]
+    if len(figures) != 2 or not _PART.search(reading.text[figures[0].end : figures[1].start]):
+        return None
+    whole, part = (f.mention.value for f in figures)
+    home = next((k for k, v in old.items() if isinstance(v, list) and whole in v), None)
+    target = next((k for k, v in new.items() if isinstance(v, list) and part in v and k != home), None)
+    if home is None or target is None or part >= whole:
+        return None
+    items = list(old[home])
+    items[items.index(whole)] = whole - part
+    return {**old, home: items, target: list(old.get(target) or []) + [part]}
+
+
+def keep_first(old: dict[str, Any], reading: Reading) -> dict[str, Any] | None:
+    """ "收益是前面4笔": only the first N listed items stay."""
+    m = reading.lang.acts["keep_first"].search(reading.text)
+    n = chinese_number(m.group(1)) if m else None
+    if not n:
+        return None
+    lists = [k for k, v in old.items() if isinstance(v, list) and len(v) > n]
+    return {**old, lists[0]: old[lists[0]][:n]} if lists else None
 
 
 def replace_items(old: dict[str, Any], new: dict[str, Any], trigger: str) -> dict[str, Any] | None:
@@ -276,9 +313,16 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
     frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
     new = dict(frame.args)
     if act.kind == CHANGE and rule.tool == base.tool:
-        replaced = replace_by_value(base.args, reading) or _replaced_items(rule, base.args, new)
+        replaced = (
+            split_part(base.args, new, reading)
+            or replace_by_value(base.args, reading)
+            or _replaced_items(rule, base.args, new)
+        )
         if replaced is not None:
             return replaced
+        kept = keep_first(base.args, reading)
+        if kept is not None:
+            return {**kept, **{k: v for k, v in new.items() if not isinstance(v, list)}}
     if act.kind == REMOVE:
         dropped = remove_item(base.args, reading, act, [f.mention.value for f, _ in frame.excluded])
         if dropped != base.args:

@@ -267,6 +267,9 @@ class Router:
         if base is None or rule is None:
             return None
         rule = sibling(reading, rule) or rule
+        if rule.tool != base.tool and not session.pending:
+            # "设备那块是2400万" after equipment and chips: the sibling's own call is the one changed.
+            base = next((p for p in session.batch if p.tool == rule.tool), base)
         if rule is not self.context_rule(session) or reading.act("part_of_last"):
             prefix = session.history[-1][0] + "，" if reading.act("part_of_last") and session.history else ""
             reading = self.read(prefix + reading.text, rule)
@@ -274,7 +277,7 @@ class Router:
             return None
         previous = session.history[-1][0] if session.history else ""
         batch = [] if session.pending else session.batch
-        added = self._another_year(reading, rule, base, batch)
+        added = self._alongside(reading, rule, base, batch)
         if added is not None:
             return added
         args = changed_args(reading, rule, base, act_of(reading, previous))
@@ -286,13 +289,17 @@ class Router:
         clauses = [c for c in (self._clause(c.name) for c in calls) if c] or [base.clause_id]
         return Plan(calls, topic=rule, reading=reading, followup=True, clauses=list(dict.fromkeys(clauses)))
 
-    def _another_year(self, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any]) -> Plan | None:
-        """ "另，2025年度有一款产品首次流片2200万" after a 2024 calculation: that year's own call beside the
-        others (a per-year rule's rate and cap are applied year by year), not more items of 2024."""
+    def _alongside(self, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any]) -> Plan | None:
+        """A call beside the others, not more items of the last one: another year's figures of a per-year
+        rule ("另，2025年度有一款产品首次流片2200万" after 2024: rate and cap apply year by year), or items of a
+        sibling rule ("还买了芯片 350万" after equipment: each kind has its own rate and cap)."""
         year = year_of_figures(rule, list(reading.figures))
         if not any(reading.act(a) for a in ("total", "add", "combine")):
             return None  # "换成2025年的保费呢": the year of the same calculation changes
-        if year is None or base.year is None or year == base.year or any(p.year == year for p in batch):
+        if any(p.tool == rule.tool and p.year == year for p in batch) and rule.tool != base.tool:
+            return None  # the sibling is already computed: the message changes that call
+        other_year = year is not None and base.year is not None and year != base.year
+        if not (other_year and not any(p.year == year for p in batch)) and rule.tool == base.tool:
             return None
         frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
         facts = {k: v for k, v in base.args.items() if isinstance(v, bool)}  # the enterprise's own facts

@@ -36,6 +36,7 @@ class Language:
     claim: re.Pattern[str]
     bound: re.Pattern[str]
     bound_after: re.Pattern[str]
+    denied: re.Pattern[str]
     question_tail: tuple[str, ...]
     question: re.Pattern[str]
     yes_no: re.Pattern[str]
@@ -81,6 +82,7 @@ def language() -> Language:
         restart=_alternation(data["restart"]),
         claim=re.compile(data["claim"], re.I),
         bound=re.compile("(" + "|".join(data["bound"]) + r")\s*$"),
+        denied=re.compile("(" + "|".join(data["denied"]) + r")\s*$"),
         bound_after=re.compile(r"\s*(" + "|".join(data["bound_after"]) + ")"),
         question_tail=tuple(data["question_tail"]),
         question=re.compile(data["question"]),

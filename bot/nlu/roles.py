@@ -19,7 +19,7 @@ from bot.nlu.mentions import COUNT, DATE, MONEY, PERCENT, YEAR, Mention
 from bot.nlu.spans import Hit, Layout, find_words
 from bot.packs.vocabulary import RuleSpec
 
-INPUT, HEARSAY, CLAIM, BOUND, NOT_INPUT, EXCLUDED, TOTAL, OTHER_YEAR, UNKNOWN = (
+INPUT, HEARSAY, CLAIM, BOUND, NOT_INPUT, EXCLUDED, TOTAL, OTHER_YEAR, UNKNOWN, DENIED = (
     "input",
     "hearsay",
     "claim",
@@ -29,6 +29,7 @@ INPUT, HEARSAY, CLAIM, BOUND, NOT_INPUT, EXCLUDED, TOTAL, OTHER_YEAR, UNKNOWN = 
     "total",
     "other_year",
     "unknown",
+    "denied",  # "是2400万 不是2600万": a figure the user says is not the fact
 )
 _SLOT_KINDS = {MONEY: ("money", "money_list"), COUNT: ("count",), PERCENT: ("percent",)}
 # Words joining a figure to a description written after it ("600万的流片费", "300万是买IP做研发的").
@@ -173,6 +174,8 @@ def _decide(
         return HEARSAY, None, marker, None
     if m.kind in (MONEY, PERCENT) and _claimed(text, m, layout, lang):
         return CLAIM, None, "", None
+    if lang.denied.search(text[max(0, m.start - 5) : m.start]):
+        return DENIED, None, "", None
     clause_start, _ = layout.clause_span(m.start)
     before = text[clause_start : m.start]
     if lang.bound.search(before[-6:]):
