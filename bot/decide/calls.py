@@ -101,7 +101,7 @@ def _per_year(reading: Reading, rule: RuleSpec, figures: list[Figure]) -> list[C
     for year in years:
         own = [f for f in figures if id(f) not in dated or dated[id(f)] == year or not dated]
         frame = frame_for(rule, reading.text, list(reading.mentions), own, reading.lang)
-        _place_conditions(reading, rule, frame.args)
+        place_conditions(reading, rule, frame.args)
         year_slot = next((n for n, s in rule.slots.items() if s.kind == "year"), None)
         if year_slot:
             frame.args[year_slot] = year
@@ -129,14 +129,14 @@ def calls_for(reading: Reading, topic: RuleSpec) -> list[Call]:
             calls += yearly
             continue
         frame = frame_for(rule, reading.text, list(reading.mentions), figures, reading.lang)
-        _place_conditions(reading, rule, frame.args)
+        place_conditions(reading, rule, frame.args)
         calls.append(Call(str(rule.tool), frame.args, rule, frame, year_of_figures(rule, figures)))
     if len(calls) > 1:
         calls = [c for c in calls if c.args] or calls[:1]
     return calls
 
 
-def _place_conditions(reading: Reading, rule: RuleSpec, args: dict[str, Any]) -> None:
+def place_conditions(reading: Reading, rule: RuleSpec, args: dict[str, Any]) -> None:
     """Conditions decided by a place: an event held outside the zone, data users outside it."""
     for name, spec in rule.conditions.items():
         if spec.place == "event" and reading.places.event_outside is not None:

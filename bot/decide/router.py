@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from bot.decide import plan as P
 from bot.decide import questions as Q
 from bot.decide.calls import Call, alternatives, calls_for, year_of_figures
-from bot.decide.followups import act_of, changed_args, relabeled, sibling, target, varies_last
+from bot.decide.followups import listed, act_of, changed_args, relabeled, sibling, target, varies_last
 from bot.decide.frames import frame_for
 from bot.decide.plan import Plan
 from bot.nlu.reading import Reading, read
@@ -277,6 +277,9 @@ class Router:
             return None
         previous = session.history[-1][0] if session.history else ""
         batch = [] if session.pending else session.batch
+        dropped = self._without(reading, rule, base, batch, act_of(reading, previous))
+        if dropped is not None:
+            return dropped
         added = self._alongside(reading, rule, base, batch)
         if added is not None:
             return added
@@ -288,6 +291,18 @@ class Router:
         calls = [changed if p is base else p.replay() for p in batch] or [changed]
         clauses = [c for c in (self._clause(c.name) for c in calls) if c] or [base.clause_id]
         return Plan(calls, topic=rule, reading=reading, followup=True, clauses=list(dict.fromkeys(clauses)))
+
+    def _without(self, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any], act: Any) -> Plan | None:
+        """ "第③项国际标准尚未发布，请剔除后重新计算", "EDA部分拟不申报": the call the message names leaves the
+        batch (no item of it is named: no amount, no ordinal within its list); the others stay as they were."""
+        if act.kind != "remove" or len(batch) < 2 or base not in batch or rule.tool != base.tool:
+            return None
+        if any(f.mention.kind == "money" for f in reading.figures) or (act.item is not None and listed(base)):
+            return None
+        calls = [p.replay() for p in batch if p is not base]
+        clauses = list(dict.fromkeys(c for c in (self._clause(c.name) for c in calls) if c))
+        topic = self.vocabulary.rule_for_tool(calls[-1].name)
+        return Plan(calls, topic=topic, reading=reading, followup=True, clauses=clauses)
 
     def _alongside(self, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any]) -> Plan | None:
         """A call beside the others, not more items of the last one: another year's figures of a per-year
