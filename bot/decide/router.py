@@ -286,7 +286,8 @@ class Router:
         args = changed_args(reading, rule, base, act_of(reading, previous))
         if args is None:
             return None  # facts the rule has no use for ("今年还有哪些政策"): not an answer to its question
-        changed = ToolCall(str(rule.tool), args, year=base.year)
+        year = year_of_figures(rule, list(reading.figures)) or base.year
+        changed = ToolCall(str(rule.tool), args, year=year)
         # The other calls of a multi-rule answer stay as they were: only the one the message names changes.
         calls = [changed if p is base else p.replay() for p in batch] or [changed]
         clauses = [c for c in (self._clause(c.name) for c in calls) if c] or [base.clause_id]

@@ -347,4 +347,23 @@ def _totals(text: str, figures: list[Figure], hits: Sequence[RuleHit] = ()) -> l
             out[i] = replace(f, role=TOTAL, slot=None, label="合计")
         elif parts and total < f.mention.value and _broader(f, parts, hits, layout):
             out[i] = replace(f, role=TOTAL, slot=None, label="总额")
+    return _sums_after(text, out, layout)
+
+
+_SUM_BEFORE = re.compile(r"(合计|共计|总计|一共|总共|加起来|共)\s*(是|为|约)?\s*$")
+
+
+def _sums_after(text: str, figures: list[Figure], layout: Layout) -> list[Figure]:
+    """ "产品A 1020万元，产品B 980万元，合计2000万元": a sum written after its parts is not another item."""
+    out = list(figures)
+    for i, f in enumerate(figures):
+        if not f.used or f.mention.kind != MONEY or not _SUM_BEFORE.search(text[max(0, f.start - 5) : f.start]):
+            continue
+        parts = [
+            g
+            for g in out[:i]
+            if g.used and g.mention.kind == MONEY and g.rule == f.rule and layout.same_period(g.start, f.start)
+        ]
+        if len(parts) > 1 and sum(g.mention.value for g in parts) == f.mention.value:
+            out[i] = replace(f, role=TOTAL, slot=None, label="合计")
     return out
