@@ -27,7 +27,7 @@ MONEY, COUNT, PERCENT, YEAR, DATE, TERM, ORDINAL, NUMBER = (
 _NUM = r"(\d+|[一二两三四五六七八九十百]+)"
 # 1-2 digit counts only, and never the year of a date ("贷款2024年8月", "成立，24年8月").
 _SMALL = r"(?<![\d年.])(\d{1,2}|[一二两三四五六七八九十半]+)"
-_COUNT = re.compile(r"(?<![\d.第])" + _NUM + r"\s*(家|个|项|人|名|位|颗|款|份|笔|台|套|场|次|单)(?!月|年)")
+_COUNT = re.compile(r"(?<![\d.第])" + _NUM + r"\s*(个人|家|个|项|人|名|位|颗|款|份|笔|台|套|场|次|单)(?!月|年)")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|个点)")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年|年度)")
 _TERM = re.compile(
@@ -87,7 +87,8 @@ def _counts(text: str) -> list[Mention]:
     for m in _COUNT.finditer(text):
         value = _number(m.group(1))
         if value is not None:
-            out.append(Mention(COUNT, value, m.start(), m.end(), m.group(), m.group(2)))
+            unit = "人" if m.group(2) == "个人" else m.group(2)  # "团队30个人"
+            out.append(Mention(COUNT, value, m.start(), m.end(), m.group(), unit))
     return out
 
 

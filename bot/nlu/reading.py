@@ -137,7 +137,15 @@ def read(
     hits = tuple(rule_hits(fixed, vocabulary))
     if not hits and context is None:
         context = inferred_rule(fixed, vocabulary)
-    figures = tuple(assign(fixed, mentions, hits, lang, context, vocabulary.siblings))
+    layout = Layout.of(fixed)
+
+    def candidates(rule: RuleSpec, at: int) -> list[RuleSpec]:
+        """Rules a figure may move to by its own cue: the rule's siblings, and the rules named in its clause."""
+        kin = vocabulary.siblings(rule)
+        named = {h.rule.id: h.rule for h in hits if h.rule.tool and layout.same_clause(h.start, at)}
+        return kin + [r for r in named.values() if r.id != rule.id and r not in kin]
+
+    figures = tuple(assign(fixed, mentions, hits, lang, context, candidates))
     jurisdiction = vocabulary.document.jurisdiction
     higher = vocabulary.document.higher_jurisdictions
     places = find_places(fixed, lang, jurisdiction, place_terms(vocabulary), higher)

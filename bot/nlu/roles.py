@@ -199,10 +199,10 @@ def assign(
     hits: Sequence[RuleHit],
     lang: Language,
     context: RuleSpec | None = None,
-    siblings: Callable[[RuleSpec], Sequence[RuleSpec]] = lambda rule: (),
+    siblings: Callable[[RuleSpec, int], Sequence[RuleSpec]] = lambda rule, at: (),
 ) -> list[Figure]:
-    """A Figure for every money, count and percent mention, in order; `siblings` are the rules of the same
-    clause a figure's own cue word may move it to."""
+    """A Figure for every money, count and percent mention, in order; `siblings(rule, position)` are the
+    rules a figure's own cue word may move it to."""
     layout = Layout.of(text)
     wanted = [m for m in mentions if m.kind in (MONEY, COUNT, PERCENT)]
     figures: list[Figure] = []
@@ -213,7 +213,7 @@ def assign(
         ]
         prev_end = same_clause[-1].end if same_clause else 0
         nxt = wanted[i + 1].start if i + 1 < len(wanted) else len(text)
-        kin = siblings(rule) if rule is not None else ()
+        kin = siblings(rule, m.start) if rule is not None else ()
         role, slot, label, owner = _decide(text, m, rule, layout, lang, prev_end, nxt, kin)
         rule = next((r for r in kin if r.id == owner), rule)
         if role == UNKNOWN:
