@@ -47,13 +47,12 @@ def _flags(text: str, spec: ItemsSpec, start: int, end: int, lang: Language) -> 
 
 
 def _split(text: str, spec: ItemsSpec, end: int, n: int, lang: Language) -> list[tuple[int, dict[str, bool]]]:
-    """ "3项，其中2项已发布、1项尚在征求意见阶段": (count, flags) for each part, when the parts add up to n."""
+    """ "3项，其中2项已发布、1项尚在征求意见阶段", "两项国家标准，一项已发布、一项还在制定中": (count, flags)
+    for each part, when two or more parts add up to n."""
     layout = Layout.of(text)
     _, hi = layout.sentence_span(end)
     rest = text[end:hi]
-    if "其中" not in rest:
-        return []
-    at = end + rest.index("其中")
+    at = end + rest.index("其中") if "其中" in rest else end
     unit = re.escape(spec.count_unit)
     parts = list(re.finditer(_COUNT_WORD + r"\s*" + unit, text[at:hi]))
     out = []

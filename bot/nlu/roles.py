@@ -71,10 +71,16 @@ class Figure:
 
 
 def _rule_of(
-    pos: int, kind: str, hits: Sequence[RuleHit], layout: Layout, fallback: RuleSpec | None
+    pos: int,
+    kind: str,
+    hits: Sequence[RuleHit],
+    layout: Layout,
+    fallback: RuleSpec | None,
+    figures_at: Sequence[int] = (),
 ) -> RuleSpec | None:
-    """The rule a figure at pos belongs to: named in its clause (before, then after), earlier in its sentence;
-    rules with no slot for this kind of figure ("租金" names a rule without amounts) are passed over."""
+    """The rule a figure at pos belongs to: named in its clause (before, then after), earlier in its sentence
+    or text, else named later in the message by a sentence with no figure of its own ("…一共采购了1000万。
+    想问芯机联动这块能拿多少"); rules with no slot for this kind of figure ("租金") are passed over."""
     kinds = _SLOT_KINDS.get(kind, ())
     able = [h for h in hits if any(s.kind in kinds for s in h.rule.slots.values())]
     hits = able or hits
@@ -88,7 +94,16 @@ def _rule_of(
     if earlier:
         return earlier[-1].rule
     earlier = [h for h in hits if h.start < pos]
-    return earlier[-1].rule if earlier else (hits[0].rule if hits else fallback)
+    if earlier:
+        return earlier[-1].rule
+    # Not a rule named with figures of its own ("项目总投资8000万。另外…首次流片2300万").
+    later = [
+        h
+        for h in hits
+        if layout.same_period(h.start, pos)
+        or not any(layout.same_sentence(h.start, at) for at in figures_at if at != pos)
+    ]
+    return later[0].rule if later else fallback
 
 
 def _cue_words(
@@ -207,7 +222,7 @@ def assign(
     wanted = [m for m in mentions if m.kind in (MONEY, COUNT, PERCENT)]
     figures: list[Figure] = []
     for i, m in enumerate(wanted):
-        rule = _rule_of(m.start, m.kind, hits, layout, context)
+        rule = _rule_of(m.start, m.kind, hits, layout, context, [x.start for x in wanted if x.kind == MONEY])
         same_clause = [
             f for f in figures if layout.same_clause(f.start, m.start) and f.mention.kind == m.kind
         ]

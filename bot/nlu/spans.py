@@ -23,9 +23,12 @@ class Layout:
     @classmethod
     def of(cls, text: str) -> Layout:
         clause, sentence, c, s, starts = [], [], 0, 0, [0]
-        for i, ch in enumerate(text + "。"):
+        padded = text + "。"
+        for i, ch in enumerate(padded):
             clause.append(c)
             sentence.append(s)
+            if ch == "," and 0 < i and padded[i - 1].isdigit() and padded[i + 1 : i + 2].isdigit():
+                continue  # "1,050万": a thousands separator, not a break
             if ch in CLAUSES:
                 c += 1
                 starts.append(i + 1)
