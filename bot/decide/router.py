@@ -149,7 +149,8 @@ class Router:
 
     def _combined(self, plan: Plan, reading: Reading, session: Session | None) -> Plan:
         """ "那再加400万IP呢": a new rule's item joins the last answer's calculations."""
-        if session is None or not session.batch or plan.kind != P.CALCULATE or not reading.act("combine"):
+        joins = reading.act("combine") or (reading.act("also") and not reading.is_question)
+        if session is None or not session.batch or plan.kind != P.CALCULATE or not joins:
             return plan
         named = {c.name for c in plan.calls}
         kept = [p for p in session.batch if p.tool not in named]
@@ -314,9 +315,17 @@ class Router:
             return None  # "换成2025年的保费呢": the year of the same calculation changes
         if any(p.tool == rule.tool and p.year == year for p in batch) and rule.tool != base.tool:
             return None  # the sibling is already computed: the message changes that call
+        if reading.act("next_year") and year is None:
+            year = base.year + 1 if base.year is not None else None
+            if not any(p.tool == rule.tool and p.year == year and p is not base for p in batch):
+                return self._added(reading, rule, base, batch, year)
         other_year = year is not None and base.year is not None and year != base.year
         if not (other_year and not any(p.year == year for p in batch)) and rule.tool == base.tool:
             return None
+        return self._added(reading, rule, base, batch, year)
+
+    def _added(self, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any], year: int | None) -> Plan:
+        """The batch as it was, and this message's call of `rule` (the enterprise's yes/no facts kept)."""
         frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
         facts = {k: v for k, v in base.args.items() if isinstance(v, bool)}  # the enterprise's own facts
         added = ToolCall(str(rule.tool), {**facts, **frame.args}, year=year)
