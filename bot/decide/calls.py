@@ -137,12 +137,18 @@ def calls_for(reading: Reading, topic: RuleSpec) -> list[Call]:
 
 
 def place_conditions(reading: Reading, rule: RuleSpec, args: dict[str, Any]) -> None:
-    """Conditions decided by a place: an event held outside the zone, data users outside it."""
+    """Conditions decided by a place: an event held outside the zone or data users outside it fail; held or
+    located only inside it ("如果这5家都在滨江呢"), they are met."""
+    roles = {"event": "event", "users": "others"}
     for name, spec in rule.conditions.items():
-        if spec.place == "event" and reading.places.event_outside is not None:
+        role = roles.get(spec.place or "")
+        if role is None:
+            continue
+        found = reading.places.with_role(role)
+        if any(not p.ours for p in found):
             args[name] = False
-        elif spec.place == "users" and reading.places.others_outside is not None:
-            args[name] = False
+        elif found:
+            args[name] = True
 
 
 _ALTERNATIVE = re.compile(r"要么|或者|还是|或")

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.decide.calls import place_conditions
 from bot.decide.frames import frame_for
+from bot.nlu.items import flags_said
 from bot.nlu.mentions import MONEY, ORDINAL
 from bot.nlu.polarity import negated
 from bot.nlu.reading import Reading
@@ -321,6 +322,19 @@ def replace_items(old: dict[str, Any], new: dict[str, Any], trigger: str) -> dic
     return out if changed else None
 
 
+def flip_items(rule: RuleSpec, old: dict[str, Any], reading: Reading) -> dict[str, Any] | None:
+    """ "制定中的那项刚刚也正式发布了": the items whose flag was the opposite now have the flag said."""
+    for key, spec in rule.slots.items():
+        items = old.get(key)
+        if spec.items is None or not isinstance(items, list):
+            continue
+        said = flags_said(reading.text, spec.items, reading.lang)
+        flipped = [{**i, **{f: v for f, v in said.items() if i.get(f) == (not v)}} for i in items]
+        if flipped != items:
+            return {**old, key: flipped}
+    return None
+
+
 def _replaced_items(rule: RuleSpec, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any] | None:
     triggers = [s.items.trigger for s in rule.slots.values() if s.kind == "items" and s.items is not None]
     return replace_items(old, new, triggers[0]) if triggers else None
@@ -337,6 +351,7 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
             or split_part(base.args, new, reading)
             or replace_by_value(base.args, reading)
             or _replaced_items(rule, base.args, new)
+            or (flip_items(rule, base.args, reading) if not new else None)
         )
         if replaced is not None:
             return replaced

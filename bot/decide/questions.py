@@ -89,8 +89,8 @@ def about_context(reading: Reading) -> bool:
     lang, text = reading.lang, reading.text
     if not reading.is_question and not reading.yes_no:
         return False
-    if lang.acts["deictic"].search(text):
-        return True  # "这个补贴是每年都能申请还是一次性的": the rule talked about
+    if lang.acts["deictic"].search(text) or reading.act("vary"):
+        return True  # "这个补贴是每年都能申请还是一次性的", "那1000万以下的呢": the rule talked about
     return bool(lang.asks_rule.search(text) or CAP_QUESTION.search(text) or lang.asks_amount.search(text))
 
 

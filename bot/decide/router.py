@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from bot.decide import plan as P
 from bot.decide import questions as Q
 from bot.decide.calls import Call, alternatives, calls_for, year_of_figures
-from bot.decide.followups import listed, act_of, changed_args, relabeled, sibling, target, varies_last
+from bot.decide.followups import flip_items, listed, act_of, changed_args, relabeled, sibling, target, varies_last
 from bot.decide.frames import frame_for
 from bot.decide.plan import Plan
 from bot.nlu.reading import Reading, read
@@ -343,4 +343,4 @@ class Router:
         if any(reading.act(a) for a in ("vary", "replace", "correct", "remove", "add")) or rule.tool != base.tool:
             return True
         frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
-        return bool(frame.args) or bool(relabeled(reading, rule, base))
+        return bool(frame.args) or bool(relabeled(reading, rule, base)) or flip_items(rule, base.args, reading) is not None

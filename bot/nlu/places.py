@@ -146,10 +146,10 @@ def _role(
         return DESTINATION
     if rx["event_after"].search(after):
         return EVENT
+    if rx["others_before"].search(before):
+        return OTHERS  # before OWN: "其中3家在上海" is where three of the others are
     if rx["own_before"].search(before):
         return OWN
-    if rx["others_before"].search(before):
-        return OTHERS
     if rx["owner_after"].search(after):
         return OWNER
     if earlier and text[earlier[-1].end : start] in ("和", "、", "或", "及", ""):
