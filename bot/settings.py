@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     session_ttl_seconds: float = Field(
         1800, gt=0, description="会话空闲多少秒后过期（过期后回复“会话已过期”）"
     )
+    session_max_per_client: int = Field(
+        500,
+        ge=1,
+        description="每个客户端（IPv4 地址或 IPv6 /64）最多同时保留的会话数，超出淘汰它自己最久未用的",
+    )
+    session_max_bytes: int = Field(
+        128 * 1024 * 1024,
+        ge=65536,
+        description="全部会话占用内存的上限（字节，估算），超出先淘汰占用最多的客户端的会话",
+    )
 
     # Serving
     host: str = "127.0.0.1"

@@ -7,8 +7,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
-import secrets
 import sqlite3
 import threading
 import time
@@ -19,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from bot.keys import persistent_key
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -102,17 +101,7 @@ def load_salt(settings: Settings) -> bytes:
     """Salt for IP hashes: from settings, else a random one kept in data_dir (created once, mode 0600)."""
     if settings.ip_hash_salt is not None:
         return settings.ip_hash_salt.get_secret_value().encode()
-    path = settings.data_dir / SALT_NAME
-    try:
-        return bytes.fromhex(path.read_text().strip())
-    except (FileNotFoundError, ValueError):
-        pass
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    salt = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(salt.hex())
-    return salt
+    return persistent_key(settings.data_dir, SALT_NAME)
 
 
 class RecordStore:
@@ -333,6 +322,11 @@ def set_request_context(client: str | None, channel: str | None) -> Token[tuple[
 
 def reset_request_context(token: Token[tuple[str | None, str | None]]) -> None:
     _REQUEST.reset(token)
+
+
+def request_client() -> str | None:
+    """The client address of the HTTP request being served (None outside a request)."""
+    return _REQUEST.get()[0]
 
 
 class RecordingEngine:
