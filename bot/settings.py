@@ -92,7 +92,33 @@ class Settings(BaseSettings):
     rate_limit_exempt: list[str] = Field(
         ["127.0.0.1", "::1"], description="不限流的客户端地址（默认本机，便于压测与运维）"
     )
-    trust_forwarded_for: bool = Field(False, description="位于反向代理之后时，按 X-Forwarded-For 识别客户端")
+    rate_limit_page_per_minute: int = Field(
+        600, ge=0, description="每个客户端每分钟可请求的网页、静态文件和网页长连接数（0 表示不限）"
+    )
+    rate_limit_page_burst: int = Field(
+        240, ge=1, description="网页类请求可瞬时突发的数量（打开一次页面约 80 个）"
+    )
+    max_connections_per_client: int = Field(
+        128,
+        ge=1,
+        description="每个客户端同时进行中的请求（含 SSE 长连接）上限，超出返回 429；本机地址同样适用",
+    )
+    trusted_proxies: list[str] = Field(
+        [],
+        description="可信反向代理的地址或网段（如 10.0.0.0/8）；只有来自它们的 X-Forwarded-* 请求头才被采用",
+    )
+    trust_forwarded_for: bool = Field(
+        False,
+        description="已由 trusted_proxies 取代；单独设为 true 时等同于只信任本机（127.0.0.1、::1）上的代理",
+    )
+    public_base_url: str | None = Field(
+        None, description="对外访问地址，如 https://zc.example.gov.cn；设置后网页不再按请求的 Host 头生成地址"
+    )
+    frame_ancestors: list[str] = Field(
+        ["'self'"],
+        description="允许以 iframe 嵌入网页的来源（CSP frame-ancestors），如小程序 web-view 或政务门户的域名",
+    )
+    referrer_policy: str = Field("same-origin", description="Referrer-Policy 响应头")
     admin_token: SecretStr | None = Field(None, description="管理接口令牌；为空则管理接口关闭（404）")
     cors_origins: list[str] = Field([], description="允许跨域访问的来源；默认为空即不开放跨域")
     records_retention_days: int = Field(180, ge=1, description="问答记录保留天数，超期由 purge 删除")
