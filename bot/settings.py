@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -140,6 +141,18 @@ class Settings(BaseSettings):
     @property
     def extra_packs(self) -> tuple[Path, ...]:
         return tuple(Path(p) for p in self.policy_dirs)
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _origin_only(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/") or parts.query:
+            raise ValueError(
+                "public_base_url 应形如 https://zc.example.gov.cn（协议加域名，可带端口，不带路径）"
+            )
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def index_dir(self) -> Path:

@@ -101,8 +101,6 @@ def _mount_ui(app: FastAPI, settings: Settings) -> None:
     from ui.app import CSS, build_ui, ui_theme
 
     blocks = build_ui(app.state.services)
-    # A pinned public address keeps Host and X-Forwarded-Host out of the page's own URLs.
-    public_root = settings.public_base_url.rstrip("/") + "/ui" if settings.public_base_url else None
     gr.mount_gradio_app(
         app,
         blocks,
@@ -112,11 +110,11 @@ def _mount_ui(app: FastAPI, settings: Settings) -> None:
         footer_links=[],
         ssr_mode=False,
         show_error=False,  # exception texts stay in our log, not in the page
-        root_path=public_root,
         enable_monitoring=False,
         run_history=False,
         mcp_server=False,
     )
+    # The shield also pins the page's own URLs to settings.public_base_url (Gradio builds them from headers).
     app.add_middleware(UiShield, settings=settings, blocks=blocks)
 
     @app.get("/", include_in_schema=False)

@@ -62,7 +62,7 @@ class UiShield:
         self.prefix = prefix
         self._key = secrets.token_bytes(32)
         self._allowed_origins = {_netloc(o) for o in settings.cors_origins}
-        self._public = _netloc(settings.public_base_url) if settings.public_base_url else None
+        self._public = _netloc(settings.public_base_url) if settings.public_base_url else ""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
@@ -70,6 +70,7 @@ class UiShield:
             await self.app(scope, receive, send)
             return
         sub = path[len(self.prefix) :]
+        self._pin_origin(scope)
         try:
             cookie = self._check(scope, sub)
             receive = await self._bind(scope, sub, cookie, receive)
@@ -79,6 +80,20 @@ class UiShield:
         if sub == "/" and cookie is None:
             send = self._setting_cookie(scope, send)
         await self._guarded(scope, receive, send)
+
+    def _pin_origin(self, scope: Scope) -> None:
+        """Gradio writes its root URL from X-Forwarded-Host/-Proto, X-Gradio-Server or Host: with a public
+        address configured, those say exactly that address; X-Gradio-Server never comes from outside."""
+        headers = [(k, v) for k, v in scope.get("headers") or () if k != b"x-gradio-server"]
+        public = self.settings.public_base_url
+        if public:
+            pinned = {b"x-forwarded-host", b"x-forwarded-proto"}
+            headers = [(k, v) for k, v in headers if k not in pinned]
+            headers += [
+                (b"x-forwarded-host", self._public.encode()),
+                (b"x-forwarded-proto", public.split(":")[0].encode()),
+            ]
+        scope["headers"] = headers
 
     def _check(self, scope: Scope, sub: str) -> str | None:
         """Route and origin checks; returns this browser's cookie token when it has a valid one."""
@@ -96,7 +111,7 @@ class UiShield:
         netloc = _netloc(origin)
         if netloc in self._allowed_origins:
             return True
-        if self._public is not None:
+        if self._public:
             return netloc == self._public
         # X-Forwarded-Host is only still present when a trusted proxy sent it (bot.http.clients).
         host = _header(scope, b"x-forwarded-host") or _header(scope, b"host") or ""
