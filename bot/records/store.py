@@ -8,8 +8,10 @@ import hmac
 import json
 import logging
 import sqlite3
+import string
 import threading
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -278,37 +280,60 @@ def _row_dict(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def export_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    """Write answers (as from `recent`) to CSV with a fixed column order; returns the row count."""
+    """Write answers (as from `recent`) to CSV with a fixed column order; returns the row count.
+
+    Every cell is neutralised, not only the free-text ones: ids and labels pass through clients too."""
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
     n = 0
     for r in rows:
         cites = ";".join(c.get("clause_id", "") for c in r.get("citations") or [])
         helpful = r.get("feedback_helpful")
-        writer.writerow(
-            [
-                time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["ts"])),
-                r["answer_id"],
-                r.get("session_id") or "",
-                r.get("channel") or "",
-                r["status"],
-                r.get("mode") or "",
-                _csv_safe(r["question"]),
-                _csv_safe(r["answer"]),
-                cites,
-                r.get("total_max_subsidy_yuan") or "",
-                "" if r.get("latency_ms") is None else f"{r['latency_ms']:.1f}",
-                "" if helpful is None else ("有用" if helpful else "无用"),
-                _csv_safe(r.get("feedback_comment") or ""),
-            ]
-        )
+        cells = [
+            time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["ts"])),
+            r["answer_id"],
+            r.get("session_id") or "",
+            r.get("channel") or "",
+            r["status"],
+            r.get("mode") or "",
+            r["question"],
+            r["answer"],
+            cites,
+            r.get("total_max_subsidy_yuan") or "",
+            "" if r.get("latency_ms") is None else f"{r['latency_ms']:.1f}",
+            "" if helpful is None else ("有用" if helpful else "无用"),
+            r.get("feedback_comment") or "",
+        ]
+        writer.writerow([csv_safe(str(cell)) for cell in cells])
         n += 1
     return n
 
 
-def _csv_safe(text: str) -> str:
-    # User text opened in Excel/WPS must not run as a formula (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+# What a spreadsheet skips or folds before it decides a cell is a formula: whitespace, zero-width and
+# direction marks, and full-width forms (＝＋－＠ are read as = + - @).
+_INVISIBLE = "".join(chr(c) for c in (*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070)))
+_INVISIBLE += "\ufeff\u00a0\u3000"
+_FORMULA_START = frozenset("=+-@")
+
+
+def csv_safe(text: str) -> str:
+    """A cell Excel/WPS/LibreOffice show as text, never run as a formula (CSV injection)."""
+    probe = text.lstrip(string.whitespace + _INVISIBLE)
+    if text[:1] in ("\t", "\r") or (probe and unicodedata.normalize("NFKC", probe[0])[:1] in _FORMULA_START):
+        return "'" + text
+    return text
+
+
+def printable(text: str) -> str:
+    """Text for a terminal: control and format characters (ESC, bidi overrides...) shown as escapes."""
+    return "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf") else _escape(ch) for ch in text
+    )
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 # (client address, channel) of the HTTP request being served; set by bot.http.guards, read when recording.
