@@ -142,4 +142,9 @@ def doctor_section(settings: Settings) -> dict[str, object]:
     info["rate_limit"] = f"每客户端 {limit} 次/分钟，突发 {settings.rate_limit_burst}" if limit else "关闭"
     info["admin_api"] = "已开启（需令牌）" if settings.admin_token else "关闭（未设置令牌）"
     info["cors_origins"] = list(settings.cors_origins) or "不允许跨域"
+    info["trusted_proxies"] = list(settings.trusted_proxies) or "无（忽略所有转发请求头）"
+    info["sessions"] = (
+        f"每客户端最多 {settings.session_max_per_client} 个，共 {settings.session_max} 个、"
+        f"{settings.session_max_bytes // (1024 * 1024)} MiB"
+    )
     return info
