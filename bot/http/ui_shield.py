@@ -35,8 +35,8 @@ MAX_HASH_CHARS = 64
 # Everything the page needs (measured with a real browser); dev/reload, monitoring, deep links, uploads,
 # the HTTP API, run history and the rest of Gradio's routes answer 404.
 _GET_ROUTES = re.compile(
-    r"/(|assets/.+|static/.+|svelte/.+|theme\.css|favicon\.ico|manifest\.json|robots\.txt|config/?"
-    r"|gradio_api/heartbeat/[^/]+|gradio_api/queue/data|gradio_api/file=.+)"
+    r"/(|assets/.+|static/.+|theme\.css|favicon\.ico|manifest\.json|robots\.txt|config/?"
+    r"|gradio_api/heartbeat/[^/]+|gradio_api/queue/data)"
 )
 _POST_ROUTES = frozenset({"/gradio_api/queue/join", "/gradio_api/cancel"})
 _HEARTBEAT = "/gradio_api/heartbeat/"
@@ -98,7 +98,11 @@ class UiShield:
     def _check(self, scope: Scope, sub: str) -> str | None:
         """Route and origin checks; returns this browser's cookie token when it has a valid one."""
         method = scope["method"]
-        allowed = _GET_ROUTES.fullmatch(sub) if method in ("GET", "HEAD") else sub in _POST_ROUTES
+        allowed = (
+            _GET_ROUTES.fullmatch(sub)
+            if method in ("GET", "HEAD")
+            else method == "POST" and sub in _POST_ROUTES
+        )
         if not allowed:
             raise Refusal(404, "not_found", "接口不存在")
         origin = _header(scope, b"origin")
