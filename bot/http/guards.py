@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import math
@@ -299,29 +300,32 @@ def check_wechat_timestamp(timestamp: str | int | None, settings: Settings, now:
 
 
 class WechatReplayGuard:
-    """Signed WeChat pushes inside the time window, each (timestamp, nonce) pair accepted once.
+    """Signed WeChat pushes inside the time window; a (timestamp, nonce) pair carries one body only.
 
-    A captured signed URL cannot be sent again with a forged body: the pair was already used."""
+    WeChat resends a message it got no reply to, unchanged: that passes (bot.http.wechat_reply answers a
+    resent MsgId once). A captured signed URL sent again with another body is refused."""
 
     def __init__(self, settings: Settings, clock: Callable[[], float] = time.time, max_seen: int = 100_000):
         self.settings = settings
         self._clock = clock
         self._max_seen = max_seen
-        self._seen: OrderedDict[tuple[str, str], float] = OrderedDict()
+        self._seen: OrderedDict[tuple[str, str], tuple[float, bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def __call__(self, timestamp: str, nonce: str) -> bool:
+    def __call__(self, timestamp: str, nonce: str, body: bytes = b"") -> bool:
         now = self._clock()
         if not check_wechat_timestamp(timestamp, self.settings, now=now):
             return False
+        digest = hashlib.sha256(body).digest()
         horizon = now - 2 * self.settings.wechat_replay_window_seconds  # older pairs fail the window anyway
         with self._lock:
-            while self._seen and next(iter(self._seen.values())) < horizon:
+            while self._seen and next(iter(self._seen.values()))[0] < horizon:
                 self._seen.popitem(last=False)
             key = (str(timestamp).strip(), nonce)
-            if key in self._seen:
-                return False
-            self._seen[key] = now
+            seen = self._seen.get(key)
+            if seen is not None:
+                return hmac.compare_digest(seen[1], digest)
+            self._seen[key] = (now, digest)
             while len(self._seen) > self._max_seen:
                 self._seen.popitem(last=False)
         return True
