@@ -72,12 +72,7 @@ def _other_years(reading: Reading, figures: list[Figure]) -> list[Figure]:
     out = []
     for f in figures:
         rule = reading.vocabulary.rule(f.rule) if f.rule else None
-        other = (
-            f.role == INPUT
-            and f.year is not None
-            and f.year != year
-            and rule is not None
-        )
+        other = f.role == INPUT and f.year is not None and f.year != year and rule is not None
         out.append(replace(f, role=OTHER_YEAR, label=f"{f.year}年") if other else f)
     return out
 

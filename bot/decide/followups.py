@@ -310,7 +310,9 @@ def replace_items(old: dict[str, Any], new: dict[str, Any], trigger: str) -> dic
     changed = False
     for key, items in new.items():
         before = old.get(key)
-        if not (isinstance(items, list) and isinstance(before, list) and before and isinstance(before[0], dict)):
+        if not (
+            isinstance(items, list) and isinstance(before, list) and before and isinstance(before[0], dict)
+        ):
             continue
         merged = list(before)
         for item in items:

@@ -132,7 +132,8 @@ def wants_amount(reading: Reading, topic: RuleSpec) -> bool:
 def _item_fails(args: dict[str, Any]) -> bool:
     """An item the message says fails its own flag ("参与了一个行业标准 还没发布")."""
     return any(
-        isinstance(v, list) and any(isinstance(i, dict) and False in i.values() for i in v) for v in args.values()
+        isinstance(v, list) and any(isinstance(i, dict) and False in i.values() for i in v)
+        for v in args.values()
     )
 
 

@@ -10,7 +10,16 @@ from typing import Any, Protocol
 from bot.decide import plan as P
 from bot.decide import questions as Q
 from bot.decide.calls import Call, alternatives, calls_for, year_of_figures
-from bot.decide.followups import flip_items, listed, act_of, changed_args, relabeled, sibling, target, varies_last
+from bot.decide.followups import (
+    act_of,
+    changed_args,
+    flip_items,
+    listed,
+    relabeled,
+    sibling,
+    target,
+    varies_last,
+)
 from bot.decide.frames import frame_for
 from bot.decide.plan import Plan
 from bot.nlu.reading import Reading, read
@@ -294,7 +303,9 @@ class Router:
         clauses = [c for c in (self._clause(c.name) for c in calls) if c] or [base.clause_id]
         return Plan(calls, topic=rule, reading=reading, followup=True, clauses=list(dict.fromkeys(clauses)))
 
-    def _without(self, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any], act: Any) -> Plan | None:
+    def _without(
+        self, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any], act: Any
+    ) -> Plan | None:
         """ "第③项国际标准尚未发布，请剔除后重新计算", "EDA部分拟不申报": the call the message names leaves the
         batch (no item of it is named: no amount, no ordinal within its list); the others stay as they were."""
         if act.kind != "remove" or len(batch) < 2 or base not in batch or rule.tool != base.tool:
@@ -340,7 +351,14 @@ class Router:
     @staticmethod
     def _changes(reading: Reading, rule: RuleSpec, base: Any) -> bool:
         """Does the message change the base call at all (an act, a fact, a kind, a sibling rule)?"""
-        if any(reading.act(a) for a in ("vary", "replace", "correct", "remove", "add")) or rule.tool != base.tool:
+        if (
+            any(reading.act(a) for a in ("vary", "replace", "correct", "remove", "add"))
+            or rule.tool != base.tool
+        ):
             return True
         frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
-        return bool(frame.args) or bool(relabeled(reading, rule, base)) or flip_items(rule, base.args, reading) is not None
+        return (
+            bool(frame.args)
+            or bool(relabeled(reading, rule, base))
+            or flip_items(rule, base.args, reading) is not None
+        )

@@ -83,11 +83,27 @@ def _compiled(lang_id: int, patterns: tuple[tuple[str, str], ...]) -> dict[str, 
     return {key: re.compile(p) for key, p in patterns}
 
 
+_GAZETTEERS: dict[tuple[object, ...], list[tuple[str, str]]] = {}
+
+
 def _gazetteer(
     lang: Language,
-    jurisdiction: list[str],
-    masked_terms: list[str],
-    higher: list[str] = (),  # type: ignore[assignment]
+    jurisdiction: tuple[str, ...],
+    masked_terms: tuple[str, ...],
+    higher: tuple[str, ...] = (),
+) -> list[tuple[str, str]]:
+    """Place names and the pack's terms that mask them, built once per pack (every message reads them)."""
+    key = (id(lang), jurisdiction, masked_terms, higher)
+    if key not in _GAZETTEERS:
+        _GAZETTEERS[key] = _build_gazetteer(lang, jurisdiction, masked_terms, higher)
+    return _GAZETTEERS[key]
+
+
+def _build_gazetteer(
+    lang: Language,
+    jurisdiction: tuple[str, ...],
+    masked_terms: tuple[str, ...],
+    higher: tuple[str, ...],
 ) -> list[tuple[str, str]]:
     names = [("place", n) for n in [*lang.places["names"], *higher]]
     suffixed = [("place", n + s) for _, n in names for s in lang.places["suffixes"]]
@@ -123,7 +139,7 @@ def find_places(
         ),
     )
     found: list[Place] = []
-    for hit in find_words(text, _gazetteer(lang, jurisdiction, terms, list(higher))):
+    for hit in find_words(text, _gazetteer(lang, tuple(jurisdiction), tuple(terms), tuple(higher))):
         if hit.key == "mask":
             continue
         ours = hit.key == "ours"

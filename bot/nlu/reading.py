@@ -105,8 +105,19 @@ def inferred_rule(text: str, vocabulary: Vocabulary) -> RuleSpec | None:
     return vocabulary.rule(found.pop()) if len(found) == 1 else None
 
 
+_PLACE_TERMS: dict[int, tuple[Vocabulary, list[str]]] = {}  # the vocabulary kept: its id stays its own
+
+
 def place_terms(vocabulary: Vocabulary) -> list[str]:
-    """The pack's own terms: a place name inside one of them (杭州人工智能计算中心) is not a place."""
+    """The pack's own terms: a place name inside one of them (杭州人工智能计算中心) is not a place (built once
+    per vocabulary)."""
+    key = id(vocabulary)
+    if key not in _PLACE_TERMS or _PLACE_TERMS[key][0] is not vocabulary:
+        _PLACE_TERMS[key] = (vocabulary, _place_terms(vocabulary))
+    return _PLACE_TERMS[key][1]
+
+
+def _place_terms(vocabulary: Vocabulary) -> list[str]:
     words = [*vocabulary.document.domain]
     for rule in vocabulary.rules:
         words += rule.names
