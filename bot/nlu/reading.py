@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from bot.nlu.figure import INPUT, Figure, RuleHit
 from bot.nlu.lang import Language, language
 from bot.nlu.mentions import MONEY, Mention, find_mentions
 from bot.nlu.places import Places, find_places, own_zone_denied
-from bot.nlu.roles import INPUT, Figure, RuleHit, assign
+from bot.nlu.roles import assign
 from bot.nlu.spans import Layout
 from bot.nlu.typos import Homophones
 from bot.packs.vocabulary import RuleSpec, Vocabulary

@@ -294,12 +294,12 @@ class Retriever:
             return lexical
         import numpy as np
 
-        lexical = np.asarray(lexical, dtype=np.float32)  # type: ignore[assignment]
+        scores = np.asarray(lexical, dtype=np.float32)
         dense = self._dense.scores(text)
         spread = float(dense.max() - dense.min())
         unit = (dense - dense.min()) / spread if spread > 0 else dense * 0
-        top = float(lexical.max())
-        return lexical + self._dense_weight * (top if top > 0 else 1.0) * unit
+        top = float(scores.max())
+        return scores + self._dense_weight * (top if top > 0 else 1.0) * unit
 
 
 def index_status(settings: Settings, corpus: Corpus) -> dict[str, Any]:
