@@ -274,6 +274,10 @@ class Retriever:
                 add([t for t in toks if t not in whole], EXPANSION_WEIGHT / max(len(toks), 1) ** 0.5)
         return weights
 
+    def warm(self) -> None:
+        """Load what the first search would otherwise load (jieba's dictionary)."""
+        self._tokenizer.warm()
+
     def _tokens_of_term(self, term: str) -> list[str]:
         cached = self._term_tokens.get(term)
         if cached is None:
