@@ -65,8 +65,8 @@ def migrate(conn: Any) -> int:
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(7131)")  # one migrator at a time
         conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-        current = int(row[0] or 0)
+        row = conn.execute("SELECT max(version) AS v FROM schema_version").fetchone()
+        current = int(row["v"] or 0)
         for version, sql in enumerate(MIGRATIONS[current:], start=current + 1):
             conn.execute(sql)
             conn.execute("INSERT INTO schema_version VALUES (%s)", (version,))
