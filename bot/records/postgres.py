@@ -77,8 +77,11 @@ class PostgresRecordStore(RecordStore):
     """RecordStore over a psycopg connection pool; reads and writes share it, each in its own transaction."""
 
     def __init__(self, url: str, salt: bytes, retention_days: int = 180, pool_size: int = 8) -> None:
-        from psycopg.rows import dict_row
-        from psycopg_pool import ConnectionPool
+        try:
+            from psycopg.rows import dict_row
+            from psycopg_pool import ConnectionPool
+        except ImportError as exc:
+            raise RuntimeError("设置了 POLICYBOT_DATABASE_URL，但未安装 psycopg：pip install 'policybot[scale]'") from exc
 
         self.url = url
         self.path = None  # type: ignore[assignment]

@@ -79,7 +79,10 @@ def shared_secret(client: Any, name: str) -> bytes:
 
 def redis_client(settings: Settings) -> Any:
     """A redis-py client for settings.redis_url (thread-safe, pooled, short timeouts)."""
-    import redis
+    try:
+        import redis
+    except ImportError as exc:
+        raise RuntimeError("设置了 POLICYBOT_REDIS_URL，但未安装 redis：pip install 'policybot[scale]'") from exc
 
     assert settings.redis_url is not None
     return redis.Redis.from_url(
