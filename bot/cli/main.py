@@ -294,7 +294,11 @@ def main(argv: list[str] | None = None) -> int:
     from bot.packs.corpus import PackError
 
     args = build_parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError: a bad POLICYBOT_* value
+        print(f"配置有误，无法启动：{exc}", file=sys.stderr)
+        return 2
     handler: Handler = args.handler
     try:
         return handler(args, settings)

@@ -69,7 +69,7 @@ class Homophones:
 
 def _terms(words: Iterable[str]) -> tuple[str, ...]:
     han = {w for w in words if len(w) >= 2 and all(_HAN.match(ch) for ch in w)}
-    return tuple(sorted(han, key=len, reverse=True))
+    return tuple(sorted(han, key=lambda w: (-len(w), w)))  # a stable order: the cache's digest depends on it
 
 
 def _digest(terms: tuple[str, ...]) -> str:
