@@ -23,20 +23,38 @@ def start_redis(workdir: str) -> tuple[subprocess.Popen[bytes], str] | None:
     if binary is None:
         return None
     port = free_port()
-    cmd = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", workdir]
+    cmd = [
+        binary,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        workdir,
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(0.5)
     return proc, f"redis://127.0.0.1:{port}"
 
 
 def start(port: int, data_dir: str, redis_url: str | None, workers: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "POLICYBOT_DATA_DIR": data_dir, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    env = {
+        **os.environ,
+        "POLICYBOT_DATA_DIR": data_dir,
+        "HF_HUB_OFFLINE": "1",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
     if redis_url:
         env["POLICYBOT_REDIS_URL"] = redis_url
     cmd = [sys.executable, "-m", "bot.cli", "serve", "--no-ui", "--port", str(port), "--log-level", "warning"]
     cmd += ["--workers", str(workers)]
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
 
 
 def healthz_requests(port: int) -> list[bytes]:
@@ -46,16 +64,22 @@ def healthz_requests(port: int) -> list[bytes]:
 async def measure(port: int, requests: list[bytes], seconds: float) -> tuple[float, float, int]:
     """(requests/s, p99 ms, errors) at CLIENTS keep-alive clients, after one second of warm-up."""
     warm: list[float] = []
-    await asyncio.gather(*(one_client(port, requests, c, time.perf_counter() + 1.0, warm) for c in range(CLIENTS)))
+    await asyncio.gather(
+        *(one_client(port, requests, c, time.perf_counter() + 1.0, warm) for c in range(CLIENTS))
+    )
     lat: list[float] = []
     started = time.perf_counter()
-    errors = await asyncio.gather(*(one_client(port, requests, c, started + seconds, lat) for c in range(CLIENTS)))
+    errors = await asyncio.gather(
+        *(one_client(port, requests, c, started + seconds, lat) for c in range(CLIENTS))
+    )
     elapsed = time.perf_counter() - started
     lat.sort()
     return len(lat) / elapsed, pct(lat, 0.99), sum(errors)
 
 
-def run_server(data_dir: str, redis_url: str | None, workers: int, with_healthz: bool) -> dict[str, tuple[float, float, int]]:
+def run_server(
+    data_dir: str, redis_url: str | None, workers: int, with_healthz: bool
+) -> dict[str, tuple[float, float, int]]:
     port = free_port()
     proc = start(port, data_dir, redis_url, workers)
     try:
@@ -76,13 +100,17 @@ def main() -> None:
         redis = start_redis(tmp)
         url = redis[1] if redis else None
         try:
-            print(f"POST /v1/chat，{CLIENTS} 并发，{len(QUESTIONS)} 个问题轮换，每项 {SECONDS:g} 秒；会话与限流在 Redis")
+            print(
+                f"POST /v1/chat，{CLIENTS} 并发，{len(QUESTIONS)} 个问题轮换，每项 {SECONDS:g} 秒；会话与限流在 Redis"
+            )
             one = run_server(str(Path(tmp) / "data"), url, 1, with_healthz=True)
             rows = [("1 个工作进程", one["chat"])]
             if url is None:
                 print("未安装 redis-server：跳过 2 个工作进程的测量")
             else:
-                rows.append(("2 个工作进程", run_server(str(Path(tmp) / "data"), url, 2, with_healthz=False)["chat"]))
+                rows.append(
+                    ("2 个工作进程", run_server(str(Path(tmp) / "data"), url, 2, with_healthz=False)["chat"])
+                )
             print(f"{'':12} {'rps':>8} {'p99 ms':>8} {'错误':>4}")
             for label, (rps, p99, errors) in rows:
                 print(f"{label:12} {rps:>8.1f} {p99:>8.2f} {errors:>4}")

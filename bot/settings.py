@@ -239,7 +239,9 @@ class Settings(BaseModel):
         if not url:
             return None
         if urlsplit(url).scheme not in ("postgresql", "postgres"):
-            raise ValueError("POLICYBOT_DATABASE_URL 应形如 postgresql://用户:密码@主机:5432/库名（为空则用 SQLite）")
+            raise ValueError(
+                "POLICYBOT_DATABASE_URL 应形如 postgresql://用户:密码@主机:5432/库名（为空则用 SQLite）"
+            )
         return value
 
     @field_validator("redis_url")

@@ -111,7 +111,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     from bot.http.logs import log_config
 
-    options: dict[str, object] = {"http": "httptools", "log_level": args.log_level, "access_log": args.access_log}
+    options: dict[str, object] = {
+        "http": "httptools",
+        "log_level": args.log_level,
+        "access_log": args.access_log,
+    }
     config = log_config(settings.log_format, args.log_level)
     if config is not None:
         options["log_config"] = config
@@ -240,7 +244,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-ui", action="store_true", help="只提供接口，不挂载 Gradio 网页")
     p.add_argument("--access-log", action="store_true", help="输出每个请求的访问日志")
     p.add_argument(
-        "--workers", type=int, default=None, help="工作进程数（默认读 WEB_CONCURRENCY，再默认 1；大于 1 需 Redis）"
+        "--workers",
+        type=int,
+        default=None,
+        help="工作进程数（默认读 WEB_CONCURRENCY，再默认 1；大于 1 需 Redis）",
     )
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(handler=cmd_serve)

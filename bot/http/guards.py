@@ -140,7 +140,11 @@ class GuardMiddleware:
     shape; puts the real client address into the scope and sets the record context."""
 
     def __init__(
-        self, app: ASGIApp, settings: Settings, limiter: Any = None, on_rejected: Callable[[str], None] | None = None
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        limiter: Any = None,
+        on_rejected: Callable[[str], None] | None = None,
     ) -> None:
         self.app = app
         self.settings = settings
@@ -340,7 +344,9 @@ async def _guard_error_handler(request: Request, exc: Exception) -> JSONResponse
     return exc.response()
 
 
-def install_guards(app: FastAPI, settings: Settings, on_rejected: Callable[[str], None] | None = None) -> None:
+def install_guards(
+    app: FastAPI, settings: Settings, on_rejected: Callable[[str], None] | None = None
+) -> None:
     """Add limits, rate limiting and CORS to the app; call once at creation."""
     from starlette.middleware.cors import CORSMiddleware
 

@@ -29,8 +29,10 @@ def log_config(log_format: str, level: str) -> dict[str, Any] | None:
     if log_format != "json":
         return None
     handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
-    loggers = {name: {"handlers": ["json"], "level": level.upper(), "propagate": False} for name in (
-        "uvicorn", "uvicorn.error", "uvicorn.access", "policybot", "bot")}
+    loggers = {
+        name: {"handlers": ["json"], "level": level.upper(), "propagate": False}
+        for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "policybot", "bot")
+    }
     return {
         "version": 1,
         "disable_existing_loggers": False,

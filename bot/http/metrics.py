@@ -36,13 +36,23 @@ class Metrics:
         self.registry = CollectorRegistry()
         reg = self.registry
         self.requests = Counter(
-            "policybot_http_requests", "HTTP 请求数（按路由模板、方法、状态码）", ["route", "method", "status"], registry=reg
+            "policybot_http_requests",
+            "HTTP 请求数（按路由模板、方法、状态码）",
+            ["route", "method", "status"],
+            registry=reg,
         )
         self.answer_latency = Histogram(
-            "policybot_answer_latency_seconds", "问答耗时（引擎加记录）", buckets=LATENCY_BUCKETS, registry=reg
+            "policybot_answer_latency_seconds",
+            "问答耗时（引擎加记录）",
+            buckets=LATENCY_BUCKETS,
+            registry=reg,
         )
-        self.answers = Counter("policybot_answers", "回答数（按状态、规则/大模型模式）", ["status", "mode"], registry=reg)
-        self.llm_fallbacks = Counter("policybot_llm_fallbacks", "大模型回退到规则路由的次数", ["reason"], registry=reg)
+        self.answers = Counter(
+            "policybot_answers", "回答数（按状态、规则/大模型模式）", ["status", "mode"], registry=reg
+        )
+        self.llm_fallbacks = Counter(
+            "policybot_llm_fallbacks", "大模型回退到规则路由的次数", ["reason"], registry=reg
+        )
         self.rate_limited = Counter("policybot_rate_limited", "因限流拒绝的请求数", ["kind"], registry=reg)
         self.sessions_live = Gauge(
             "policybot_sessions_live", "活会话数", registry=reg, multiprocess_mode="mostrecent"
@@ -50,7 +60,9 @@ class Metrics:
 
     def observe_answer(self, answer: Any, seconds: float) -> None:
         self.answer_latency.observe(seconds)
-        self.answers.labels(str(getattr(answer, "status", "")), str(getattr(answer, "mode", None) or "rules")).inc()
+        self.answers.labels(
+            str(getattr(answer, "status", "")), str(getattr(answer, "mode", None) or "rules")
+        ).inc()
         reason = getattr(answer, "fallback_reason", None)
         if reason:
             code = str(reason).split(":", 1)[0].strip()
@@ -66,7 +78,7 @@ class Metrics:
         if path is None:
             return bytes(generate_latest(self.registry))
         registry = CollectorRegistry()
-        MultiProcessCollector(registry, path=path)
+        MultiProcessCollector(registry, path=path)  # type: ignore[no-untyped-call]
         return bytes(generate_latest(registry))
 
 
@@ -109,7 +121,9 @@ class RequestMetrics:
             await self.app(scope, receive, counting_send)
         finally:
             method = scope.get("method", "")
-            self.metrics.requests.labels(_route(scope), method if method in _METHODS else "OTHER", str(status[0])).inc()
+            self.metrics.requests.labels(
+                _route(scope), method if method in _METHODS else "OTHER", str(status[0])
+            ).inc()
 
 
 _METHODS = frozenset({"GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"})

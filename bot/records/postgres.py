@@ -7,10 +7,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from bot.records.store import RecordStore, UnknownAnswerError, answer_row
-from bot.records.store import PurgeResult as PurgeResult
+from bot.records.store import PurgeResult, RecordStore, UnknownAnswerError, answer_row
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -81,7 +80,9 @@ class PostgresRecordStore(RecordStore):
             from psycopg.rows import dict_row
             from psycopg_pool import ConnectionPool
         except ImportError as exc:
-            raise RuntimeError("设置了 POLICYBOT_DATABASE_URL，但未安装 psycopg：pip install 'policybot[scale]'") from exc
+            raise RuntimeError(
+                "设置了 POLICYBOT_DATABASE_URL，但未安装 psycopg：pip install 'policybot[scale]'"
+            ) from exc
 
         self.url = url
         self.path = None  # type: ignore[assignment]
@@ -89,7 +90,11 @@ class PostgresRecordStore(RecordStore):
         self.retention_days = retention_days
         self._last_purge = 0.0
         self._pool = ConnectionPool(
-            url, min_size=1, max_size=pool_size, kwargs={"row_factory": dict_row, "autocommit": True}, open=True
+            url,
+            min_size=1,
+            max_size=pool_size,
+            kwargs={"row_factory": dict_row, "autocommit": True},
+            open=True,
         )
         with self._pool.connection() as conn:
             migrate(conn)
@@ -99,7 +104,9 @@ class PostgresRecordStore(RecordStore):
         from bot.records.store import load_salt
 
         assert settings.database_url is not None
-        return cls(settings.database_url.get_secret_value(), load_salt(settings), settings.records_retention_days)
+        return cls(
+            settings.database_url.get_secret_value(), load_salt(settings), settings.records_retention_days
+        )
 
     def _write_answer(self, row: tuple[Any, ...]) -> None:
         with self._pool.connection() as conn:
@@ -113,7 +120,7 @@ class PostgresRecordStore(RecordStore):
                 "INSERT INTO feedback(answer_id, ts, helpful, comment) VALUES (%s,%s,%s,%s) RETURNING id",
                 (answer_id, time.time(), int(helpful), comment),
             ).fetchone()
-        return int(row["id"])
+        return int(cast(dict[str, Any], row)["id"])
 
     def purge(self, older_than_days: float | None = None) -> PurgeResult:
         days = self.retention_days if older_than_days is None else older_than_days
@@ -129,7 +136,7 @@ class PostgresRecordStore(RecordStore):
 
     def _query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         with self._pool.connection() as conn:
-            return list(conn.execute(sql.replace("?", "%s"), list(params)).fetchall())
+            return cast(list[dict[str, Any]], conn.execute(sql.replace("?", "%s"), list(params)).fetchall())
 
     def integrity_check(self) -> str:
         self._query("SELECT 1")
@@ -139,4 +146,4 @@ class PostgresRecordStore(RecordStore):
         self._pool.close()
 
 
-__all__ = ["PostgresRecordStore", "answer_row", "migrate"]
+__all__ = ["PostgresRecordStore", "PurgeResult", "answer_row", "migrate"]

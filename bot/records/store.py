@@ -147,7 +147,9 @@ class RecordStore:
         client: str | None = None,
     ) -> None:
         """Commit one question and its answer (Answer.to_dict() shape) before the caller replies."""
-        row = answer_row(answer, question, self.hash_client(client), latency_ms, mode, fallback_reason, channel)
+        row = answer_row(
+            answer, question, self.hash_client(client), latency_ms, mode, fallback_reason, channel
+        )
         self._write_answer(row)
         self._maybe_purge()
 

@@ -4,6 +4,7 @@ object as its entry in `batch`. Used by the persisted stores (SQLite snapshot, R
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -36,7 +37,7 @@ def _tagged(value: Any) -> Any:
     raise TypeError(f"会话中有无法保存的值：{type(value).__name__}")
 
 
-_UNTAG = {
+_UNTAG: dict[str, Callable[[Any], Any]] = {
     "$d": Decimal,
     "$dt": dt.datetime.fromisoformat,
     "$date": dt.date.fromisoformat,
@@ -55,11 +56,19 @@ def _untagged(value: Any) -> Any:
 
 
 def _pending(p: Pending) -> dict[str, Any]:
-    return {"tool": p.tool, "args": _tagged(p.args), "missing": list(p.missing), "clause": p.clause_id, "year": p.year}
+    return {
+        "tool": p.tool,
+        "args": _tagged(p.args),
+        "missing": list(p.missing),
+        "clause": p.clause_id,
+        "year": p.year,
+    }
 
 
 def _unpending(d: dict[str, Any]) -> Pending:
-    return Pending(str(d["tool"]), _untagged(d["args"]), [str(m) for m in d["missing"]], str(d["clause"]), d["year"])
+    return Pending(
+        str(d["tool"]), _untagged(d["args"]), [str(m) for m in d["missing"]], str(d["clause"]), d["year"]
+    )
 
 
 def encode_session(session: Session) -> bytes:

@@ -82,7 +82,9 @@ def redis_client(settings: Settings) -> Any:
     try:
         import redis
     except ImportError as exc:
-        raise RuntimeError("设置了 POLICYBOT_REDIS_URL，但未安装 redis：pip install 'policybot[scale]'") from exc
+        raise RuntimeError(
+            "设置了 POLICYBOT_REDIS_URL，但未安装 redis：pip install 'policybot[scale]'"
+        ) from exc
 
     assert settings.redis_url is not None
     return redis.Redis.from_url(
@@ -115,8 +117,12 @@ class RedisSessionStore:
     def open(self, session_id: str | None, *, channel: str = "local", client: str | None = None) -> Lookup:
         """The live session for (channel, session_id), else a new one; as SessionStore.open."""
         if not session_id or not self._ours(channel, session_id):
-            return Lookup(Session(id=self.ids.issue(channel), last_seen=time.time()), expired=False,
-                          key=(channel, ""), hold=_New(client))
+            return Lookup(
+                Session(id=self.ids.issue(channel), last_seen=time.time()),
+                expired=False,
+                key=(channel, ""),
+                hold=_New(client),
+            )
         key = (channel, session_id)
         lock = self.redis.lock(_name("lock:", key), timeout=LOCK_SECONDS, blocking_timeout=LOCK_WAIT_SECONDS)
         if not lock.acquire():
@@ -141,8 +147,15 @@ class RedisSessionStore:
         try:
             self._save(
                 args=[
-                    PREFIX, _member(key), str(getattr(hold, "client", None) or "?"), encode_session(lookup.session),
-                    time.time(), self.ttl_seconds, self.max_per_client, self.max_sessions, self.max_bytes,
+                    PREFIX,
+                    _member(key),
+                    str(getattr(hold, "client", None) or "?"),
+                    encode_session(lookup.session),
+                    time.time(),
+                    self.ttl_seconds,
+                    self.max_per_client,
+                    self.max_sessions,
+                    self.max_bytes,
                     "1" if channel in TRUSTED_CHANNELS else "0",
                 ]
             )

@@ -111,7 +111,10 @@ def test_a_conversation_continues_after_a_restart(engine, tmp_path: Path) -> Non
     settings = _settings(tmp_path / "data")
     with serving(engine, settings) as (http, _):
         sid = chat(http, "流片能补多少钱？")["session_id"]
-    with serving(engine, settings) as (http, _):  # a new process: the session comes from data/sessions.sqlite3
+    with serving(engine, settings) as (
+        http,
+        _,
+    ):  # a new process: the session comes from data/sessions.sqlite3
         late = chat(http, "1200万", sid)
         assert "会话已过期" not in late["answer"] and late["total_max_subsidy_yuan"] == "1800000"
         assert late["session_id"] == sid

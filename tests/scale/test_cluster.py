@@ -43,8 +43,21 @@ def serving(data_dir: Path, env: dict[str, str], *args: str) -> Iterator[Server]
     port = free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     log = open(data_dir.parent / f"server-{port}.log", "wb")  # noqa: SIM115 - closed below
-    cmd = [sys.executable, "-m", "bot.cli", "serve", "--no-ui", "--port", str(port), "--log-level", "warning", *args]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "serve",
+        "--no-ui",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        *args,
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     server = Server(port, proc, data_dir)
     try:
         _wait_healthy(server, log.name)
@@ -97,7 +110,10 @@ def test_two_servers_share_conversations_and_records(tmp_path, redis_url, postgr
         assert len(set(ids)) == 2 * CONVERSATIONS
         assert set(ids) <= _recorded(postgres_url)
         status, metrics = Client(two.port).get("/metrics")
-        assert status == 200 and 'policybot_http_requests_total{method="POST",route="/v1/chat",status="200"}' in metrics
+        assert (
+            status == 200
+            and 'policybot_http_requests_total{method="POST",route="/v1/chat",status="200"}' in metrics
+        )
 
 
 def test_kill_9_mid_burst_loses_no_acknowledged_record(tmp_path, redis_url, postgres_url) -> None:
@@ -139,13 +155,23 @@ def test_two_workers_keep_conversations_right(tmp_path, redis_url, postgres_url)
         assert set(ids) <= _recorded(postgres_url)
         status, text = Client(server.port).get("/metrics")
         # The scrape adds up both workers' counts: every chat answer of the run is there.
-        line = next(x for x in text.splitlines() if x.startswith('policybot_http_requests_total{method="POST",route="/v1/chat",status="200"}'))
+        line = next(
+            x
+            for x in text.splitlines()
+            if x.startswith('policybot_http_requests_total{method="POST",route="/v1/chat",status="200"}')
+        )
         assert status == 200 and float(line.rsplit(" ", 1)[1]) == 2 * CONVERSATIONS
 
 
 def test_workers_without_redis_are_refused_with_a_reason(tmp_path) -> None:
     env = {**os.environ, "POLICYBOT_DATA_DIR": str(tmp_path / "d"), "WEB_CONCURRENCY": "2"}
     env.pop("POLICYBOT_REDIS_URL", None)
-    done = subprocess.run([sys.executable, "-m", "bot.cli", "serve", "--no-ui"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve", "--no-ui"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and "POLICYBOT_REDIS_URL" in done.stderr

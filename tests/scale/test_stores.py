@@ -30,8 +30,12 @@ def _settings(tmp_path: Path, **extra: object) -> Settings:
 
 
 def test_codec_keeps_types_and_the_last_calculation_identity() -> None:
-    first = Pending("rule_a", {"fees_yuan": Decimal("12000000.5"), "items": [{"role": "lead", "n": 2}]}, [], "c1")
-    second = Pending("rule_b", {"when": __import__("datetime").date(2024, 8, 1), "pair": (1, "x")}, [], "c2", 2024)
+    first = Pending(
+        "rule_a", {"fees_yuan": Decimal("12000000.5"), "items": [{"role": "lead", "n": 2}]}, [], "c1"
+    )
+    second = Pending(
+        "rule_b", {"when": __import__("datetime").date(2024, 8, 1), "pair": (1, "x")}, [], "c2", 2024
+    )
     session = Session(id="s", last_seen=0, batch=[first, second], history=[("q", "answered")], doc_id="d")
     session.last = second
     back = decode_session(encode_session(session), last_seen=5.0)
@@ -40,20 +44,26 @@ def test_codec_keeps_types_and_the_last_calculation_identity() -> None:
 
 
 @pytest.mark.parametrize("turns", CONVERSATIONS)
-def test_conversations_through_redis_sessions_match_in_process_ones(engine, redis_url, tmp_path, turns) -> None:
+def test_conversations_through_redis_sessions_match_in_process_ones(
+    engine, redis_url, tmp_path, turns
+) -> None:
     settings = _settings(tmp_path, redis_url=redis_url)
     # Two engines on one Redis stand for two servers: each turn goes to the other one.
     servers = [Engine(settings, engine.corpus, engine.retriever) for _ in range(2)]
     session_id = None
     for i, (question, total) in enumerate(turns):
-        answer = servers[i % 2].ask(question, session_id=session_id, channel="api", client="203.0.113.9").to_dict()
+        answer = (
+            servers[i % 2].ask(question, session_id=session_id, channel="api", client="203.0.113.9").to_dict()
+        )
         assert answer["total_max_subsidy_yuan"] == total, answer["answer"]
         session_id = answer["session_id"]
 
 
 def test_redis_sessions_issue_ids_keep_channels_apart_and_bound_each_client(redis_url, tmp_path) -> None:
-    store = RedisSessionStore(redis_client(_settings(tmp_path, redis_url=redis_url)), _settings(
-        tmp_path, redis_url=redis_url, session_max_per_client=3))
+    store = RedisSessionStore(
+        redis_client(_settings(tmp_path, redis_url=redis_url)),
+        _settings(tmp_path, redis_url=redis_url, session_max_per_client=3),
+    )
     made_up = store.open("chosen-by-client", channel="api", client="a")
     assert made_up.session.id != "chosen-by-client" and not made_up.expired
     store.settle(made_up)
@@ -93,7 +103,10 @@ def test_rate_limit_buckets_are_shared_between_instances(redis_url) -> None:
 
 def test_a_replayed_wechat_url_is_refused_by_another_instance(redis_url, tmp_path) -> None:
     settings = _settings(tmp_path, redis_url=redis_url)
-    one, two = RedisReplayGuard(redis_client_for(redis_url), settings), RedisReplayGuard(redis_client_for(redis_url), settings)
+    one, two = (
+        RedisReplayGuard(redis_client_for(redis_url), settings),
+        RedisReplayGuard(redis_client_for(redis_url), settings),
+    )
     stamp = str(int(time.time()))
     assert one(stamp, "n1", b"<xml>a</xml>")
     assert two(stamp, "n1", b"<xml>a</xml>")  # WeChat's own resend, same body
@@ -126,12 +139,26 @@ def records(request, tmp_path):  # type: ignore[no-untyped-def]
 
 def _answer(answer_id: str, status: str = "answered") -> dict[str, object]:
     cites = [{"clause_id": "c1", "title": "t", "quote": "原文"}]
-    return {"answer_id": answer_id, "session_id": "s", "status": status, "answer": "=答复", "citations": cites,
-            "calculations": [], "total_max_subsidy_yuan": Decimal("2400000")}
+    return {
+        "answer_id": answer_id,
+        "session_id": "s",
+        "status": status,
+        "answer": "=答复",
+        "citations": cites,
+        "calculations": [],
+        "total_max_subsidy_yuan": Decimal("2400000"),
+    }
 
 
 def test_records_feedback_export_and_purge_work_on_both_backends(records) -> None:
-    records.record_answer(_answer("a1"), "问题一", latency_ms=1.5, mode="deterministic", channel="/v1/chat", client="203.0.113.1")
+    records.record_answer(
+        _answer("a1"),
+        "问题一",
+        latency_ms=1.5,
+        mode="deterministic",
+        channel="/v1/chat",
+        client="203.0.113.1",
+    )
     records.record_answer(_answer("a2", "not_covered"), "问题二")
     assert records.get("a1")["citations"][0]["clause_id"] == "c1"
     assert records.get("a1")["client_hash"] not in (None, "203.0.113.1")
@@ -141,7 +168,9 @@ def test_records_feedback_export_and_purge_work_on_both_backends(records) -> Non
     assert records.counts() == {"answered": 1, "not_covered": 1, "feedback": 1, "feedback_helpful": 1}
     assert [r["answer_id"] for r in records.recent(10, statuses=["not_covered"])] == ["a2"]
     out = io.StringIO()
-    assert export_csv(records.recent(10), out) == 2 and "'=答复" in out.getvalue() and "有用" in out.getvalue()
+    assert (
+        export_csv(records.recent(10), out) == 2 and "'=答复" in out.getvalue() and "有用" in out.getvalue()
+    )
     assert records.feedback(5)[0]["question"] == "问题一"
     assert records.purge(older_than_days=1).answers == 0
     result = records.purge(older_than_days=0)
