@@ -11,7 +11,7 @@ from bot.nlu.lang import Language, language
 from bot.nlu.mentions import MONEY, Mention, find_mentions
 from bot.nlu.places import Places, find_places, own_zone_denied
 from bot.nlu.roles import assign
-from bot.nlu.spans import Layout
+from bot.nlu.spans import Layout, find_words
 from bot.nlu.typos import Homophones
 from bot.packs.vocabulary import RuleSpec, Vocabulary
 
@@ -93,6 +93,16 @@ def rule_hits(text: str, vocabulary: Vocabulary) -> list[RuleHit]:
     return out
 
 
+def _denied_name(text: str, hit: RuleHit, lang: Language) -> bool:
+    """ "研发投入8000万（主要是芯片设计，不是EDA）": a name after 不是/并非 says what the message is not about —
+    unless it is how the rule's own condition is denied ("不是首次流片" is about tape-out, and fails it)."""
+    lo = Layout.of(text).clause_span(hit.start)[0]
+    if not lang.denied.search(text[max(lo, hit.start - 5) : hit.start]):
+        return False
+    phrases = [(n, w) for n, c in hit.rule.conditions.items() for w in c.positive]
+    return not any(h.start <= hit.start < h.end for h in find_words(text, phrases))
+
+
 def inferred_rule(text: str, vocabulary: Vocabulary) -> RuleSpec | None:
     """A rule no name of which is written, told by a cue word only its slots use ("场地租赁支出400万")."""
     found = {rule_id for cue, rule_id in vocabulary.unique_cues.items() if cue in text}
@@ -139,7 +149,7 @@ def read(
     if homophones is not None:
         fixed = homophones.correct(text, short_terms=not rule_hits(text, vocabulary))
     mentions = tuple(find_mentions(fixed, today))
-    hits = tuple(rule_hits(fixed, vocabulary))
+    hits = tuple(h for h in rule_hits(fixed, vocabulary) if not _denied_name(fixed, h, lang))
     if not hits and context is None:
         context = inferred_rule(fixed, vocabulary)
     layout = Layout.of(fixed)
@@ -150,7 +160,7 @@ def read(
         named = {h.rule.id: h.rule for h in hits if h.rule.tool and layout.same_clause(h.start, at)}
         return kin + [r for r in named.values() if r.id != rule.id and r not in kin]
 
-    figures = tuple(assign(fixed, mentions, hits, lang, context, candidates))
+    figures = tuple(assign(fixed, mentions, hits, lang, context, candidates, vocabulary.long_cues))
     jurisdiction = vocabulary.document.jurisdiction
     higher = vocabulary.document.higher_jurisdictions
     places = find_places(fixed, lang, jurisdiction, place_terms(vocabulary), higher)

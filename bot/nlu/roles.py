@@ -73,17 +73,27 @@ def _rule_of(
 
 
 def _cue_words(
-    rule: RuleSpec | None, kind: str, lang: Language, unit: str = "", siblings: Sequence[RuleSpec] = ()
+    rule: RuleSpec | None,
+    kind: str,
+    lang: Language,
+    unit: str = "",
+    siblings: Sequence[RuleSpec] = (),
+    foreign: Sequence[tuple[str, str, str]] = (),
 ) -> list[tuple[str, str]]:
     """(key, word): slot:<rule>:<name> for slot cues (the rule's own first, then its siblings': "自主研发投入"
-    next to "EDA" is the R&D rule's, not the purchase rule's) and names, ex:<word> for exclusions, ni:<label>."""
+    next to "EDA" is the R&D rule's, not the purchase rule's) and names, ex:<word> for exclusions, ni:<label>,
+    and other:<rule> for the long cues of rules that are neither (their figures are not this rule's)."""
     words: list[tuple[str, str]] = []
     slot_kinds = _SLOT_KINDS.get(kind, ())
-    for i, owner in enumerate([rule, *siblings] if rule is not None else []):
+    mine = [rule, *siblings] if rule is not None else []
+    for i, owner in enumerate(mine):
         for name, slot in owner.slots.items():
             if slot.kind in slot_kinds and (not slot.units or unit in slot.units):
                 words += [(f"slot:{owner.id}:{name}", w) for w in slot.cues]
                 words += [(f"ex:{w}", w) for w in slot.excludes] if i == 0 else []
+    if foreign:
+        ids = {r.id for r in mine}
+        words += [(f"other:{rid}", w) for k, rid, w in foreign if k in slot_kinds and rid not in ids]
     if rule is not None:
         default = rule.default_slot()
         shared = {n for s in siblings for n in s.names}  # a name two rules share decides nothing
@@ -93,6 +103,23 @@ def _cue_words(
     for role in cues:
         words += [(f"ni:{role.label}", w) for w in role.cues]
     return words
+
+
+def _foreign_cue(
+    text: str,
+    m: Mention,
+    rule: RuleSpec | None,
+    lang: Language,
+    siblings: Sequence[RuleSpec],
+    lo: int,
+    foreign: Sequence[tuple[str, str, str]],
+) -> Hit | None:
+    """Only when a figure has no cue of its own rule: another rule's long cue before it ("研发投入8000万"
+    beside a tape-out question is not a tape-out fee; "采购非关联企业…设备1200万" keeps its own 采购)."""
+    other = [
+        w for w in _cue_words(rule, m.kind, lang, m.unit, siblings, foreign) if w[0].startswith("other:")
+    ]
+    return _nearest(find_words(text, other), lo, m.start) if other else None
 
 
 def _nearest(hits: list[Hit], lo: int, hi: int) -> Hit | None:
@@ -150,6 +177,7 @@ def _decide(
     nxt: int,
     siblings: Sequence[RuleSpec] = (),
     since: int = 0,
+    foreign: Sequence[tuple[str, str, str]] = (),
 ) -> tuple[str, str | None, str, str | None]:
     """(role, slot, label, rule id) of one figure from its cues alone (no list or default reasoning)."""
     marker = _hearsay(text, m, layout, lang, since)
@@ -171,7 +199,10 @@ def _decide(
             None,
         )  # "1000万以下的首次流片": a tier of the rule, never the user's figure
     cues = find_words(text, _cue_words(rule, m.kind, lang, m.unit, siblings))
-    hit = _nearest(cues, max(clause_start, prev_end), m.start) or _after_cue(text, m, cues, layout, nxt)
+    lo = max(clause_start, prev_end)
+    hit = _nearest(cues, lo, m.start) or _after_cue(text, m, cues, layout, nxt)
+    if hit is None and foreign:
+        hit = _foreign_cue(text, m, rule, lang, siblings, lo, foreign)
     if hit is None:
         return UNKNOWN, None, "", None
     kind, _, name = hit.key.partition(":")
@@ -188,9 +219,10 @@ def assign(
     lang: Language,
     context: RuleSpec | None = None,
     siblings: Callable[[RuleSpec, int], Sequence[RuleSpec]] = lambda rule, at: (),
+    foreign: Sequence[tuple[str, str, str]] = (),
 ) -> list[Figure]:
     """A Figure for every money, count and percent mention, in order; `siblings(rule, position)` are the
-    rules a figure's own cue word may move it to."""
+    rules a figure's own cue word may move it to; `foreign` the (kind, rule id, cue) of every long cue."""
     layout = Layout.of(text)
     wanted = [m for m in mentions if m.kind in (MONEY, COUNT, PERCENT)]
     figures: list[Figure] = []
@@ -204,7 +236,7 @@ def assign(
         kin = siblings(rule, m.start) if rule is not None else ()
         # A rule named after the previous figure starts a new statement of the user's own.
         since = min((h.start for h in hits if prev_end <= h.start < m.start), default=0) if prev_end else 0
-        role, slot, label, owner = _decide(text, m, rule, layout, lang, prev_end, nxt, kin, since)
+        role, slot, label, owner = _decide(text, m, rule, layout, lang, prev_end, nxt, kin, since, foreign)
         rule = next((r for r in kin if r.id == owner), rule)
         if role == UNKNOWN:
             role, slot = _continue_or_default(text, m, rule, figures, hits, layout, len(wanted))

@@ -181,6 +181,18 @@ class Vocabulary:
         return next((r for r in self.rules if r.id == rule_id), None)
 
     @cached_property
+    def long_cues(self) -> tuple[tuple[str, str, str], ...]:
+        """(slot kind, rule id, cue) for every slot cue of three characters or more: specific enough to say
+        a figure is another rule's ("研发投入8000万" beside a tape-out question)."""
+        return tuple(
+            (slot.kind, rule.id, cue)
+            for rule in self.rules
+            for slot in rule.slots.values()
+            for cue in slot.cues
+            if len(cue) >= 3
+        )
+
+    @cached_property
     def unique_cues(self) -> dict[str, str]:
         """Slot cue words of three characters or more that only one rule uses → that rule's id."""
         owners: dict[str, set[str]] = {}
