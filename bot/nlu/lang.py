@@ -36,6 +36,7 @@ class Language:
     claim: re.Pattern[str]
     bound: re.Pattern[str]
     bound_after: re.Pattern[str]
+    claim_after: re.Pattern[str]
     denied: re.Pattern[str]
     question_tail: tuple[str, ...]
     question: re.Pattern[str]
@@ -84,6 +85,7 @@ def language() -> Language:
         bound=re.compile("(" + "|".join(data["bound"]) + r")\s*$"),
         denied=re.compile("(" + "|".join(data["denied"]) + r")\s*$"),
         bound_after=re.compile(r"\s*(" + "|".join(data["bound_after"]) + ")"),
+        claim_after=re.compile(r"\s*(" + "|".join(data["claim_after"]) + ")"),
         question_tail=tuple(data["question_tail"]),
         question=re.compile(data["question"]),
         yes_no=re.compile(data["yes_no"]),

@@ -183,7 +183,9 @@ def _decide(
     marker = _hearsay(text, m, layout, lang, since)
     if marker:
         return HEARSAY, None, marker, None
-    if m.kind in (MONEY, PERCENT) and _claimed(text, m, layout, lang):
+    if m.kind in (MONEY, PERCENT) and (
+        _claimed(text, m, layout, lang) or lang.claim_after.match(text, m.end)
+    ):
         return CLAIM, None, "", None
     if lang.denied.search(text[max(0, m.start - 5) : m.start]):
         return DENIED, None, "", None
