@@ -42,6 +42,8 @@ def act_of(reading: Reading, previous: str) -> Act:
         return Act(REMOVE, item)
     if reading.act("add") and not reading.act("replace"):
         return Act(ADD, item)
+    if reading.act("together") and not reading.act("replace") and not reading.act("vary"):
+        return Act(ADD, item)  # "还有2000万，一起算"; but "若2025年为980万，两年合计" changes that year
     return Act(CHANGE, item)
 
 
@@ -119,8 +121,15 @@ def remove_item(old: dict[str, Any], reading: Reading, act: Act, excluded: list[
     return out
 
 
-def merge(old: dict[str, Any], new: dict[str, Any], adding: bool, item: int | None = None) -> dict[str, Any]:
-    """New facts replace old ones; when adding, lists of items (amounts) are extended instead; an ordinal
+def merge(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    adding: bool,
+    item: int | None = None,
+    summed: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """New facts replace old ones; when adding, lists of items (amounts) are extended instead, and amounts
+    of `summed` slots (a money slot sums every figure: "软件投入还有2000万，一起算") added; an ordinal
     ("第二个是1500万") replaces only that item of the list."""
     merged = {k: v for k, v in {**old, **new}.items() if v != []}  # an emptied list is no longer given
     for key, value in new.items():
@@ -135,6 +144,8 @@ def merge(old: dict[str, Any], new: dict[str, Any], adding: bool, item: int | No
     if adding:
         for key, value in new.items():
             if isinstance(value, list) and isinstance(old.get(key), list):
+                merged[key] = old[key] + value
+            elif key in summed and isinstance(value, Decimal) and isinstance(old.get(key), Decimal):
                 merged[key] = old[key] + value
     return merged
 
@@ -183,7 +194,8 @@ def varies_last(reading: Reading, topic: RuleSpec, session: Session) -> bool:
     base = session.pending or session.last
     tools = {p.tool for p in session.batch} if session.pending is None else set()
     tools |= {base.tool} if base else set()
-    varies = any(reading.act(a) for a in ("vary", "replace", "correct", "add", "part_of_last", "remove"))
+    acts = ("vary", "replace", "correct", "add", "together", "part_of_last", "remove")
+    varies = any(reading.act(a) for a in acts)
     # "单次流通收益500万" answers the pending question of the same rule even though it names the rule.
     filling = session.pending is not None and session.pending.tool == topic.tool
     # A statement of more facts about the same rule ("LPR是3.45%，期限12个月") adds to the last calculation.
@@ -376,4 +388,7 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
         return dict(base.args) if rule.tool != base.tool else None  # a sibling rule: the same facts
     item_conditions = {name: spec.items for name, spec in rule.conditions.items() if spec.items}
     without = drop_failing_item(base.args, new, act.item, item_conditions)
-    return without if without is not None else merge(base.args, new, adding=adding, item=act.item)
+    if without is not None:
+        return without
+    summed = frozenset(n for n, spec in rule.slots.items() if spec.kind == "money")
+    return merge(base.args, new, adding=adding, item=act.item, summed=summed)

@@ -322,7 +322,7 @@ class Router:
         rule ("另，2025年度有一款产品首次流片2200万" after 2024: rate and cap apply year by year), or items of a
         sibling rule ("还买了芯片 350万" after equipment: each kind has its own rate and cap)."""
         year = year_of_figures(rule, list(reading.figures))
-        if not any(reading.act(a) for a in ("total", "add", "combine")):
+        if not any(reading.act(a) for a in ("total", "add", "combine", "together")):
             return None  # "换成2025年的保费呢": the year of the same calculation changes
         if any(p.tool == rule.tool and p.year == year for p in batch) and rule.tool != base.tool:
             return None  # the sibling is already computed: the message changes that call
