@@ -21,8 +21,12 @@ from bot.sessions.store import Pending, Session
 from calculators.money import find_amounts
 
 ADD, REMOVE, CHANGE = "add", "remove", "change"
-# A month or date label naming which item a correction changes: "9月是150万", "3月份那笔改成100万".
-_ANCHOR = re.compile(r"(\d{1,2}月)份?(?:的|那笔|那次)?(?:是|改成|应该是|其实是)")
+# A label naming which item a correction changes: a month ("9月是150万", "3月份那笔改成100万") or a letter
+# ("B是1800万", "产品B改成1800万" after "A产品1500万，B产品800万").
+_ANCHOR = re.compile(
+    r"(?:(\d{1,2}月)份?|(?<![A-Za-z])([A-Z])(?![A-Za-z])(?:产品|款|芯片|项目)?|(?:产品|芯片|项目)([A-Z])(?![A-Za-z]))"
+    r"(?:的|那笔|那次|那款)?(?:是|改成|改为|应该是|其实是)"
+)
 # A new loan term in days replaces one in months, and the other way round.
 _EXCLUSIVE = (("term_months", "term_days"),)
 
@@ -56,10 +60,11 @@ def ordinal(reading: Reading) -> int | None:
 def anchored(text: str, previous: str) -> int | None:
     """ "不对，9月是150万" after "3月买了200万，9月又买了350万": the item the label (9月) introduced."""
     m = _ANCHOR.search(text)
-    label = m.group(1) if m else ""
-    if not label or previous.count(label) != 1:
+    label = next((g for g in m.groups() if g), "") if m else ""
+    places = [x.start() for x in re.finditer(rf"(?<![A-Za-z]){re.escape(label)}(?![A-Za-z])", previous)]
+    if not label or len(places) != 1:
         return None
-    at = previous.find(label)
+    at = places[0]
     starts = [a.start for a in find_amounts(previous) if a.value is not None]
     later = [i for i, start in enumerate(starts) if start > at]
     return later[0] if later and len(starts) > 1 else None
