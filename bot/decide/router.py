@@ -159,6 +159,7 @@ class Router:
     def _combined(self, plan: Plan, reading: Reading, session: Session | None) -> Plan:
         """ "那再加400万IP呢": a new rule's item joins the last answer's calculations."""
         joins = reading.act("combine") or (reading.act("also") and not reading.is_question)
+        joins = joins and not reading.act("separately")
         if session is None or not session.batch or plan.kind != P.CALCULATE or not joins:
             return plan
         named = {c.name for c in plan.calls}
