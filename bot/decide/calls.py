@@ -56,7 +56,7 @@ def asked_year(reading: Reading) -> int | None:
     """The year a question asks about ("想问2024年度能补多少", "先问2024年这颗"), if it names one."""
     layout = Layout.of(reading.text)
     for m in reading.mentions:
-        if m.kind != YEAR:
+        if m.kind != YEAR or m.founding:  # "2024年成立 2025年2月贷款…多少": a founding year asks nothing
             continue
         start, end = layout.clause_span(m.start)
         if any(w in reading.text[start:end] for w in _ASKS_YEAR):
