@@ -143,9 +143,12 @@ def find_places(
         if hit.key == "mask":
             continue
         ours = hit.key == "ours"
-        found.append(
-            Place(hit.word, hit.start, hit.end, ours, _role(text, hit.start, hit.end, ours, rx, found))
-        )
+        start, word = hit.start, hit.word
+        if ours and found and found[-1].end == hit.start and not found[-1].ours:
+            # "合肥高新区": our zone's generic name after another city's is that city's zone.
+            prev = found.pop()
+            ours, start, word = False, prev.start, prev.name + hit.word
+        found.append(Place(word, start, hit.end, ours, _role(text, start, hit.end, ours, rx, found)))
     return Places(tuple(found))
 
 
