@@ -263,10 +263,11 @@ def _year(text: str, frame: Frame, mentions: list[Mention], figures: list[Figure
     slot = next((n for n, s in frame.rule.slots.items() if s.kind == "year"), None)
     if slot is None:
         return
-    years = [int(m.value) for m in mentions if m.kind == YEAR]
-    years += [m.value.year for m in mentions if m.kind == DATE]
-    if years:
-        frame.args[slot] = years[0]
+    # The first year or date written, founding ones aside ("2012年成立…2024年投保" insures in 2024).
+    dated = [m for m in mentions if m.kind in (YEAR, DATE) and not m.founding]
+    own = [m.value.year if m.kind == DATE else int(m.value) for m in dated]
+    if own:
+        frame.args[slot] = own[0]
 
 
 def _fill_conditions(frame: Frame) -> None:
