@@ -278,6 +278,21 @@ def _unit_of(body: str) -> str:
     return "元"
 
 
+# "5 million RMB", "1.2 million yuan": amounts written in English scale words.
+_ENGLISH = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s*(million|mn|billion|bn|thousand)(?![A-Za-z])(?:\s*(?:RMB|CNY|yuan))?", re.I
+)
+_ENGLISH_SCALE = {"million": 10**6, "mn": 10**6, "billion": 10**9, "bn": 10**9, "thousand": 10**3}
+
+
+def _english(text: str) -> list[AmountMention]:
+    out = []
+    for m in _ENGLISH.finditer(text):
+        value = Decimal(m.group(1)) * _ENGLISH_SCALE[m.group(2).lower()]
+        out.append(AmountMention(value, m.start(), m.end(), m.group(), "元", value))
+    return out
+
+
 def find_amounts(text: str) -> list[AmountMention]:
     """Every money-like number in `text`, in order; dates, counts, ranks and rates are skipped.
 
@@ -285,8 +300,11 @@ def find_amounts(text: str) -> list[AmountMention]:
     so the caller decides whether they mean 元 or 万元.
     """
     folded = _fold(text)
-    found: list[AmountMention] = []
+    english = _english(folded)
+    found: list[AmountMention] = [e for e in english if not _is_foreign(e, folded)]
     for match in _AMOUNT.finditer(folded):
+        if any(e.start < match.end() and match.start() < e.end for e in english):
+            continue
         try:
             mention = (
                 _approx_mention(match, folded) or _mention(match, folded) or _before_count(match, folded)
@@ -295,7 +313,7 @@ def find_amounts(text: str) -> list[AmountMention]:
             continue  # extraction is best-effort; parse_money reports such errors itself
         if mention is not None and not _is_foreign(mention, folded):
             found.append(mention)
-    return found
+    return sorted(found, key=lambda a: a.start)
 
 
 def _is_foreign(mention: AmountMention, text: str) -> bool:

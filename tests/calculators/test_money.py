@@ -266,3 +266,21 @@ def test_formatting(value: Decimal, wan: str, yuan: str) -> None:
 def test_ge_yi_is_said_for_yi(text: str, yuan: str) -> None:
     assert parse_money(text) == Decimal(yuan)
     assert [m.value for m in find_amounts(f"年产值{text}，")] == [Decimal(yuan)]
+
+
+@pytest.mark.parametrize(
+    ("text", "yuan"),
+    [
+        ("Our first tape-out cost 5 million RMB.", "5000000"),
+        ("EDA licences: 1.2 million yuan", "1200000"),
+        ("revenue of 2 billion", "2000000000"),
+        ("about 300 thousand CNY", "300000"),
+    ],
+)
+def test_find_amounts_reads_english_scale_words(text: str, yuan: str) -> None:
+    found = find_amounts(text)
+    assert [a.value for a in found] == [Decimal(yuan)]
+
+
+def test_an_english_amount_in_another_currency_is_not_yuan() -> None:
+    assert find_amounts("the tape-out cost 2 million USD") == []
