@@ -133,6 +133,7 @@ def find_places(
                 "moved",
                 "event_after",
                 "event_before",
+                "venue_before",
                 "others_before",
                 "institution_after",
             )
@@ -163,7 +164,7 @@ def _role(
         return ORIGIN
     if ours and re.search(r"(迁|搬|转移|落户|引进)\S{0,4}$", before):
         return DESTINATION
-    if rx["event_after"].search(after):
+    if rx["event_after"].search(after) or rx["venue_before"].search(before):
         return EVENT
     if rx["others_before"].search(before):
         return OTHERS  # before OWN: "其中3家在上海" is where three of the others are
