@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 from bot.decide.frames import frame_for
+from bot.nlu.figure import CLAIM, HEARSAY, QUOTED_CAP
+from bot.nlu.mentions import MONEY
 from bot.nlu.reading import Reading
 from bot.packs.vocabulary import RuleSpec, Vocabulary
 
@@ -80,8 +82,14 @@ def asks_overview(reading: Reading, topic: RuleSpec | None) -> bool:
 
 
 def explains(reading: Reading, topic: RuleSpec | None, batch_tools: set[str]) -> bool:
-    """ "这是按哪条算的", "能把算式列一下吗", "怎么花得多反而补得少": explain the last calculation."""
-    return reading.act("explain") and (topic is None or topic.tool in batch_tools)
+    """ "这是按哪条算的", "能把算式列一下吗", "怎么花得多反而补得少": explain the last calculation; so does
+    checking a figure against it ("同事说能补到120万，对吗"): every figure is hearsay or a claimed result."""
+    if topic is not None and topic.tool not in batch_tools:
+        return False
+    money = [f for f in reading.figures if f.mention.kind == MONEY]
+    results = all(f.role in (HEARSAY, CLAIM) and f.label != QUOTED_CAP for f in money)
+    checks = bool(money) and results and reading.yes_no
+    return reading.act("explain") or checks
 
 
 def about_context(reading: Reading) -> bool:

@@ -19,6 +19,7 @@ INPUT, HEARSAY, CLAIM, BOUND, NOT_INPUT, EXCLUDED, TOTAL, OTHER_YEAR, UNKNOWN, D
     "unknown",
     "denied",  # "是2400万 不是2600万": a figure the user says is not the fact
 )
+QUOTED_CAP = "cap"  # the label of a claim that quotes the rule's cap ("这个100万封顶是每年的吗")
 
 
 @dataclass(frozen=True)

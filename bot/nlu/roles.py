@@ -21,6 +21,7 @@ from bot.nlu.figure import (
     HEARSAY,
     INPUT,
     NOT_INPUT,
+    QUOTED_CAP,
     UNKNOWN,
     Figure,
     RuleHit,
@@ -183,10 +184,10 @@ def _decide(
     marker = _hearsay(text, m, layout, lang, since)
     if marker:
         return HEARSAY, None, marker, None
-    if m.kind in (MONEY, PERCENT) and (
-        _claimed(text, m, layout, lang) or lang.claim_after.match(text, m.end)
-    ):
+    if m.kind in (MONEY, PERCENT) and _claimed(text, m, layout, lang):
         return CLAIM, None, "", None
+    if m.kind in (MONEY, PERCENT) and lang.claim_after.match(text, m.end):
+        return CLAIM, None, QUOTED_CAP, None
     if lang.denied.search(text[max(0, m.start - 5) : m.start]):
         return DENIED, None, "", None
     clause_start, _ = layout.clause_span(m.start)
