@@ -265,7 +265,11 @@ class Router:
             if not (annex.role == "contact" and Q.ISSUER.search(reading.text)):
                 return P.lookup(self.related(reading.text, [annex.clause, *named]), reading=reading)
         applicability = reading.vocabulary.annex("applicability")
-        if Q.outside(reading) and not wants and applicability is not None:
+        where = Q.outside(reading)
+        if where and not wants and applicability is not None:
+            if topic is not None and reading.yes_no:
+                # "我们公司在萧山，能申请滨江的算力补贴吗": it cannot, said first, with no amount.
+                return P.not_applicable(applicability.clause, topic.clause, where, [], topic, reading)
             return P.lookup(self.related(reading.text, [applicability.clause, *named]), reading=reading)
         return None
 
