@@ -37,6 +37,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     _install_docs(app)
     _include_routes(app)
     _install_guards(app, settings)
+    _install_workbench(app, settings)
     if settings.serve_ui:
         _mount_ui(app)
     return app
@@ -80,6 +81,13 @@ def _install_guards(app: FastAPI, settings: Settings) -> None:
     from bot.http.admin import install_reliability
 
     install_reliability(app, settings)
+
+
+def _install_workbench(app: FastAPI, settings: Settings) -> None:
+    """政策体检 and the policy office's console (bot.http.workbench), on the records store of the guards."""
+    from bot.http.workbench import install_workbench
+
+    install_workbench(app, settings)
 
 
 def _mount_ui(app: FastAPI) -> None:

@@ -80,6 +80,7 @@ def result_dict(
     }
     return {
         "facts": {k: _fact_value(v) for k, v in facts.items()},
+        "fact_labels": {f.name: f.label for f in catalogue.facts.values()},
         "measures": [measure_dict(o) for o in outcomes],
         "total_max_subsidy_yuan": _yuan(total),
         "counts": counts,

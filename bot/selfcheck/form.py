@@ -1,0 +1,61 @@
+"""What a self-check form asks, for the web page and GET /v1/selfcheck/form: the facts once, then each
+section's measures with their calculator's own fields (the ones the facts do not already fill)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.selfcheck.catalogue import Catalogue, Measure
+from bot.selfcheck.output import documents
+
+EXPENSE_FIELD = {
+    "name": "expense",
+    "label": "支出名称（选填；同一笔支出填在几项措施下时写相同名称，只计一次）",
+    "kind": "text",
+    "required": False,
+    "default": None,
+}
+
+
+def _measure(catalogue: Catalogue, measure: Measure) -> dict[str, Any]:
+    hidden = catalogue.hidden_fields(measure)
+    return {
+        "key": measure.key,
+        "tool": measure.tool,
+        "doc_id": measure.pack.doc_id,
+        "clause_id": measure.clause.id,
+        "clause_label": measure.label(),
+        "title": measure.title,
+        "quote": measure.spec.quote,
+        "units": list(measure.clause.units),
+        "repeat": measure.spec.repeat,
+        "in_total": measure.spec.in_total,
+        "fields": [f.to_dict() for f in measure.fields if f.name not in hidden],
+    }
+
+
+def form_spec(catalogue: Catalogue) -> dict[str, Any]:
+    """The facts and the measures grouped by document and section, in the documents' order."""
+    sections: list[dict[str, Any]] = []
+    for measure in catalogue.measures:
+        key = (measure.pack.doc_id, measure.clause.section)
+        if not sections or (sections[-1]["doc_id"], sections[-1]["title"]) != key:
+            sections.append(
+                {
+                    "doc_id": measure.pack.doc_id,
+                    "doc_number": measure.pack.doc_number,
+                    "title": measure.clause.section,
+                    "measures": [],
+                }
+            )
+        sections[-1]["measures"].append(_measure(catalogue, measure))
+    facts = [
+        {"name": f.name, "label": f.label, "kind": f.kind, "choices": list(f.choices)}
+        for f in catalogue.facts.values()
+    ]
+    return {
+        "facts": facts,
+        "sections": sections,
+        "expense_field": EXPENSE_FIELD,
+        "documents": documents(catalogue),
+    }
