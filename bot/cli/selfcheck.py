@@ -10,14 +10,22 @@ from typing import Any
 
 from bot.settings import Settings
 
-STATUS_LABELS = {"eligible": "可申报", "not_eligible": "不符合", "needs_info": "待补充", "no_amount": "未定金额"}
+STATUS_LABELS = {
+    "eligible": "可申报",
+    "not_eligible": "不符合",
+    "needs_info": "待补充",
+    "no_amount": "未定金额",
+}
 
 
 def add_selfcheck_commands(sub: Any) -> None:
     p = sub.add_parser(
-        "selfcheck", help="政策体检：policybot selfcheck 文件.json [--json] [--html 报告.html]（文件为 - 时读标准输入）"
+        "selfcheck",
+        help="政策体检：policybot selfcheck 文件.json [--json] [--html 报告.html]（文件为 - 时读标准输入）",
     )
-    p.add_argument("file", help='JSON 文件：{"facts": {...}, "items": [{"tool": ..., "inputs": {...}}]}；- 为标准输入')
+    p.add_argument(
+        "file", help='JSON 文件：{"facts": {...}, "items": [{"tool": ..., "inputs": {...}}]}；- 为标准输入'
+    )
     p.add_argument("--json", action="store_true", help="输出完整结果 JSON")
     p.add_argument("--html", metavar="OUT", help="另存可打印的报告（HTML，浏览器打印为 A4）")
     p.set_defaults(handler=cmd_selfcheck)
@@ -67,7 +75,9 @@ def _print_summary(result: dict[str, Any]) -> None:
     for m in result["measures"]:
         amount = format_wan(Decimal(m["max_subsidy_yuan"])) if m["max_subsidy_yuan"] is not None else "—"
         units = "、".join(m["units"]) or "—"
-        print(f"[{STATUS_LABELS.get(m['status'], m['status'])}] {m['clause_label']} {m['title']}：{amount}（{units}）")
+        print(
+            f"[{STATUS_LABELS.get(m['status'], m['status'])}] {m['clause_label']} {m['title']}：{amount}（{units}）"
+        )
         if m["status"] in ("not_eligible", "needs_info"):
             print(f"    {m['reason']}")
     total = Decimal(result["total_max_subsidy_yuan"])

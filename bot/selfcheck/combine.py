@@ -125,7 +125,7 @@ def _pair_reminders(catalogue: Catalogue, live: list[Entered], group: list[str])
 
 def _place(e: Entered, name: str) -> str:
     label = next((f.label for f in e.measure.fields if f.name == name), name)
-    return f"第{e.index + 1}项{e.measure.title}（{label.split('（')[0].split('，')[0]}）"
+    return f"第{e.index + 1}项（{e.measure.title}）的“{label.split('（')[0].split('，')[0]}”"
 
 
 def describe_item(entered: list[Entered]) -> Callable[[int], str]:

@@ -163,7 +163,8 @@ def needs_info(measure: Measure, entered: list[Entered], filled: frozenset[str] 
     if not wanted:
         wanted = [f.label for f in asked if f.kind in ("money", "money_list")][:2]
     needed = "；".join(dict.fromkeys(_short(w) for w in wanted))
-    reason = f"尚需填写：{needed}。申报条件：{quoted(measure.spec.quote)}"
+    ask = f"尚需填写：{needed}" if needed else "尚未填写：符合条件的，请添加一项"
+    reason = f"{ask}。申报条件：{quoted(measure.spec.quote)}"
     return Outcome(measure, NEEDS_INFO, reason, items=[e.index for e in entered])
 
 

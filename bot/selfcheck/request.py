@@ -84,7 +84,7 @@ def _request_error(err: Any) -> dict[str, str]:
     text = {
         "missing": "缺少必填字段",
         "extra_forbidden": "不支持该字段（每项只有 tool、inputs、expense）",
-        "too_long": f"过多（最多 {MAX_ITEMS} 项）" if loc == ["items"] else "过长",
+        "too_long": f"：费用项过多（最多 {MAX_ITEMS} 项），请分几次体检" if loc == ["items"] else "过长",
         "string_too_long": "过长",
         "string_too_short": "不能为空",
         "dict_type": "应为对象",
@@ -199,6 +199,17 @@ def _validate(index: int, measure: Measure, args: dict[str, Any]) -> tuple[Enter
     from calculators.errors import translate_error
 
     model_cls = measure.calculator.input_model
+    where = f"第{index + 1}项（{measure.title}）"
+    unknown = [k for k in args if k not in model_cls.model_fields]
+    if unknown:
+        known = "、".join(f.name for f in measure.fields)
+        return Entered(index, measure), [
+            {
+                "field": f"items.{index}.inputs.{k}",
+                "message": f"{where}：“{k[:40]}”不是该计算器的参数（可填：{known}）",
+            }
+            for k in unknown
+        ]
     missing = [f.label for f in measure.fields if f.required and _blank(args.get(f.name))]
     if missing:
         return Entered(index, measure, missing=missing), []
@@ -212,7 +223,6 @@ def _validate(index: int, measure: Measure, args: dict[str, Any]) -> tuple[Enter
         _blank(args.get(m)) for m in money
     ):
         return Entered(index, measure, missing=[e["message"].removeprefix("请") for e in errors]), []
-    where = f"第{index + 1}项（{measure.title}）"
     return Entered(index, measure), [
         {"field": f"items.{index}.inputs.{e['field']}", "message": f"{where}：{e['message']}"} for e in errors
     ]

@@ -148,6 +148,24 @@ def load_selfcheck(pack: Pack) -> PackSelfCheck:
     return PackSelfCheck(pack, spec)
 
 
+def check_folder(folder: Path) -> list[str]:
+    """The problems of a pack folder's selfcheck.yaml, for `policybot pack check` ([] without the file)."""
+    from bot.packs.loader import load_pack
+
+    try:
+        pack = load_pack(folder)
+    except PackError:
+        return []  # the document, points and vocabulary checks report why
+    path = pack.file("selfcheck_file", "selfcheck.yaml")
+    if path is None:
+        return []
+    try:
+        spec = _parse(path)
+    except PackError as exc:
+        return [str(exc)]
+    return [f"{path} {p}" for p in check_spec(spec, pack)]
+
+
 def _parse(path: Path) -> SelfCheckSpec:
     import yaml
 
