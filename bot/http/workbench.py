@@ -14,3 +14,17 @@ def install_workbench(app: FastAPI, settings: Settings) -> None:
 
     app.state.selfcheck = SelfCheck(app.state.services.packs)
     app.include_router(selfcheck_router(app.state.selfcheck))
+    _install_console(app, settings)
+
+
+def _install_console(app: FastAPI, settings: Settings) -> None:
+    """The console reads whichever records store the app writes (app.state.records)."""
+    from bot.http.console import console_router
+    from bot.records.cases import open_cases
+    from bot.records.console import open_console
+
+    console = open_console(app.state.records)
+    cases = open_cases(app.state.records, console)
+    app.state.console, app.state.cases = console, cases
+    resolve = app.state.services.corpus.resolve
+    app.include_router(console_router(settings, console, cases, resolve))
