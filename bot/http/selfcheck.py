@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Body
@@ -9,14 +10,6 @@ from fastapi.responses import HTMLResponse
 
 from bot.http.errors import ApiError
 from bot.selfcheck import SelfCheck, SelfCheckError
-
-EXAMPLE = {
-    "facts": {"in_zone": True, "industry": "集成电路", "established_date": "2023-03-01", "year": 2025},
-    "items": [
-        {"tool": "first_tapeout_subsidy", "inputs": {"fees_yuan": "800万"}},
-        {"tool": "lpr_interest_subsidy", "inputs": {"principal_yuan": "400万", "loan_date": "2024-08-01"}},
-    ],
-}
 
 
 def _run(selfcheck: SelfCheck, body: Any) -> dict[str, Any]:
@@ -28,7 +21,10 @@ def _run(selfcheck: SelfCheck, body: Any) -> dict[str, Any]:
 
 def selfcheck_router(selfcheck: SelfCheck) -> APIRouter:
     """Routes on one SelfCheck built at start-up (a bad selfcheck.yaml stops start-up)."""
+    from bot.selfcheck.form import example_request
+
     router = APIRouter(prefix="/v1/selfcheck", tags=["政策体检"])
+    example = example_request(selfcheck.catalogue, date.today().year)
 
     @router.get("/form", summary="政策体检表单：基本情况与各措施的参数（按政策包生成）")
     def get_form() -> Any:
@@ -37,7 +33,7 @@ def selfcheck_router(selfcheck: SelfCheck) -> APIRouter:
         return form_spec(selfcheck.catalogue)
 
     @router.post("", summary="政策体检：列出每项措施的结果、最高金额、理由和责任单位，以及合计")
-    def post_selfcheck(body: Any = Body(..., examples=[EXAMPLE])) -> Any:
+    def post_selfcheck(body: Any = Body(..., examples=[example])) -> Any:
         return _run(selfcheck, body)
 
     @router.post(
@@ -46,7 +42,7 @@ def selfcheck_router(selfcheck: SelfCheck) -> APIRouter:
         response_class=HTMLResponse,
         responses={200: {"content": {"text/html": {}}}},
     )
-    def post_report(body: Any = Body(..., examples=[EXAMPLE])) -> HTMLResponse:
+    def post_report(body: Any = Body(..., examples=[example])) -> HTMLResponse:
         from bot.selfcheck.report import report_html
 
         return HTMLResponse(report_html(_run(selfcheck, body)))

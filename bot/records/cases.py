@@ -51,7 +51,7 @@ class Expected(BaseModel):
 
     status: Literal["answered", "need_more_info", "not_covered"] = Field(..., description="应有的状态")
     clause_id: str | None = Field(
-        None, max_length=80, description="应首先引用的条款，如 m3 或 hzgx-2024-7:m3"
+        None, max_length=80, description="应首先引用的条款编号，可加文件编号前缀（文件编号:条款编号）"
     )
     # Any JSON value: a number, "240万", or null; read (and refused in Chinese) by parse_amount.
     amount: Any = Field(None, description="应有的补贴上限合计（元，可写“240万”）；无金额为空")

@@ -59,3 +59,23 @@ def form_spec(catalogue: Catalogue) -> dict[str, Any]:
         "expense_field": EXPENSE_FIELD,
         "documents": documents(catalogue),
     }
+
+
+def _example_item(measure: Measure, catalogue: Catalogue) -> dict[str, Any] | None:
+    hidden = catalogue.hidden_fields(measure)
+    money = [f for f in measure.fields if f.required and f.kind == "money" and f.name not in hidden]
+    return {"tool": measure.tool, "inputs": {money[0].name: "1200万"}} if measure.tool and money else None
+
+
+def example_request(catalogue: Catalogue, year: int) -> dict[str, Any]:
+    """A request for the API docs, from the loaded packs: the first two measures with a money input."""
+    facts: dict[str, Any] = {}
+    for fact in catalogue.facts.values():
+        if fact.kind == "bool":
+            facts[fact.name] = True
+        elif fact.kind == "choice" and fact.choices:
+            facts[fact.name] = fact.choices[0]
+        elif fact.kind == "year":
+            facts[fact.name] = year
+    items = [i for i in (_example_item(m, catalogue) for m in catalogue.measures) if i]
+    return {"facts": facts, "items": items[:2]}
