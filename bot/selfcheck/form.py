@@ -3,9 +3,11 @@ section's measures with their calculator's own fields (the ones the facts do not
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.selfcheck.catalogue import Catalogue, Measure
+from bot.selfcheck.fields import FieldInfo
 from bot.selfcheck.output import documents
 
 EXPENSE_FIELD = {
@@ -15,6 +17,24 @@ EXPENSE_FIELD = {
     "required": False,
     "default": None,
 }
+
+
+def short_label(label: str) -> str:
+    """A field's name as people say it: its description up to the first bracket or comma."""
+    return re.split(r"[（(，,；;：:]", label, maxsplit=1)[0].strip() or label
+
+
+def _plain(fields: list[FieldInfo]) -> list[dict[str, Any]]:
+    """Field dicts whose labels name other fields by their label, not their parameter name (term_days)."""
+    names = {f.name: short_label(f.label) for f in fields}
+    alternatives = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+    pattern = re.compile(r" ?\b(" + alternatives + r")\b ?")
+    out = []
+    for f in fields:
+        row = f.to_dict()
+        row["label"] = pattern.sub(lambda m: f"“{names[m.group(1)]}”", f.label) if names else f.label
+        out.append(row)
+    return out
 
 
 def _measure(catalogue: Catalogue, measure: Measure) -> dict[str, Any]:
@@ -30,7 +50,7 @@ def _measure(catalogue: Catalogue, measure: Measure) -> dict[str, Any]:
         "units": list(measure.clause.units),
         "repeat": measure.spec.repeat,
         "in_total": measure.spec.in_total,
-        "fields": [f.to_dict() for f in measure.fields if f.name not in hidden],
+        "fields": _plain([f for f in measure.fields if f.name not in hidden]),
     }
 
 
