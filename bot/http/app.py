@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse, Response
@@ -10,6 +11,9 @@ from fastapi.responses import RedirectResponse, Response
 from bot.http.errors import install_error_handlers
 from bot.http.services import Engine, JsonResponse, Services
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.http.workbench import Workbench
 
 log = logging.getLogger("policybot.api")
 
@@ -37,9 +41,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     _install_docs(app)
     _include_routes(app)
     _install_guards(app, settings)
-    _install_workbench(app, settings)
+    workbench = _install_workbench(app, settings)
     if settings.serve_ui:
-        _mount_ui(app)
+        _mount_ui(app, workbench)
     return app
 
 
@@ -83,20 +87,20 @@ def _install_guards(app: FastAPI, settings: Settings) -> None:
     install_reliability(app, settings)
 
 
-def _install_workbench(app: FastAPI, settings: Settings) -> None:
+def _install_workbench(app: FastAPI, settings: Settings) -> Workbench:
     """政策体检 and the policy office's console (bot.http.workbench), on the records store of the guards."""
     from bot.http.workbench import install_workbench
 
-    install_workbench(app, settings)
+    return install_workbench(app, settings)
 
 
-def _mount_ui(app: FastAPI) -> None:
+def _mount_ui(app: FastAPI, workbench: Workbench) -> None:
     # Imported here: gradio takes seconds to import and API-only uses must not pay for it.
     import gradio as gr
 
     from ui.app import CSS, build_ui, ui_theme
 
-    blocks = build_ui(app.state.services)
+    blocks = build_ui(app.state.services, workbench)
     gr.mount_gradio_app(
         app, blocks, path="/ui", theme=ui_theme(), css=CSS, footer_links=[], ssr_mode=False, show_error=True
     )

@@ -2,29 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from fastapi import FastAPI
 
 from bot.settings import Settings
 
 
-def install_workbench(app: FastAPI, settings: Settings) -> None:
-    """Self-check routes (public) and console routes (admin token); after the guards and the records store."""
-    from bot.http.selfcheck import selfcheck_router
-    from bot.selfcheck import SelfCheck
+@dataclass(frozen=True)
+class Workbench:
+    """What the self-check and console routes and tabs share (the web UI gets the same objects)."""
 
-    app.state.selfcheck = SelfCheck(app.state.services.packs)
-    app.include_router(selfcheck_router(app.state.selfcheck))
-    _install_console(app, settings)
+    settings: Settings
+    selfcheck: Any  # bot.selfcheck.SelfCheck
+    console: Any  # bot.records.console.Console
+    cases: Any  # bot.records.cases.CaseStore
+    resolve: Callable[[str], Any]  # a clause id as written → the clause, or None
 
 
-def _install_console(app: FastAPI, settings: Settings) -> None:
-    """The console reads whichever records store the app writes (app.state.records)."""
+def install_workbench(app: FastAPI, settings: Settings) -> Workbench:
+    """Self-check routes (public) and console routes (admin token), on the records store of the guards."""
     from bot.http.console import console_router
+    from bot.http.selfcheck import selfcheck_router
     from bot.records.cases import open_cases
     from bot.records.console import open_console
+    from bot.selfcheck import SelfCheck
 
     console = open_console(app.state.records)
-    cases = open_cases(app.state.records, console)
-    app.state.console, app.state.cases = console, cases
-    resolve = app.state.services.corpus.resolve
-    app.include_router(console_router(settings, console, cases, resolve))
+    workbench = Workbench(
+        settings=settings,
+        selfcheck=SelfCheck(app.state.services.packs),
+        console=console,
+        cases=open_cases(app.state.records, console),
+        resolve=app.state.services.corpus.resolve,
+    )
+    app.include_router(selfcheck_router(workbench.selfcheck))
+    app.include_router(console_router(settings, console, workbench.cases, workbench.resolve))
+    return workbench
