@@ -16,7 +16,7 @@ from bot.decide.router import Router
 from bot.nlu.normalize import normalize
 from bot.packs.corpus import Corpus
 from bot.packs.loader import Packs, load_packs
-from bot.sessions.store import Pending, Session, SessionStore
+from bot.sessions.store import Lookup, Pending, Session, SessionStore
 from bot.settings import Settings
 from bot.tools import builtin as B
 from bot.tools.calls import ToolOutcome
@@ -44,25 +44,37 @@ class Engine:
         self.points = self.packs.primary.points
         self.router = Router(retriever, self.packs, _homophones(self.packs, settings))
         self.executor = Executor(self.packs.registry, lambda cid: self.corpus.resolve(cid) is not None)
-        self.sessions = SessionStore(settings.session_max, settings.session_ttl_seconds)
+        self.sessions = SessionStore.from_settings(settings)
         self.llm = llm
 
-    def ask(self, text: str, session_id: str | None = None, history: Sequence[str] = ()) -> Answer:
+    def ask(
+        self,
+        text: str,
+        session_id: str | None = None,
+        history: Sequence[str] = (),
+        *,
+        channel: str = "local",
+        client: str | None = None,
+    ) -> Answer:
         """Answer one message; never raises for any input.
 
         With `history` (the earlier user turns a client sent along), those turns are the conversation: they
         are replayed into a fresh session that is thrown away afterwards, so the same history always gives
         the same answer. Replayed turns never reach the LLM; only `text` may.
+
+        `channel` names the session namespace ("api", "web", "wechat"; "local" for this process) and
+        `client` who is asking, for the per-client session quota. Outside "local" and "wechat" a session
+        id the server did not issue starts a new session, whose id the answer carries.
         """
         if history:
             return self._ask_after(history, text)
         try:
-            lookup = self.sessions.open(session_id or None)
+            lookup = self.sessions.open(session_id or None, channel=channel, client=client)
         except Exception:  # pragma: no cover - the store only fails on a programming error
             log.exception("session store failed")
             lookup = None
-        session = lookup.session if lookup else Session(id=session_id or "", last_seen=0)
-        return self._answer_in(session, text, expired=bool(lookup and lookup.expired))
+        session = lookup.session if lookup else Session(id="", last_seen=0)
+        return self._answer_in(session, text, expired=bool(lookup and lookup.expired), lookup=lookup)
 
     def _ask_after(self, history: Sequence[str], text: str) -> Answer:
         session = Session(id="", last_seen=0)  # never stored: nothing can continue it but the history
@@ -74,10 +86,12 @@ class Engine:
                     log.exception("replaying %r failed", turn[:200])
         return self._answer_in(session, text, expired=False)
 
-    def _answer_in(self, session: Session, text: str, expired: bool) -> Answer:
+    def _answer_in(self, session: Session, text: str, expired: bool, lookup: Lookup | None = None) -> Answer:
         try:
             with session.lock:
                 answer = self._ask(text, session, expired=expired)
+                if lookup is not None:
+                    self.sessions.settle(lookup)  # measured under the lock: no other turn is changing it
         except Exception:
             log.exception("engine failed on %r", text[:200])
             answer = C.Answer(

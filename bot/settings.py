@@ -1,20 +1,109 @@
-"""One settings object, read once at start-up (env prefix POLICYBOT_) and passed down explicitly."""
+"""One settings object, read once at start-up (env prefix POLICYBOT_) and passed down explicitly.
+
+Values come from, in order of precedence: keyword arguments, the environment (POLICYBOT_<NAME>, any case),
+a `.env` file in the working directory, the defaults. Lists are written as JSON (POLICYBOT_CORS_ORIGINS=
+'["https://a.example"]'). Read here rather than through pydantic-settings, whose import alone costs about a
+tenth of a second of every command's start.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import typing
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS_DIR = PROJECT_ROOT / "corpus"
+ENV_PREFIX = "POLICYBOT_"
+ENV_FILE = ".env"
 
 
-class Settings(BaseSettings):
+def _dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a .env file (comments, blank lines and `export ` allowed; quotes stripped)."""
+    out: dict[str, str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        line = line.strip().removeprefix("export ").strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        out[key.strip().upper()] = value
+    return out
+
+
+def _is_collection(annotation: Any) -> bool:
+    kinds = {typing.get_origin(a) for a in (annotation, *typing.get_args(annotation))}
+    return bool(kinds & {list, dict, tuple, set})
+
+
+def _from_environment(model: type[BaseModel]) -> dict[str, Any]:
+    """The fields set in the environment or the .env file, lists and dicts parsed as JSON."""
+    found = _dotenv(Path(ENV_FILE)) | {k.upper(): v for k, v in os.environ.items()}
+    values: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        key = ENV_PREFIX + name.upper()
+        if key not in found:
+            continue
+        raw = found[key]
+        if _is_collection(field.annotation):
+            try:
+                values[name] = json.loads(raw)
+            except ValueError as exc:
+                raise ValueError(f'{key} 应为 JSON，如 ["a", "b"]（{exc}）') from exc
+        else:
+            values[name] = raw
+    return values
+
+
+class SettingsError(ValueError):
+    """A configuration value that cannot be used, explained in Chinese (which POLICYBOT_* and why)."""
+
+
+_WHY = {
+    "int_parsing": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "greater_than_equal": "应不小于 {ge}",
+    "greater_than": "应大于 {gt}",
+    "less_than_equal": "应不大于 {le}",
+    "less_than": "应小于 {lt}",
+    "list_type": "应为 JSON 列表",
+    "string_type": "应为文字",
+}
+
+
+def _explained(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        name = ENV_PREFIX + ".".join(str(p) for p in err["loc"][:1]).upper()
+        why = _WHY.get(err["type"], "").format(**(err.get("ctx") or {})) or str(err["msg"]).removeprefix(
+            "Value error, "
+        )
+        lines.append(f"{name}：值“{err.get('input')}”无效，{why}")
+    return "；".join(lines)
+
+
+class Settings(BaseModel):
     """All configuration of policybot; every field can be set as POLICYBOT_<NAME>."""
 
-    model_config = SettingsConfigDict(env_prefix="POLICYBOT_", env_file=".env", extra="ignore")
+    model_config = ConfigDict(extra="ignore")
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**{**_from_environment(type(self)), **values})
+        except ValidationError as exc:
+            raise SettingsError(_explained(exc)) from None
 
     # Data and corpus
     data_dir: Path = Field(Path("data"), description="数据目录：索引、会话记录等")
@@ -43,6 +132,16 @@ class Settings(BaseSettings):
     session_max: int = Field(10000, ge=1, description="内存中最多保留的会话数，超出按最久未用淘汰")
     session_ttl_seconds: float = Field(
         1800, gt=0, description="会话空闲多少秒后过期（过期后回复“会话已过期”）"
+    )
+    session_max_per_client: int = Field(
+        500,
+        ge=1,
+        description="每个客户端（IPv4 地址或 IPv6 /64）最多同时保留的会话数，超出淘汰它自己最久未用的",
+    )
+    session_max_bytes: int = Field(
+        128 * 1024 * 1024,
+        ge=65536,
+        description="全部会话占用内存的上限（字节，估算），超出先淘汰占用最多的客户端的会话",
     )
 
     # Serving
@@ -82,7 +181,33 @@ class Settings(BaseSettings):
     rate_limit_exempt: list[str] = Field(
         ["127.0.0.1", "::1"], description="不限流的客户端地址（默认本机，便于压测与运维）"
     )
-    trust_forwarded_for: bool = Field(False, description="位于反向代理之后时，按 X-Forwarded-For 识别客户端")
+    rate_limit_page_per_minute: int = Field(
+        600, ge=0, description="每个客户端每分钟可请求的网页、静态文件和网页长连接数（0 表示不限）"
+    )
+    rate_limit_page_burst: int = Field(
+        240, ge=1, description="网页类请求可瞬时突发的数量（打开一次页面约 80 个）"
+    )
+    max_connections_per_client: int = Field(
+        128,
+        ge=1,
+        description="每个客户端同时进行中的请求（含 SSE 长连接）上限，超出返回 429；本机地址同样适用",
+    )
+    trusted_proxies: list[str] = Field(
+        [],
+        description="可信反向代理的地址或网段（如 10.0.0.0/8）；只有来自它们的 X-Forwarded-* 请求头才被采用",
+    )
+    trust_forwarded_for: bool = Field(
+        False,
+        description="已由 trusted_proxies 取代；单独设为 true 时等同于只信任本机（127.0.0.1、::1）上的代理",
+    )
+    public_base_url: str | None = Field(
+        None, description="对外访问地址，如 https://zc.example.gov.cn；设置后网页不再按请求的 Host 头生成地址"
+    )
+    frame_ancestors: list[str] = Field(
+        ["'self'"],
+        description="允许以 iframe 嵌入网页的来源（CSP frame-ancestors），如小程序 web-view 或政务门户的域名",
+    )
+    referrer_policy: str = Field("same-origin", description="Referrer-Policy 响应头")
     admin_token: SecretStr | None = Field(None, description="管理接口令牌；为空则管理接口关闭（404）")
     cors_origins: list[str] = Field([], description="允许跨域访问的来源；默认为空即不开放跨域")
     records_retention_days: int = Field(180, ge=1, description="问答记录保留天数，超期由 purge 删除")
@@ -104,6 +229,18 @@ class Settings(BaseSettings):
     @property
     def extra_packs(self) -> tuple[Path, ...]:
         return tuple(Path(p) for p in self.policy_dirs)
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _origin_only(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/") or parts.query:
+            raise ValueError(
+                "public_base_url 应形如 https://zc.example.gov.cn（协议加域名，可带端口，不带路径）"
+            )
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def index_dir(self) -> Path:

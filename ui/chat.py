@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from html import escape
 from typing import Any
 
@@ -79,9 +78,12 @@ def _lost_session(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def respond(
-    svc: Any, message: str, history: list[dict[str, Any]] | None, session_id: str | None
+    svc: Any, message: str, history: list[dict[str, Any]] | None, session_id: str | None, request: Any = None
 ) -> tuple[str, list[dict[str, Any]], str | None]:
-    """Send one message to the engine in this browser session; keep the session id for follow-ups."""
+    """Send one message to the engine in this browser session; keep the session id for follow-ups.
+
+    The id lives in gr.State on the server, in the web channel's own namespace: no client can name it."""
+    from bot.http.clients import client_key
     from bot.http.errors import ApiError
 
     history = list(history or [])
@@ -92,7 +94,9 @@ def respond(
     lost = session_id is None and any(m.get("role") == "assistant" for m in history)
     history.append({"role": "user", "content": text})
     try:
-        result = svc.ask(text, session_id)
+        # The guards put the real client address into the request scope (behind proxies too).
+        client = getattr(request, "client", None)
+        result = svc.ask(text, session_id, channel="web", client=client_key(getattr(client, "host", None)))
     except ApiError as exc:
         history.append({"role": "assistant", "content": exc.message})
         return "", history, session_id
@@ -131,14 +135,31 @@ def build_chat_tab(svc: Any) -> None:
     with gr.Row():
         example_buttons = [gr.Button(q, size="sm", elem_classes=["example-q"]) for q in examples]
     clear = gr.Button("新对话", size="sm", elem_id="chat-clear")
-    fn = partial(respond, svc)
+
+    def ask(message: str, history: Any, session_id: str | None, request: gr.Request) -> Any:
+        return respond(svc, message, history, session_id, request)
+
+    def ask_example(question: str) -> Any:
+        def ask_it(history: Any, session_id: str | None, request: gr.Request) -> Any:
+            return respond(svc, question, history, session_id, request)
+
+        return _with_request(ask_it, gr)
+
+    fn = _with_request(ask, gr)
     outputs = [box, chatbot, session]
     box.submit(fn, inputs=[box, chatbot, session], outputs=outputs).then(None, js=SCROLL_TO_QUESTION_JS)
     send.click(fn, inputs=[box, chatbot, session], outputs=outputs).then(None, js=SCROLL_TO_QUESTION_JS)
     for button, question in zip(example_buttons, examples, strict=True):
-        button.click(partial(respond, svc, question), inputs=[chatbot, session], outputs=outputs).then(
+        button.click(ask_example(question), inputs=[chatbot, session], outputs=outputs).then(
             None, js=SCROLL_TO_QUESTION_JS
         )
     clear.click(new_conversation, outputs=outputs)
     # The trash icon clears the screen on its own; the session must go with it, exactly like 新对话.
     chatbot.clear(new_conversation, outputs=outputs)
+
+
+def _with_request(fn: Any, gr: Any) -> Any:
+    # Gradio passes gr.Request to a parameter annotated with it; the annotation is a string here
+    # (postponed annotations) and gradio is imported lazily, so give it the class itself.
+    fn.__annotations__["request"] = gr.Request
+    return fn

@@ -102,10 +102,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import uvicorn
-
     from bot import build_engine
     from bot.http.app import create_app
+    from bot.http.server import serve
 
     update = {"host": args.host or settings.host, "port": args.port or settings.port}
     if args.no_ui:
@@ -116,10 +115,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     where = f"http://{settings.host}:{settings.port}"
     print(f"政策通已启动：网页 {where}/ui/ ，接口文档 {where}/docs", file=sys.stderr)
     # One process, one worker: the engine and its sessions live in memory.
-    uvicorn.run(
+    serve(
         app,
-        host=settings.host,
-        port=settings.port,
+        settings.host,
+        settings.port,
         http="httptools",
         log_level=args.log_level,
         access_log=args.access_log,
@@ -268,7 +267,11 @@ def main(argv: list[str] | None = None) -> int:
     from bot.packs.corpus import PackError
 
     args = build_parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError: a bad POLICYBOT_* value
+        print(f"配置有误，无法启动：{exc}", file=sys.stderr)
+        return 2
     handler: Handler = args.handler
     try:
         return handler(args, settings)

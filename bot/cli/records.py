@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from typing import Any
 
+from bot.records.store import printable
 from bot.settings import Settings
 
 UNANSWERED = ("not_covered", "need_more_info")
@@ -56,7 +58,7 @@ def cmd_log(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.json:
         for row in rows:
-            print(json.dumps(row, ensure_ascii=False, default=str))
+            print(_json_line(row))
         return 0
     counts = store.counts()
     summary = "，".join(f"{STATUS_LABELS[s]} {counts.get(s, 0)}" for s in STATUS_LABELS)
@@ -81,9 +83,9 @@ def _line(row: dict[str, Any]) -> str:
         ""
         if helpful is None
         else (" 👍" if helpful else " 👎")
-        + (f"“{row['feedback_comment']}”" if row.get("feedback_comment") else "")
+        + (f"“{printable(row['feedback_comment'])}”" if row.get("feedback_comment") else "")
     )
-    question = " ".join(str(row["question"]).split())
+    question = printable(" ".join(str(row["question"]).split()))
     if len(question) > 60:
         question = question[:60] + "…"
     return f"{when} [{status}/{row.get('mode') or '-'}] {question}{amount}{fb}  ({row['answer_id'][:8]})"
@@ -94,15 +96,22 @@ def _print_feedback(rows: list[dict[str, Any]], as_json: bool) -> int:
         print("暂无反馈。")
     for row in rows:
         if as_json:
-            print(json.dumps(row, ensure_ascii=False))
+            print(_json_line(row))
             continue
         when = time.strftime("%m-%d %H:%M", time.localtime(row["ts"]))
         verdict = "有用" if row["helpful"] else "无用"
-        comment = f"：{row['comment']}" if row.get("comment") else ""
-        print(
-            f"{when} {verdict}{comment}  ← {row['question'][:60]}（{STATUS_LABELS.get(row['status'], row['status'])}）"
-        )
+        comment = f"：{printable(row['comment'])}" if row.get("comment") else ""
+        question = printable(row["question"][:60])
+        print(f"{when} {verdict}{comment}  ← {question}（{STATUS_LABELS.get(row['status'], row['status'])}）")
     return 0
+
+
+def _json_line(row: dict[str, Any]) -> str:
+    # json escapes C0 controls but not C1 ones or bidi overrides, which terminals may still act on.
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(row, ensure_ascii=False, default=str))
+
+
+_UNSAFE = re.compile("[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
 
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
@@ -133,4 +142,9 @@ def doctor_section(settings: Settings) -> dict[str, object]:
     info["rate_limit"] = f"每客户端 {limit} 次/分钟，突发 {settings.rate_limit_burst}" if limit else "关闭"
     info["admin_api"] = "已开启（需令牌）" if settings.admin_token else "关闭（未设置令牌）"
     info["cors_origins"] = list(settings.cors_origins) or "不允许跨域"
+    info["trusted_proxies"] = list(settings.trusted_proxies) or "无（忽略所有转发请求头）"
+    info["sessions"] = (
+        f"每客户端最多 {settings.session_max_per_client} 个，共 {settings.session_max} 个、"
+        f"{settings.session_max_bytes // (1024 * 1024)} MiB"
+    )
     return info

@@ -224,6 +224,11 @@ def explanation(outcomes: list[Any], corpus: Corpus, packs: Any) -> str:
     return "\n".join(lines)
 
 
+def _whether_only(plan: Any) -> bool:
+    reading = getattr(plan, "reading", None)
+    return reading is not None and reading.yes_no and not reading.lang.asks_amount.search(reading.text)
+
+
 def compose_not_applicable(corpus: Corpus, result: Any, plan: Any) -> Answer:
     """An enterprise outside the document's area asking an amount: not eligible, by the applicability annex."""
     clause = corpus.clause(result.clause_id)
@@ -239,5 +244,6 @@ def compose_not_applicable(corpus: Corpus, result: Any, plan: Any) -> Answer:
         answer=text + ("\n" + unused if unused else ""),
         citations=citations_for(corpus, [result.clause_id, result.measure_clause]),
         calculations=[],
-        total_max_subsidy_yuan="0",
+        # "能否按本政策申请" asks whether, not how much: no amount then, only the answer that it cannot.
+        total_max_subsidy_yuan=None if _whether_only(plan) else "0",
     )

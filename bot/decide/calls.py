@@ -72,12 +72,7 @@ def _other_years(reading: Reading, figures: list[Figure]) -> list[Figure]:
     out = []
     for f in figures:
         rule = reading.vocabulary.rule(f.rule) if f.rule else None
-        other = (
-            f.role == INPUT
-            and f.year is not None
-            and f.year != year
-            and rule is not None
-        )
+        other = f.role == INPUT and f.year is not None and f.year != year and rule is not None
         out.append(replace(f, role=OTHER_YEAR, label=f"{f.year}年") if other else f)
     return out
 
@@ -101,7 +96,7 @@ def _per_year(reading: Reading, rule: RuleSpec, figures: list[Figure]) -> list[C
     for year in years:
         own = [f for f in figures if id(f) not in dated or dated[id(f)] == year or not dated]
         frame = frame_for(rule, reading.text, list(reading.mentions), own, reading.lang)
-        _place_conditions(reading, rule, frame.args)
+        place_conditions(reading, rule, frame.args)
         year_slot = next((n for n, s in rule.slots.items() if s.kind == "year"), None)
         if year_slot:
             frame.args[year_slot] = year
@@ -129,20 +124,26 @@ def calls_for(reading: Reading, topic: RuleSpec) -> list[Call]:
             calls += yearly
             continue
         frame = frame_for(rule, reading.text, list(reading.mentions), figures, reading.lang)
-        _place_conditions(reading, rule, frame.args)
+        place_conditions(reading, rule, frame.args)
         calls.append(Call(str(rule.tool), frame.args, rule, frame, year_of_figures(rule, figures)))
     if len(calls) > 1:
         calls = [c for c in calls if c.args] or calls[:1]
     return calls
 
 
-def _place_conditions(reading: Reading, rule: RuleSpec, args: dict[str, Any]) -> None:
-    """Conditions decided by a place: an event held outside the zone, data users outside it."""
+def place_conditions(reading: Reading, rule: RuleSpec, args: dict[str, Any]) -> None:
+    """Conditions decided by a place: an event held outside the zone or data users outside it fail; held or
+    located only inside it ("如果这5家都在滨江呢"), they are met."""
+    roles = {"event": "event", "users": "others"}
     for name, spec in rule.conditions.items():
-        if spec.place == "event" and reading.places.event_outside is not None:
+        role = roles.get(spec.place or "")
+        if role is None:
+            continue
+        found = reading.places.with_role(role)
+        if any(not p.ours for p in found):
             args[name] = False
-        elif spec.place == "users" and reading.places.others_outside is not None:
-            args[name] = False
+        elif found:
+            args[name] = True
 
 
 _ALTERNATIVE = re.compile(r"要么|或者|还是|或")

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from bot.decide.calls import place_conditions
 from bot.decide.frames import frame_for
+from bot.nlu.items import flags_said
 from bot.nlu.mentions import MONEY, ORDINAL
 from bot.nlu.polarity import negated
 from bot.nlu.reading import Reading
@@ -69,7 +71,7 @@ def target(reading: Reading, session: Session) -> Pending | None:
     years = [int(m.value) for m in reading.mentions if m.kind == "year"]
     dated = [p for p in named if years and _year_of(p) == years[0]]
     item = ordinal(reading)
-    if not named and item is not None and item < len(session.batch) and not _listed(session.last):
+    if not named and item is not None and item < len(session.batch) and not listed(session.last):
         return session.batch[item]  # "第一个改成900万" after two rules: the first rule's call
     if named:
         return (dated or named)[0]
@@ -85,7 +87,7 @@ def _year_of(call: Pending) -> int | None:
     return int(year) if isinstance(year, int) else None
 
 
-def _listed(call: Pending | None) -> bool:
+def listed(call: Pending | None) -> bool:
     """Does the call hold a list of several items an ordinal could pick from?"""
     return call is not None and any(isinstance(v, list) and len(v) > 1 for v in call.args.values())
 
@@ -275,6 +277,23 @@ def split_part(old: dict[str, Any], new: dict[str, Any], reading: Reading) -> di
     return {**old, home: items, target: list(old.get(target) or []) + [part]}
 
 
+def fail_item_by_value(old: dict[str, Any], frame: Any, reading: Reading) -> dict[str, Any] | None:
+    """ "如260万元那一场改在上海举办，其余不变": the listed item the amount names now fails a condition (the
+    message says so, or its place does), so it leaves the list; the other items keep their facts."""
+    figures = [f for f in reading.figures if f.mention.kind == MONEY]
+    failing = [n for n, s in frame.conditions.items() if not s.met] + [
+        n for n, v in frame.args.items() if v is False and n in frame.rule.conditions
+    ]
+    if len(figures) != 1 or not failing:
+        return None
+    value = figures[0].mention.value
+    for key, items in old.items():
+        if isinstance(items, list) and value in items and len(items) > 1:
+            at = items.index(value)
+            return {**old, key: items[:at] + items[at + 1 :]}
+    return None
+
+
 def keep_first(old: dict[str, Any], reading: Reading) -> dict[str, Any] | None:
     """ "收益是前面4笔": only the first N listed items stay."""
     m = reading.lang.acts["keep_first"].search(reading.text)
@@ -291,7 +310,9 @@ def replace_items(old: dict[str, Any], new: dict[str, Any], trigger: str) -> dic
     changed = False
     for key, items in new.items():
         before = old.get(key)
-        if not (isinstance(items, list) and isinstance(before, list) and before and isinstance(before[0], dict)):
+        if not (
+            isinstance(items, list) and isinstance(before, list) and before and isinstance(before[0], dict)
+        ):
             continue
         merged = list(before)
         for item in items:
@@ -303,6 +324,19 @@ def replace_items(old: dict[str, Any], new: dict[str, Any], trigger: str) -> dic
     return out if changed else None
 
 
+def flip_items(rule: RuleSpec, old: dict[str, Any], reading: Reading) -> dict[str, Any] | None:
+    """ "制定中的那项刚刚也正式发布了": the items whose flag was the opposite now have the flag said."""
+    for key, spec in rule.slots.items():
+        items = old.get(key)
+        if spec.items is None or not isinstance(items, list):
+            continue
+        said = flags_said(reading.text, spec.items, reading.lang)
+        flipped = [{**i, **{f: v for f, v in said.items() if i.get(f) == (not v)}} for i in items]
+        if flipped != items:
+            return {**old, key: flipped}
+    return None
+
+
 def _replaced_items(rule: RuleSpec, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any] | None:
     triggers = [s.items.trigger for s in rule.slots.values() if s.kind == "items" and s.items is not None]
     return replace_items(old, new, triggers[0]) if triggers else None
@@ -311,12 +345,15 @@ def _replaced_items(rule: RuleSpec, old: dict[str, Any], new: dict[str, Any]) ->
 def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> dict[str, Any] | None:
     """The base call's arguments after this message, or None when the message gives the rule nothing."""
     frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+    place_conditions(reading, rule, frame.args)
     new = dict(frame.args)
     if act.kind == CHANGE and rule.tool == base.tool:
         replaced = (
-            split_part(base.args, new, reading)
+            fail_item_by_value(base.args, frame, reading)
+            or split_part(base.args, new, reading)
             or replace_by_value(base.args, reading)
             or _replaced_items(rule, base.args, new)
+            or (flip_items(rule, base.args, reading) if not new else None)
         )
         if replaced is not None:
             return replaced

@@ -30,10 +30,6 @@ from bot.nlu.spans import Layout
 from bot.packs.vocabulary import ConditionSpec, RuleSpec, SlotSpec
 
 Args = dict[str, Any]
-_FOUNDING_YEAR = re.compile(
-    r"\s*(?:年)?[^，,；;。\d]{0,8}?(?:新设|成立|设立|注册成立|注册|创办|落户|引进|迁入|迁到|搬到|搬来)"
-)
-_FOUNDED_IN = re.compile(r"(?:成立|设立|注册|创办|落户|引进|迁入)(?:于|在|时间是)?\s*$")
 
 
 @dataclass
@@ -244,9 +240,7 @@ def _dates(text: str, frame: Frame, mentions: list[Mention]) -> None:
     founding = [m.value for m in dates if m.founding]
     # A founding year alone dates from 1 January; a relative year ("去年成立") is too vague to date it.
     founding += [
-        date(int(m.value), 1, 1)
-        for m in mentions
-        if m.kind == YEAR and m.raw[:1].isdigit() and _founding_year(text, m)
+        date(int(m.value), 1, 1) for m in mentions if m.kind == YEAR and m.raw[:1].isdigit() and m.founding
     ]
     if "established_date" in slots and founding:
         frame.args["established_date"] = max(founding)
@@ -263,10 +257,6 @@ def _dates(text: str, frame: Frame, mentions: list[Mention]) -> None:
         # "成立两年", "成立18个月": within the three-year window (inclusive); "成立三年多" is past it.
         months, more = age
         frame.args["within_three_years"] = months < 36 or (months == 36 and not more)
-
-
-def _founding_year(text: str, m: Mention) -> bool:
-    return bool(_FOUNDING_YEAR.match(text, m.end) or _FOUNDED_IN.search(text[max(0, m.start - 6) : m.start]))
 
 
 def _year(text: str, frame: Frame, mentions: list[Mention], figures: list[Figure]) -> None:

@@ -89,6 +89,8 @@ def about_context(reading: Reading) -> bool:
     lang, text = reading.lang, reading.text
     if not reading.is_question and not reading.yes_no:
         return False
+    if lang.acts["deictic"].search(text) or reading.act("vary"):
+        return True  # "这个补贴是每年都能申请还是一次性的", "那1000万以下的呢": the rule talked about
     return bool(lang.asks_rule.search(text) or CAP_QUESTION.search(text) or lang.asks_amount.search(text))
 
 
@@ -127,6 +129,14 @@ def wants_amount(reading: Reading, topic: RuleSpec) -> bool:
     return bool(lang.asks_amount.search(text)) and not lang.asks_rule.search(text)
 
 
+def _item_fails(args: dict[str, Any]) -> bool:
+    """An item the message says fails its own flag ("参与了一个行业标准 还没发布")."""
+    return any(
+        isinstance(v, list) and any(isinstance(i, dict) and False in i.values() for i in v)
+        for v in args.values()
+    )
+
+
 def _yes_no_wants(reading: Reading, topic: RuleSpec, frame: Any, slots: dict[str, Any]) -> bool:
     """ "首次流片800万能申请吗" computes; "第二次流片还能申请吗" is answered from the clause; "能先拿100万吗"
     with the facts complete and a disqualifier stated is answered by the calculation."""
@@ -134,5 +144,5 @@ def _yes_no_wants(reading: Reading, topic: RuleSpec, frame: Any, slots: dict[str
     if money and not reading.lang.threshold_talk.search(reading.text):
         return True
     claimed = any(f.role == "claim" for f in reading.figures)
-    failing = any(not c.met for c in frame.conditions.values())
+    failing = any(not c.met for c in frame.conditions.values()) or _item_fails(frame.args)
     return bool(slots) and complete(topic, frame.args) and (claimed or failing)

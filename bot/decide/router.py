@@ -10,7 +10,16 @@ from typing import Any, Protocol
 from bot.decide import plan as P
 from bot.decide import questions as Q
 from bot.decide.calls import Call, alternatives, calls_for, year_of_figures
-from bot.decide.followups import act_of, changed_args, relabeled, sibling, target, varies_last
+from bot.decide.followups import (
+    act_of,
+    changed_args,
+    flip_items,
+    listed,
+    relabeled,
+    sibling,
+    target,
+    varies_last,
+)
 from bot.decide.frames import frame_for
 from bot.decide.plan import Plan
 from bot.nlu.reading import Reading, read
@@ -149,7 +158,8 @@ class Router:
 
     def _combined(self, plan: Plan, reading: Reading, session: Session | None) -> Plan:
         """ "那再加400万IP呢": a new rule's item joins the last answer's calculations."""
-        if session is None or not session.batch or plan.kind != P.CALCULATE or not reading.act("combine"):
+        joins = reading.act("combine") or (reading.act("also") and not reading.is_question)
+        if session is None or not session.batch or plan.kind != P.CALCULATE or not joins:
             return plan
         named = {c.name for c in plan.calls}
         kept = [p for p in session.batch if p.tool not in named]
@@ -277,17 +287,35 @@ class Router:
             return None
         previous = session.history[-1][0] if session.history else ""
         batch = [] if session.pending else session.batch
+        dropped = self._without(reading, rule, base, batch, act_of(reading, previous))
+        if dropped is not None:
+            return dropped
         added = self._alongside(reading, rule, base, batch)
         if added is not None:
             return added
         args = changed_args(reading, rule, base, act_of(reading, previous))
         if args is None:
             return None  # facts the rule has no use for ("今年还有哪些政策"): not an answer to its question
-        changed = ToolCall(str(rule.tool), args, year=base.year)
+        year = year_of_figures(rule, list(reading.figures)) or base.year
+        changed = ToolCall(str(rule.tool), args, year=year)
         # The other calls of a multi-rule answer stay as they were: only the one the message names changes.
         calls = [changed if p is base else p.replay() for p in batch] or [changed]
         clauses = [c for c in (self._clause(c.name) for c in calls) if c] or [base.clause_id]
         return Plan(calls, topic=rule, reading=reading, followup=True, clauses=list(dict.fromkeys(clauses)))
+
+    def _without(
+        self, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any], act: Any
+    ) -> Plan | None:
+        """ "第③项国际标准尚未发布，请剔除后重新计算", "EDA部分拟不申报": the call the message names leaves the
+        batch (no item of it is named: no amount, no ordinal within its list); the others stay as they were."""
+        if act.kind != "remove" or len(batch) < 2 or base not in batch or rule.tool != base.tool:
+            return None
+        if any(f.mention.kind == "money" for f in reading.figures) or (act.item is not None and listed(base)):
+            return None
+        calls = [p.replay() for p in batch if p is not base]
+        clauses = list(dict.fromkeys(c for c in (self._clause(c.name) for c in calls) if c))
+        topic = self.vocabulary.rule_for_tool(calls[-1].name)
+        return Plan(calls, topic=topic, reading=reading, followup=True, clauses=clauses)
 
     def _alongside(self, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any]) -> Plan | None:
         """A call beside the others, not more items of the last one: another year's figures of a per-year
@@ -298,9 +326,17 @@ class Router:
             return None  # "换成2025年的保费呢": the year of the same calculation changes
         if any(p.tool == rule.tool and p.year == year for p in batch) and rule.tool != base.tool:
             return None  # the sibling is already computed: the message changes that call
+        if reading.act("next_year") and year is None:
+            year = base.year + 1 if base.year is not None else None
+            if not any(p.tool == rule.tool and p.year == year and p is not base for p in batch):
+                return self._added(reading, rule, base, batch, year)
         other_year = year is not None and base.year is not None and year != base.year
         if not (other_year and not any(p.year == year for p in batch)) and rule.tool == base.tool:
             return None
+        return self._added(reading, rule, base, batch, year)
+
+    def _added(self, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any], year: int | None) -> Plan:
+        """The batch as it was, and this message's call of `rule` (the enterprise's yes/no facts kept)."""
         frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
         facts = {k: v for k, v in base.args.items() if isinstance(v, bool)}  # the enterprise's own facts
         added = ToolCall(str(rule.tool), {**facts, **frame.args}, year=year)
@@ -315,7 +351,14 @@ class Router:
     @staticmethod
     def _changes(reading: Reading, rule: RuleSpec, base: Any) -> bool:
         """Does the message change the base call at all (an act, a fact, a kind, a sibling rule)?"""
-        if any(reading.act(a) for a in ("vary", "replace", "correct", "remove", "add")) or rule.tool != base.tool:
+        if (
+            any(reading.act(a) for a in ("vary", "replace", "correct", "remove", "add"))
+            or rule.tool != base.tool
+        ):
             return True
         frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
-        return bool(frame.args) or bool(relabeled(reading, rule, base))
+        return (
+            bool(frame.args)
+            or bool(relabeled(reading, rule, base))
+            or flip_items(rule, base.args, reading) is not None
+        )

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.http.guards import GuardError, check_wechat_timestamp, install_guards, require_admin
+from bot.http.guards import GuardError, WechatReplayGuard, require_admin
 from bot.records.store import RecordingEngine, RecordStore, UnknownAnswerError, export_csv
 from bot.settings import Settings
 
@@ -69,7 +69,13 @@ def feedback_router(store: RecordStore) -> APIRouter:
 
 def admin_router(settings: Settings, store: RecordStore, reindex: Callable[[], dict[str, Any]]) -> APIRouter:
     """Admin endpoints under /v1/admin; every one needs the admin token and is 404 when none is set."""
-    router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(require_admin(settings))])
+    # Without a token the routes answer 404, and the API docs do not list them either.
+    router = APIRouter(
+        prefix="/v1/admin",
+        tags=["admin"],
+        dependencies=[Depends(require_admin(settings))],
+        include_in_schema=bool(settings.admin_token and settings.admin_token.get_secret_value()),
+    )
     reindex_lock = threading.Lock()
 
     @router.post("/reindex", summary="重建检索索引")
@@ -127,15 +133,15 @@ def rebuild_index(settings: Settings, engine: Any) -> dict[str, Any]:
 
 
 def install_reliability(app: FastAPI, settings: Settings) -> RecordStore:
-    """Guards, CORS, conversation records, feedback and admin routes on the app from bot.http.app.create_app."""
+    """Conversation records, feedback and admin routes on the app from bot.http.app.create_app."""
     store = RecordStore.open(settings)
     app.state.records = store
     services = app.state.services
     # Every engine.ask the app makes (chat, OpenAI-compatible, WeChat, web UI) is recorded.
     services.wrap_engine(lambda engine: RecordingEngine(engine, store))
-    install_guards(app, settings)
-    # bot.http.wechat calls this after checking the signature: an old (replayed) timestamp gets 403.
-    app.state.wechat_replay_guard = lambda timestamp, nonce: check_wechat_timestamp(timestamp, settings)
+    # bot.http.wechat calls this after checking the signature: an old timestamp or a nonce already seen
+    # inside the window (a replayed URL, perhaps with a forged body) gets 403.
+    app.state.wechat_replay_guard = WechatReplayGuard(settings)
     app.include_router(feedback_router(store))
     app.include_router(admin_router(settings, store, lambda: rebuild_index(settings, services.engine())))
     return store

@@ -40,10 +40,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     install_error_handlers(app)
     _install_docs(app)
     _include_routes(app)
-    _install_guards(app, settings)
+    _install_records(app, settings)
     workbench = _install_workbench(app, settings)
     if settings.serve_ui:
-        _mount_ui(app, workbench)
+        _mount_ui(app, settings, workbench)
+    _install_guards(app, settings)
     return app
 
 
@@ -80,30 +81,53 @@ def _install_docs(app: FastAPI) -> None:
         )
 
 
-def _install_guards(app: FastAPI, settings: Settings) -> None:
-    """Body limits, rate limit, CORS (bot.http.guards), conversation records, feedback and admin routes."""
+def _install_records(app: FastAPI, settings: Settings) -> None:
+    """Conversation records, feedback and admin routes (bot.http.admin)."""
     from bot.http.admin import install_reliability
 
     install_reliability(app, settings)
 
 
 def _install_workbench(app: FastAPI, settings: Settings) -> Workbench:
-    """政策体检 and the policy office's console (bot.http.workbench), on the records store of the guards."""
+    """政策体检 and the policy office's console (bot.http.workbench), on the records store."""
     from bot.http.workbench import install_workbench
 
     return install_workbench(app, settings)
 
 
-def _mount_ui(app: FastAPI, workbench: Workbench) -> None:
+def _install_guards(app: FastAPI, settings: Settings) -> None:
+    """Middleware, innermost first (each add wraps the ones before): the UI shield (added when mounting),
+    limits and rate limits with the real client address, CORS, then the security headers on every reply."""
+    from bot.http.guards import install_guards
+    from bot.http.headers import SecurityHeadersMiddleware
+
+    install_guards(app, settings)
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings)
+
+
+def _mount_ui(app: FastAPI, settings: Settings, workbench: Workbench) -> None:
     # Imported here: gradio takes seconds to import and API-only uses must not pay for it.
     import gradio as gr
 
+    from bot.http.ui_shield import UiShield
     from ui.app import CSS, build_ui, ui_theme
 
     blocks = build_ui(app.state.services, workbench)
     gr.mount_gradio_app(
-        app, blocks, path="/ui", theme=ui_theme(), css=CSS, footer_links=[], ssr_mode=False, show_error=True
+        app,
+        blocks,
+        path="/ui",
+        theme=ui_theme(),
+        css=CSS,
+        footer_links=[],
+        ssr_mode=False,
+        show_error=False,  # exception texts stay in our log, not in the page
+        enable_monitoring=False,
+        run_history=False,
+        mcp_server=False,
     )
+    # The shield also pins the page's own URLs to settings.public_base_url (Gradio builds them from headers).
+    app.add_middleware(UiShield, settings=settings, blocks=blocks)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

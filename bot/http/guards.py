@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import math
@@ -14,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from bot.http.clients import Caller, ConnectionCounter, ProxyPolicy, client_key, proxy_policy
 from bot.records.store import reset_request_context, set_request_context
 from bot.settings import Settings
 
@@ -63,16 +65,9 @@ class RateLimiter:
         return wait
 
 
-def client_address(scope: Scope, trust_forwarded_for: bool) -> str | None:
-    """The caller's address; behind a trusted proxy, the last X-Forwarded-For hop (the one it saw)."""
-    if trust_forwarded_for:
-        for name, value in scope.get("headers") or ():
-            if name == b"x-forwarded-for":
-                hops: list[str] = [h.strip() for h in bytes(value).decode("latin-1").split(",") if h.strip()]
-                if hops:
-                    return hops[-1]
-    client = scope.get("client")
-    return str(client[0]) if client else None
+def client_address(scope: Scope, proxies: ProxyPolicy) -> Caller:
+    """The caller; forwarded headers count only from a configured proxy (see bot.http.clients)."""
+    return proxies.caller(scope)
 
 
 def json_violation(body: bytes, settings: Settings) -> GuardError | None:
@@ -141,37 +136,62 @@ def _content_length(scope: Scope) -> int | None:
 
 
 class GuardMiddleware:
-    """Pure ASGI middleware (cheap per request): rate limit, query/body size, JSON shape; sets record context."""
+    """Pure ASGI middleware (cheap per request): rate limits, connections per client, query/body size, JSON
+    shape; puts the real client address into the scope and sets the record context."""
 
     def __init__(self, app: ASGIApp, settings: Settings, limiter: RateLimiter | None = None) -> None:
         self.app = app
         self.settings = settings
         self.exempt = frozenset(settings.rate_limit_exempt)
+        self.proxies = proxy_policy(settings.trusted_proxies, settings.trust_forwarded_for)
         self.limiter = limiter
         if limiter is None and settings.rate_limit_per_minute > 0:
             self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        self.page_limiter = None
+        if settings.rate_limit_page_per_minute > 0:
+            self.page_limiter = RateLimiter(
+                settings.rate_limit_page_per_minute, settings.rate_limit_page_burst
+            )
+        self.connections = ConnectionCounter(settings.max_connections_per_client)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        client = client_address(scope, self.settings.trust_forwarded_for)
-        token = set_request_context(client, scope.get("path"))
+        caller = client_address(scope, self.proxies)
+        if caller.address and caller.forwarded:
+            scope["client"] = (caller.address, 0)  # so mounted apps (the web UI) see the real client too
+        key = client_key(caller.address) or "?"
+        token = set_request_context(caller.address, scope.get("path"))
+        # /wechat is not counted: a few signed Tencent addresses carry all of its traffic.
+        counted = str(scope.get("path", "")) != "/wechat"
+        acquired = False
         try:
-            body: bytes | None = None
-            error = self._check_head(scope, client)
-            if error is None and scope["method"] in BODY_METHODS:
-                body, error = await self._read_body(scope, receive)
-            if error is not None:
-                await error.response()(scope, receive, send)
-                return
-            await self.app(scope, receive if body is None else _replay(body, receive), send)
+            error = self._check_head(scope, caller, key)
+            if error is None and counted:
+                acquired = self.connections.acquire(key)
+                error = None if acquired else self._too_many_connections()
+            await self._serve(scope, receive, send, error)
         finally:
+            if acquired:
+                self.connections.release(key)
             reset_request_context(token)
 
-    def _check_head(self, scope: Scope, client: str | None) -> GuardError | None:
-        if self.limiter is not None and _rate_limited(scope) and client not in self.exempt:
-            wait = self.limiter.hit(client or "?")
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, error: GuardError | None) -> None:
+        body: bytes | None = None
+        if error is None and scope["method"] in BODY_METHODS:
+            body, error = await self._read_body(scope, receive)
+        if error is not None:
+            await error.response()(scope, receive, send)
+            return
+        await self.app(scope, receive if body is None else _replay(body, receive), send)
+
+    def _check_head(self, scope: Scope, caller: Caller, key: str) -> GuardError | None:
+        # Only the socket peer itself can be exempt: an address read from a header never is.
+        exempt = not caller.forwarded and caller.address in self.exempt
+        limiter = self.limiter if _api_request(scope) else self.page_limiter
+        if limiter is not None and not exempt and str(scope.get("path", "")) != "/wechat":
+            wait = limiter.hit(key)
             if wait > 0:
                 seconds = max(1, math.ceil(wait))
                 return GuardError(
@@ -188,6 +208,15 @@ class GuardMiddleware:
         if length is not None and length > self.settings.max_body_bytes:
             return _too_large(self.settings.max_body_bytes)
         return None
+
+    def _too_many_connections(self) -> GuardError:
+        limit = self.settings.max_connections_per_client
+        return GuardError(
+            429,
+            "too_many_connections",
+            f"同时进行的请求过多（每个客户端最多 {limit} 个），请关闭多余的页面或稍后再试。",
+            {"Retry-After": "1"},
+        )
 
     async def _read_body(self, scope: Scope, receive: Receive) -> tuple[bytes, GuardError | None]:
         limit = self.settings.max_body_bytes
@@ -210,14 +239,12 @@ class GuardMiddleware:
         return body, None
 
 
-def _rate_limited(scope: Scope) -> bool:
-    # API calls and every POST (including the web chat's queue) count; static UI assets do not.
-    # /wechat is exempt: all its traffic comes from a few Tencent addresses and must carry a valid
-    # signature, so an address-based limit would throttle every WeChat user at once.
-    path = str(scope.get("path", ""))
-    if path == "/wechat":
-        return False
-    return scope["method"] in BODY_METHODS or path.startswith("/v1/")
+def _api_request(scope: Scope) -> bool:
+    # API calls and every POST (including the web chat's queue) share the stricter bucket; page loads,
+    # static assets and the web UI's streams have their own, larger one. /wechat is in neither: all its
+    # traffic comes from a few Tencent addresses and must carry a valid signature, so an address-based
+    # limit would throttle every WeChat user at once.
+    return scope["method"] in BODY_METHODS or str(scope.get("path", "")).startswith("/v1/")
 
 
 def _too_large(limit: int) -> GuardError:
@@ -272,23 +299,55 @@ def check_wechat_timestamp(timestamp: str | int | None, settings: Settings, now:
     return abs(current - ts) <= settings.wechat_replay_window_seconds
 
 
+class WechatReplayGuard:
+    """Signed WeChat pushes inside the time window; a (timestamp, nonce) pair carries one body only.
+
+    WeChat resends a message it got no reply to, unchanged: that passes (bot.http.wechat_reply answers a
+    resent MsgId once). A captured signed URL sent again with another body is refused."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.time, max_seen: int = 100_000):
+        self.settings = settings
+        self._clock = clock
+        self._max_seen = max_seen
+        self._seen: OrderedDict[tuple[str, str], tuple[float, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, timestamp: str, nonce: str, body: bytes = b"") -> bool:
+        now = self._clock()
+        if not check_wechat_timestamp(timestamp, self.settings, now=now):
+            return False
+        digest = hashlib.sha256(body).digest()
+        horizon = now - 2 * self.settings.wechat_replay_window_seconds  # older pairs fail the window anyway
+        with self._lock:
+            while self._seen and next(iter(self._seen.values()))[0] < horizon:
+                self._seen.popitem(last=False)
+            key = (str(timestamp).strip(), nonce)
+            seen = self._seen.get(key)
+            if seen is not None:
+                return hmac.compare_digest(seen[1], digest)
+            self._seen[key] = (now, digest)
+            while len(self._seen) > self._max_seen:
+                self._seen.popitem(last=False)
+        return True
+
+
 async def _guard_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GuardError)
     return exc.response()
 
 
 def install_guards(app: FastAPI, settings: Settings) -> None:
-    """Add limits, rate limiting and (when origins are configured) CORS to the app; call once at creation."""
+    """Add limits, rate limiting and CORS to the app; call once at creation."""
     from starlette.middleware.cors import CORSMiddleware
 
     app.add_exception_handler(GuardError, _guard_error_handler)
     app.add_middleware(GuardMiddleware, settings=settings)
-    if settings.cors_origins:
-        # Added last, so it wraps the guards: a browser can read our 413/429 bodies too.
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Content-Type", "Authorization"],
-            max_age=600,
-        )
+    # Added last, so it wraps the guards: a browser can read our 413/429 bodies too. Always present, even
+    # with no origins: a mounted Gradio app then leaves CORS to it instead of granting its own.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Content-Type", "Authorization"],
+        max_age=600,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -14,9 +15,11 @@ import orjson
 from fastapi import Request
 from fastapi.responses import Response
 
+from bot.http.clients import client_key
 from bot.http.errors import ApiError
 from bot.packs.corpus import Corpus
 from bot.packs.loader import load_packs
+from bot.records.store import request_client
 from bot.settings import Settings
 
 
@@ -26,7 +29,9 @@ class Engine(Protocol):
     retriever: Any
     corpus: Corpus
 
-    def ask(self, text: str, session_id: str | None = None, history: Sequence[str] = ()) -> Any: ...
+    def ask(
+        self, text: str, session_id: str | None = None, history: Sequence[str] = (), **kwargs: Any
+    ) -> Any: ...
 
 
 log = logging.getLogger("policybot.api")
@@ -96,21 +101,34 @@ class Services:
             engine = wrapper(engine)
         return engine
 
-    def ask(self, text: str, session_id: str | None, history: Sequence[str] = ()) -> dict[str, Any]:
-        """Run the engine and return Answer.to_dict(); with history, in a throw-away replayed session."""
+    def ask(
+        self,
+        text: str,
+        session_id: str | None,
+        history: Sequence[str] = (),
+        *,
+        channel: str = "api",
+        client: str | None = None,
+    ) -> dict[str, Any]:
+        """Run the engine in the channel's session namespace and return Answer.to_dict(); with history, in a
+        throw-away replayed session. `client` keys the per-client session quota; by default the address of
+        the HTTP request being served."""
+        who = client if client is not None else client_key(request_client())
         engine = self.engine()
         if history:
-            return engine.ask(text, history=tuple(history)).to_dict()  # type: ignore[no-any-return]
-        return engine.ask(text, session_id=session_id or None).to_dict()  # type: ignore[no-any-return]
+            return engine.ask(text, history=tuple(history), channel=channel, client=who).to_dict()  # type: ignore[no-any-return]
+        answer = engine.ask(text, session_id=session_id or None, channel=channel, client=who)
+        return answer.to_dict()  # type: ignore[no-any-return]
 
     async def ask_async(
-        self, text: str, session_id: str | None, history: Sequence[str] = ()
+        self, text: str, session_id: str | None, history: Sequence[str] = (), *, channel: str = "api"
     ) -> dict[str, Any]:
         """`ask` on the engine worker pool, so the event loop keeps serving while the engine works."""
         loop = asyncio.get_running_loop()
         # Carry the request's context (client, path: set by bot.http.guards for the conversation record).
         context = contextvars.copy_context()
-        return await loop.run_in_executor(self._ask_pool, context.run, self.ask, text, session_id, history)
+        call = functools.partial(self.ask, text, session_id, history, channel=channel)
+        return await loop.run_in_executor(self._ask_pool, context.run, call)
 
     def warm_in_background(self) -> None:
         """Start building the engine without blocking the caller (used by /readyz)."""

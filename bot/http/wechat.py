@@ -41,7 +41,7 @@ def wechat_signature(token: str, timestamp: str, nonce: str) -> str:
     return hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode("utf-8")).hexdigest()
 
 
-def _verified(
+async def _verified(
     request: Request,
     signature: str = Query("", max_length=64),
     timestamp: str = Query("", max_length=20),
@@ -56,9 +56,11 @@ def _verified(
     # Bytes, not str: compare_digest raises on non-ASCII text, and a forged signature may contain any.
     if not (timestamp and nonce and hmac.compare_digest(expected.encode(), signature.lower().encode())):
         raise ApiError(403, "bad_signature", "微信签名校验失败")
-    # Replay window: bot.http.admin sets this to a callable(timestamp, nonce) -> bool.
+    # Replay window: bot.http.admin sets this to a callable(timestamp, nonce, body) -> bool; a signed URL
+    # may come again only with the same body (WeChat's own retry), never with another one.
     replay_guard = getattr(request.app.state, "wechat_replay_guard", None)
-    if replay_guard is not None and not replay_guard(timestamp, nonce):
+    body = await request.body() if request.method == "POST" else b""
+    if replay_guard is not None and not replay_guard(timestamp, nonce, body):
         raise ApiError(403, "replayed_request", "微信推送时间戳超出允许范围或重复")
     return svc
 

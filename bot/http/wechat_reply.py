@@ -8,6 +8,7 @@ customer-service message (when the account allows it) or kept for the follower's
 from __future__ import annotations
 
 import contextvars
+import functools
 import logging
 import threading
 import time
@@ -130,7 +131,11 @@ class Responder:
             job = job or self._pending.items.get((user, question))
             if job is None:
                 context = contextvars.copy_context()  # keeps the request's client/path for the records
-                future = self._pool.submit(context.run, self.svc.ask, question, f"wx-{user}")
+                # The signed openid names the session, in WeChat's own namespace; it is its own quota key.
+                ask = functools.partial(
+                    self.svc.ask, question, f"wx-{user}", channel="wechat", client=f"wx:{user}"
+                )
+                future = self._pool.submit(context.run, ask)
                 job = Job(future, now)
                 self._pending.items[(user, question)] = job
             if message_key is not None:

@@ -23,7 +23,7 @@ class Workbench:
 
 
 def install_workbench(app: FastAPI, settings: Settings) -> Workbench:
-    """Self-check routes (public) and console routes (admin token), on the records store of the guards."""
+    """Self-check routes (public) and console routes (admin token), on the records store."""
     from bot.http.console import console_router
     from bot.http.selfcheck import selfcheck_router
     from bot.records.cases import open_cases

@@ -21,15 +21,16 @@ from bot.packs.vocabulary import ItemsSpec
 _COUNT_WORD = r"(\d+|[一二两三四五六七八九十]+)"
 
 
-def _status_at(text: str, lo: int, hi: int, flag: Any, lang: Language) -> bool | None:
-    """The first status phrase of a flag between lo and hi: True, False (negated or a negative phrase) or None."""
+def _status_at(text: str, lo: int, hi: int, flag: Any, lang: Language, last: bool = False) -> bool | None:
+    """The first (or last) status phrase of a flag between lo and hi: True, False (negated or a negative
+    phrase) or None."""
     words = [("pos", w) for w in flag.positive] + [("neg", w) for w in flag.negative]
-    for hit in find_words(text[:hi], words):
-        if hit.start < lo:
-            continue
-        denied = negated(text, hit.start, lang)
-        return (not denied) if hit.key == "pos" else denied
-    return None
+    hits = [h for h in find_words(text[:hi], words) if h.start >= lo]
+    if not hits:
+        return None
+    hit = hits[-1] if last else hits[0]
+    denied = negated(text, hit.start, lang)
+    return (not denied) if hit.key == "pos" else denied
 
 
 def _flags(text: str, spec: ItemsSpec, start: int, end: int, lang: Language) -> dict[str, bool]:
@@ -47,13 +48,12 @@ def _flags(text: str, spec: ItemsSpec, start: int, end: int, lang: Language) -> 
 
 
 def _split(text: str, spec: ItemsSpec, end: int, n: int, lang: Language) -> list[tuple[int, dict[str, bool]]]:
-    """ "3项，其中2项已发布、1项尚在征求意见阶段": (count, flags) for each part, when the parts add up to n."""
+    """ "3项，其中2项已发布、1项尚在征求意见阶段", "两项国家标准，一项已发布、一项还在制定中": (count, flags)
+    for each part, when two or more parts add up to n."""
     layout = Layout.of(text)
     _, hi = layout.sentence_span(end)
     rest = text[end:hi]
-    if "其中" not in rest:
-        return []
-    at = end + rest.index("其中")
+    at = end + rest.index("其中") if "其中" in rest else end
     unit = re.escape(spec.count_unit)
     parts = list(re.finditer(_COUNT_WORD + r"\s*" + unit, text[at:hi]))
     out = []
@@ -67,6 +67,17 @@ def _split(text: str, spec: ItemsSpec, end: int, n: int, lang: Language) -> list
                 flags[name] = said
         out.append((chinese_number(m.group(1)) or 0, flags))
     return out if sum(c for c, _ in out) == n and len(out) > 1 else []
+
+
+def flags_said(text: str, spec: ItemsSpec, lang: Language) -> dict[str, bool]:
+    """The flags a message states with no item named: the predicate, its last status phrase ("制定中的那项
+    刚刚也正式发布了" → published)."""
+    out = {}
+    for name, flag in spec.flags.items():
+        said = _status_at(text, 0, len(text), flag, lang, last=True)
+        if said is not None:
+            out[name] = said
+    return out
 
 
 def structured_items(text: str, spec: ItemsSpec, lang: Language) -> list[dict[str, Any]]:

@@ -27,16 +27,25 @@ MONEY, COUNT, PERCENT, YEAR, DATE, TERM, ORDINAL, NUMBER = (
 _NUM = r"(\d+|[一二两三四五六七八九十百]+)"
 # 1-2 digit counts only, and never the year of a date ("贷款2024年8月", "成立，24年8月").
 _SMALL = r"(?<![\d年.])(\d{1,2}|[一二两三四五六七八九十半]+)"
-_COUNT = re.compile(r"(?<![\d.第])" + _NUM + r"\s*(家|个|项|人|名|位|颗|款|份|笔|台|套|场|次|单)(?!月|年)")
+_COUNT = re.compile(
+    r"(?<![\d.第])" + _NUM + r"\s*(个人|家|个|项|人|名|位|颗|款|份|笔|台|套|场|次|单)(?!月|年)"
+)
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|个点)")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年|年度)")
 _TERM = re.compile(
     r"(?:期限|贷款期|借款期|为期|借了?|贷了?)\D{0,4}?" + _SMALL + r"\s*(年(?!\s*\d)|个月|月(?!\s*\d|份))"
 )
 # Never the enterprise's age ("成立18个月"): that is _SINCE_FOUNDING's.
-_TERM_LOOSE = re.compile(r"(?<!成立)(?<!设立)(?<!引进)(?<!落户)(?<!注册)(?<!入驻)" + _SMALL + r"\s*(个月|年期|年的期限)")
+_TERM_LOOSE = re.compile(
+    r"(?<!成立)(?<!设立)(?<!引进)(?<!落户)(?<!注册)(?<!入驻)" + _SMALL + r"\s*(个月|年期|年的期限)"
+)
 _RELATIVE_YEAR = re.compile(r"(?<![以之])[今本去上前明]年(?:度)?(?!\s*\d)")
 _ORDINAL = re.compile(r"第([一二两三四五六七八九十]|\d{1,2})(个|款|笔|项|件|批|份|家|套|台|单|颗|场|张)")
+# "2015年成立", "成立于2023年": the enterprise's year, not the year of any figure.
+_FOUNDING_YEAR = re.compile(
+    r"\s*(?:年)?[^，,；;。\d]{0,8}?(?:新设|成立|设立|注册成立|注册|创办|落户|引进|迁入|迁到|搬到|搬来)"
+)
+_FOUNDED_IN = re.compile(r"(?:成立|设立|注册|创办|落户|引进|迁入)(?:于|在|时间是)?\s*$")
 _SINCE_FOUNDING = re.compile(
     r"(?:成立|设立|引进|落户|注册|入驻)\D{0,2}?第?" + _SMALL + r"\s*(年|个月)(多|半)?(?!\s*\d)"
 )
@@ -87,7 +96,8 @@ def _counts(text: str) -> list[Mention]:
     for m in _COUNT.finditer(text):
         value = _number(m.group(1))
         if value is not None:
-            out.append(Mention(COUNT, value, m.start(), m.end(), m.group(), m.group(2)))
+            unit = "人" if m.group(2) == "个人" else m.group(2)  # "团队30个人"
+            out.append(Mention(COUNT, value, m.start(), m.end(), m.group(), unit))
     return out
 
 
@@ -133,7 +143,11 @@ def _years(text: str, dates: list[Mention], today: date | None) -> list[Mention]
     out = []
     for m in _YEAR.finditer(text):
         if not any(d.start <= m.start() < d.end for d in dates):
-            out.append(Mention(YEAR, int(m.group(1)), m.start(), m.end(), m.group()))
+            founding = bool(
+                _FOUNDING_YEAR.match(text, m.end())
+                or _FOUNDED_IN.search(text[max(0, m.start() - 6) : m.start()])
+            )
+            out.append(Mention(YEAR, int(m.group(1)), m.start(), m.end(), m.group(), founding=founding))
     for m in _RELATIVE_YEAR.finditer(text):
         if not any(d.start <= m.start() < d.end for d in dates):
             year = relative_year(m.group(), today)

@@ -83,11 +83,27 @@ def _compiled(lang_id: int, patterns: tuple[tuple[str, str], ...]) -> dict[str, 
     return {key: re.compile(p) for key, p in patterns}
 
 
+_GAZETTEERS: dict[tuple[object, ...], list[tuple[str, str]]] = {}
+
+
 def _gazetteer(
     lang: Language,
-    jurisdiction: list[str],
-    masked_terms: list[str],
-    higher: list[str] = (),  # type: ignore[assignment]
+    jurisdiction: tuple[str, ...],
+    masked_terms: tuple[str, ...],
+    higher: tuple[str, ...] = (),
+) -> list[tuple[str, str]]:
+    """Place names and the pack's terms that mask them, built once per pack (every message reads them)."""
+    key = (id(lang), jurisdiction, masked_terms, higher)
+    if key not in _GAZETTEERS:
+        _GAZETTEERS[key] = _build_gazetteer(lang, jurisdiction, masked_terms, higher)
+    return _GAZETTEERS[key]
+
+
+def _build_gazetteer(
+    lang: Language,
+    jurisdiction: tuple[str, ...],
+    masked_terms: tuple[str, ...],
+    higher: tuple[str, ...],
 ) -> list[tuple[str, str]]:
     names = [("place", n) for n in [*lang.places["names"], *higher]]
     suffixed = [("place", n + s) for _, n in names for s in lang.places["suffixes"]]
@@ -118,11 +134,12 @@ def find_places(
                 "event_after",
                 "event_before",
                 "others_before",
+                "institution_after",
             )
         ),
     )
     found: list[Place] = []
-    for hit in find_words(text, _gazetteer(lang, jurisdiction, terms, list(higher))):
+    for hit in find_words(text, _gazetteer(lang, tuple(jurisdiction), tuple(terms), tuple(higher))):
         if hit.key == "mask":
             continue
         ours = hit.key == "ours"
@@ -137,16 +154,18 @@ def _role(
 ) -> str:
     before, after = text[max(0, start - 8) : start], text[end : end + 30]
     sentence_end = min((i for i in (text.find(c, end) for c in "。；;？?！!") if i >= 0), default=len(text))
+    if rx["institution_after"].search(text[end : end + 16]):
+        return NEUTRAL  # "在杭州AI计算中心租了算力": the institution's name, not where the user is
     if rx["origin_before"].search(before) and rx["moved"].search(text, end, sentence_end):
         return ORIGIN
     if ours and re.search(r"(迁|搬|转移|落户|引进)\S{0,4}$", before):
         return DESTINATION
     if rx["event_after"].search(after):
         return EVENT
+    if rx["others_before"].search(before):
+        return OTHERS  # before OWN: "其中3家在上海" is where three of the others are
     if rx["own_before"].search(before):
         return OWN
-    if rx["others_before"].search(before):
-        return OTHERS
     if rx["owner_after"].search(after):
         return OWNER
     if earlier and text[earlier[-1].end : start] in ("和", "、", "或", "及", ""):

@@ -105,8 +105,19 @@ def inferred_rule(text: str, vocabulary: Vocabulary) -> RuleSpec | None:
     return vocabulary.rule(found.pop()) if len(found) == 1 else None
 
 
+_PLACE_TERMS: dict[int, tuple[Vocabulary, list[str]]] = {}  # the vocabulary kept: its id stays its own
+
+
 def place_terms(vocabulary: Vocabulary) -> list[str]:
-    """The pack's own terms: a place name inside one of them (杭州人工智能计算中心) is not a place."""
+    """The pack's own terms: a place name inside one of them (杭州人工智能计算中心) is not a place (built once
+    per vocabulary)."""
+    key = id(vocabulary)
+    if key not in _PLACE_TERMS or _PLACE_TERMS[key][0] is not vocabulary:
+        _PLACE_TERMS[key] = (vocabulary, _place_terms(vocabulary))
+    return _PLACE_TERMS[key][1]
+
+
+def _place_terms(vocabulary: Vocabulary) -> list[str]:
     words = [*vocabulary.document.domain]
     for rule in vocabulary.rules:
         words += rule.names
@@ -137,7 +148,15 @@ def read(
     hits = tuple(rule_hits(fixed, vocabulary))
     if not hits and context is None:
         context = inferred_rule(fixed, vocabulary)
-    figures = tuple(assign(fixed, mentions, hits, lang, context, vocabulary.siblings))
+    layout = Layout.of(fixed)
+
+    def candidates(rule: RuleSpec, at: int) -> list[RuleSpec]:
+        """Rules a figure may move to by its own cue: the rule's siblings, and the rules named in its clause."""
+        kin = vocabulary.siblings(rule)
+        named = {h.rule.id: h.rule for h in hits if h.rule.tool and layout.same_clause(h.start, at)}
+        return kin + [r for r in named.values() if r.id != rule.id and r not in kin]
+
+    figures = tuple(assign(fixed, mentions, hits, lang, context, candidates))
     jurisdiction = vocabulary.document.jurisdiction
     higher = vocabulary.document.higher_jurisdictions
     places = find_places(fixed, lang, jurisdiction, place_terms(vocabulary), higher)

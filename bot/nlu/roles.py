@@ -71,10 +71,16 @@ class Figure:
 
 
 def _rule_of(
-    pos: int, kind: str, hits: Sequence[RuleHit], layout: Layout, fallback: RuleSpec | None
+    pos: int,
+    kind: str,
+    hits: Sequence[RuleHit],
+    layout: Layout,
+    fallback: RuleSpec | None,
+    figures_at: Sequence[int] = (),
 ) -> RuleSpec | None:
-    """The rule a figure at pos belongs to: named in its clause (before, then after), earlier in its sentence;
-    rules with no slot for this kind of figure ("租金" names a rule without amounts) are passed over."""
+    """The rule a figure at pos belongs to: named in its clause (before, then after), earlier in its sentence
+    or text, else named later in the message by a sentence with no figure of its own ("…一共采购了1000万。
+    想问芯机联动这块能拿多少"); rules with no slot for this kind of figure ("租金") are passed over."""
     kinds = _SLOT_KINDS.get(kind, ())
     able = [h for h in hits if any(s.kind in kinds for s in h.rule.slots.values())]
     hits = able or hits
@@ -88,7 +94,16 @@ def _rule_of(
     if earlier:
         return earlier[-1].rule
     earlier = [h for h in hits if h.start < pos]
-    return earlier[-1].rule if earlier else (hits[0].rule if hits else fallback)
+    if earlier:
+        return earlier[-1].rule
+    # Not a rule named with figures of its own ("项目总投资8000万。另外…首次流片2300万").
+    later = [
+        h
+        for h in hits
+        if layout.same_period(h.start, pos)
+        or not any(layout.same_sentence(h.start, at) for at in figures_at if at != pos)
+    ]
+    return later[0].rule if later else fallback
 
 
 def _cue_words(
@@ -119,10 +134,11 @@ def _nearest(hits: list[Hit], lo: int, hi: int) -> Hit | None:
     return max(inside, key=lambda h: (h.end, h.end - h.start)) if inside else None
 
 
-def _hearsay(text: str, m: Mention, layout: Layout, lang: Language) -> str | None:
-    """The hearsay marker ("听说", "网上说"…) earlier in the figure's own clause, if any."""
+def _hearsay(text: str, m: Mention, layout: Layout, lang: Language, since: int = 0) -> str | None:
+    """The hearsay marker ("听说", "网上说"…) earlier in the figure's own clause, if any — after `since`, where
+    the user's own statement restarts ("听说最高能补1万 首次流片花了1万": 流片 starts their own words)."""
     clause_start, _ = layout.clause_span(m.start)
-    found = list(lang.hearsay.finditer(text, clause_start, m.start))
+    found = list(lang.hearsay.finditer(text, max(clause_start, since), m.start))
     return found[-1].group() if found else None
 
 
@@ -167,9 +183,10 @@ def _decide(
     prev_end: int,
     nxt: int,
     siblings: Sequence[RuleSpec] = (),
+    since: int = 0,
 ) -> tuple[str, str | None, str, str | None]:
     """(role, slot, label, rule id) of one figure from its cues alone (no list or default reasoning)."""
-    marker = _hearsay(text, m, layout, lang)
+    marker = _hearsay(text, m, layout, lang, since)
     if marker:
         return HEARSAY, None, marker, None
     if m.kind in (MONEY, PERCENT) and _claimed(text, m, layout, lang):
@@ -181,7 +198,12 @@ def _decide(
     if lang.bound.search(before[-6:]):
         return BOUND, None, "", None
     if lang.bound_after.match(text, m.end):
-        return BOUND, None, "tier", None  # "1000万以下的首次流片": a tier of the rule, never the user's figure
+        return (
+            BOUND,
+            None,
+            "tier",
+            None,
+        )  # "1000万以下的首次流片": a tier of the rule, never the user's figure
     cues = find_words(text, _cue_words(rule, m.kind, lang, m.unit, siblings))
     hit = _nearest(cues, max(clause_start, prev_end), m.start) or _after_cue(text, m, cues, layout, nxt)
     if hit is None:
@@ -199,22 +221,24 @@ def assign(
     hits: Sequence[RuleHit],
     lang: Language,
     context: RuleSpec | None = None,
-    siblings: Callable[[RuleSpec], Sequence[RuleSpec]] = lambda rule: (),
+    siblings: Callable[[RuleSpec, int], Sequence[RuleSpec]] = lambda rule, at: (),
 ) -> list[Figure]:
-    """A Figure for every money, count and percent mention, in order; `siblings` are the rules of the same
-    clause a figure's own cue word may move it to."""
+    """A Figure for every money, count and percent mention, in order; `siblings(rule, position)` are the
+    rules a figure's own cue word may move it to."""
     layout = Layout.of(text)
     wanted = [m for m in mentions if m.kind in (MONEY, COUNT, PERCENT)]
     figures: list[Figure] = []
     for i, m in enumerate(wanted):
-        rule = _rule_of(m.start, m.kind, hits, layout, context)
+        rule = _rule_of(m.start, m.kind, hits, layout, context, [x.start for x in wanted if x.kind == MONEY])
         same_clause = [
             f for f in figures if layout.same_clause(f.start, m.start) and f.mention.kind == m.kind
         ]
         prev_end = same_clause[-1].end if same_clause else 0
         nxt = wanted[i + 1].start if i + 1 < len(wanted) else len(text)
-        kin = siblings(rule) if rule is not None else ()
-        role, slot, label, owner = _decide(text, m, rule, layout, lang, prev_end, nxt, kin)
+        kin = siblings(rule, m.start) if rule is not None else ()
+        # A rule named after the previous figure starts a new statement of the user's own.
+        since = min((h.start for h in hits if prev_end <= h.start < m.start), default=0) if prev_end else 0
+        role, slot, label, owner = _decide(text, m, rule, layout, lang, prev_end, nxt, kin, since)
         rule = next((r for r in kin if r.id == owner), rule)
         if role == UNKNOWN:
             role, slot = _continue_or_default(text, m, rule, figures, hits, layout, len(wanted))
@@ -222,27 +246,54 @@ def assign(
             people = next((r for r in lang.count_not_inputs if m.unit in r.units), None)
             if people is not None:
                 role, label = NOT_INPUT, people.label
-        year = _year_of(m, mentions, layout)
         times = _times(text, m, mentions, layout) if m.kind == MONEY else 1
-        figures.append(Figure(m, role, rule.id if rule else None, slot, label, year, times))
+        figures.append(Figure(m, role, rule.id if rule else None, slot, label, None, times))
     rules = {h.rule.id: h.rule for h in hits} | ({context.id: context} if context else {})
-    return _stand_ins(_totals(text, figures, hits), rules, lang)
+    return _stand_ins(_totals(text, _dated(figures, mentions, layout), hits), rules, lang)
+
+
+def _kind(f: Figure) -> tuple[object, ...]:
+    return (f.rule, f.role, f.label if f.role == NOT_INPUT else "")
+
+
+def _dated(figures: list[Figure], mentions: Sequence[Mention], layout: Layout) -> list[Figure]:
+    """Each figure's year: the nearest year or date before it in its sentence, unless a figure of another
+    kind stands between ("去年营收1万 首次流片花了1万": 去年 dates the revenue, not the fee)."""
+    out = []
+    for f in figures:
+        year = _year_of(f.mention, mentions, layout)
+        if year is not None:
+            at = max(
+                x.end for x in mentions if x.kind in (YEAR, DATE) and x.end <= f.start and not x.founding
+            )
+            between = [g for g in figures if at <= g.start < f.start and g.mention.kind == f.mention.kind]
+            if any(_kind(g) != _kind(f) for g in between):
+                year = None
+        out.append(replace(f, year=year))
+    return out
 
 
 def _stand_ins(figures: list[Figure], rules: dict[str, RuleSpec], lang: Language) -> list[Figure]:
     """ "预算600万，请测算": a planned figure is the input when no actual one is given for its rule and year;
-    beside an actual figure ("实际1100万，立项预算1500万") it stays unused."""
+    beside an actual figure ("实际1100万，立项预算1500万") it stays unused, and so it does beside actual figures
+    of other rules only (a project's budget, not a cost of a rule of its own)."""
     stand_in = {w for r in lang.not_inputs if r.fallback for w in r.cues}
+    actual_rules = {g.rule for g in figures if g.used and g.mention.kind == MONEY}
     out = list(figures)
     for i, f in enumerate(figures):
         rule = rules.get(f.rule or "")
         if f.role != NOT_INPUT or f.label not in stand_in or rule is None or f.mention.kind != MONEY:
             continue
         actual = [
-            g for g in figures if g.used and g.rule == f.rule and g.mention.kind == MONEY and g.year == f.year
+            g
+            for g in figures
+            if g.used
+            and g.rule == f.rule
+            and g.mention.kind == MONEY
+            and (g.year is None or f.year is None or g.year == f.year)
         ]
         slot = rule.default_slot()
-        if not actual and slot:
+        if not actual and slot and (not actual_rules or f.rule in actual_rules):
             out[i] = replace(f, role=INPUT, slot=slot)
     return out
 
@@ -347,4 +398,30 @@ def _totals(text: str, figures: list[Figure], hits: Sequence[RuleHit] = ()) -> l
             out[i] = replace(f, role=TOTAL, slot=None, label="合计")
         elif parts and total < f.mention.value and _broader(f, parts, hits, layout):
             out[i] = replace(f, role=TOTAL, slot=None, label="总额")
+    return _sums_after(text, out, layout)
+
+
+_SUM_BEFORE = re.compile(r"(合计|共计|总计|一共|总共|加起来|共)\s*(是|为|约)?\s*$")
+
+
+def _sums_after(text: str, figures: list[Figure], layout: Layout) -> list[Figure]:
+    """ "产品A 1020万元，产品B 980万元，合计2000万元": a sum written after its parts is not another item."""
+    out = list(figures)
+    for i, f in enumerate(figures):
+        if (
+            not f.used
+            or f.mention.kind != MONEY
+            or not _SUM_BEFORE.search(text[max(0, f.start - 5) : f.start])
+        ):
+            continue
+        parts = [
+            g
+            for g in out[:i]
+            if g.used
+            and g.mention.kind == MONEY
+            and g.rule == f.rule
+            and layout.same_period(g.start, f.start)
+        ]
+        if len(parts) > 1 and sum(g.mention.value for g in parts) == f.mention.value:
+            out[i] = replace(f, role=TOTAL, slot=None, label="合计")
     return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,9 +22,12 @@ class Layout:
     @classmethod
     def of(cls, text: str) -> Layout:
         clause, sentence, c, s, starts = [], [], 0, 0, [0]
-        for i, ch in enumerate(text + "。"):
+        padded = text + "。"
+        for i, ch in enumerate(padded):
             clause.append(c)
             sentence.append(s)
+            if ch == "," and 0 < i and padded[i - 1].isdigit() and padded[i + 1 : i + 2].isdigit():
+                continue  # "1,050万": a thousands separator, not a break
             if ch in CLAUSES:
                 c += 1
                 starts.append(i + 1)
@@ -78,9 +80,12 @@ def find_words(text: str, words: Iterable[tuple[str, str]], lower: bool = True) 
         if not word:
             continue
         needle = word.lower() if lower else word
-        for m in re.finditer(re.escape(needle), hay):
-            if _whole(needle, hay, m.start(), m.end()):
-                spans.append(Hit(key, m.start(), m.end(), text[m.start() : m.end()]))
+        at = hay.find(needle)
+        while at >= 0:  # str.find, not a regex per word: hundreds of words per message
+            end = at + len(needle)
+            if _whole(needle, hay, at, end):
+                spans.append(Hit(key, at, end, text[at:end]))
+            at = hay.find(needle, at + 1)
     spans.sort(key=lambda h: (h.start, -(h.end - h.start)))
     out: list[Hit] = []
     end = -1

@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -33,30 +34,42 @@ class Homophones:
         "续签合同" must not become "续签核同"."""
         if not self.terms:
             return text
-        out = text
-        for term in self.terms:
-            if len(term) < 3 and not short_terms:
-                continue
-            sound = [self.pinyin.get(ch) for ch in term]
-            if None in sound or term in out:
-                continue
+        sounds = [self.pinyin.get(ch) for ch in text]
+        out = list(text)
+        i = 0
+        while i < len(out):
+            fixed = self._fix_at(out, sounds, i, text, short_terms)
+            i += fixed or 1
+        return "".join(out)
+
+    def _fix_at(self, out: list[str], sounds: list[str | None], i: int, text: str, short_terms: bool) -> int:
+        """Replace the longest term sounding like the window at i (a replacement keeps the length, so the
+        sounds stay aligned); the replaced length, or 0."""
+        for term, sound in self._by_first_sound.get(sounds[i] or "", ()):
             n = len(term)
-            i = 0
-            while i + n <= len(out):
-                window = out[i : i + n]
-                if window != term and [self.pinyin.get(ch) for ch in window] == sound:
-                    same = sum(a == b for a, b in zip(window, term, strict=True))
-                    if same >= max(1, n - 2) and same < n:
-                        out = out[:i] + term + out[i + n :]
-                        i += n
-                        continue
-                i += 1
-        return out
+            if (n < 3 and not short_terms) or term in text or sounds[i : i + n] != sound:
+                continue
+            window = out[i : i + n]
+            same = sum(a == b for a, b in zip(window, term, strict=True))
+            if max(1, n - 2) <= same < n:
+                out[i : i + n] = list(term)
+                return n
+        return 0
+
+    @cached_property
+    def _by_first_sound(self) -> dict[str, list[tuple[str, list[str | None]]]]:
+        """Terms (longest first) with their sounds, by the sound of their first character."""
+        index: dict[str, list[tuple[str, list[str | None]]]] = {}
+        for term in self.terms:
+            sound = [self.pinyin.get(ch) for ch in term]
+            if None not in sound:
+                index.setdefault(str(sound[0]), []).append((term, sound))
+        return index
 
 
 def _terms(words: Iterable[str]) -> tuple[str, ...]:
     han = {w for w in words if len(w) >= 2 and all(_HAN.match(ch) for ch in w)}
-    return tuple(sorted(han, key=len, reverse=True))
+    return tuple(sorted(han, key=lambda w: (-len(w), w)))  # a stable order: the cache's digest depends on it
 
 
 def _digest(terms: tuple[str, ...]) -> str:

@@ -187,12 +187,19 @@ class Vocabulary:
         """The other calculable rules a figure named by this rule's words may belong to: those of the same
         clause (第2条's EDA R&D, EDA purchase and IP rules) and those sharing a name ("刻蚀设备": an equipment
         maker's R&D, or a terminal maker's purchase) — the figure's own cue word decides."""
-        names = {n.lower() for n in rule.names}
-        return [
-            r
-            for r in self.rules
-            if r.id != rule.id and r.tool and (r.clause == rule.clause or names & {n.lower() for n in r.names})
-        ]
+        return self._siblings.get(rule.id, [])
+
+    @cached_property
+    def _siblings(self) -> dict[str, list[RuleSpec]]:
+        names = {r.id: {n.lower() for n in r.names} for r in self.rules}
+        return {
+            rule.id: [
+                r
+                for r in self.rules
+                if r.id != rule.id and r.tool and (r.clause == rule.clause or names[rule.id] & names[r.id])
+            ]
+            for rule in self.rules
+        }
 
     def annex(self, role: str) -> AnnexSpec | None:
         return next((a for a in self.spec.annexes if a.role == role), None)

@@ -7,11 +7,11 @@ import hashlib
 import hmac
 import json
 import logging
-import os
-import secrets
 import sqlite3
+import string
 import threading
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from bot.keys import persistent_key
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -102,17 +103,7 @@ def load_salt(settings: Settings) -> bytes:
     """Salt for IP hashes: from settings, else a random one kept in data_dir (created once, mode 0600)."""
     if settings.ip_hash_salt is not None:
         return settings.ip_hash_salt.get_secret_value().encode()
-    path = settings.data_dir / SALT_NAME
-    try:
-        return bytes.fromhex(path.read_text().strip())
-    except (FileNotFoundError, ValueError):
-        pass
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    salt = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(salt.hex())
-    return salt
+    return persistent_key(settings.data_dir, SALT_NAME)
 
 
 class RecordStore:
@@ -289,37 +280,60 @@ def _row_dict(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def export_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    """Write answers (as from `recent`) to CSV with a fixed column order; returns the row count."""
+    """Write answers (as from `recent`) to CSV with a fixed column order; returns the row count.
+
+    Every cell is neutralised, not only the free-text ones: ids and labels pass through clients too."""
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
     n = 0
     for r in rows:
         cites = ";".join(c.get("clause_id", "") for c in r.get("citations") or [])
         helpful = r.get("feedback_helpful")
-        writer.writerow(
-            [
-                time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["ts"])),
-                r["answer_id"],
-                r.get("session_id") or "",
-                r.get("channel") or "",
-                r["status"],
-                r.get("mode") or "",
-                _csv_safe(r["question"]),
-                _csv_safe(r["answer"]),
-                cites,
-                r.get("total_max_subsidy_yuan") or "",
-                "" if r.get("latency_ms") is None else f"{r['latency_ms']:.1f}",
-                "" if helpful is None else ("有用" if helpful else "无用"),
-                _csv_safe(r.get("feedback_comment") or ""),
-            ]
-        )
+        cells = [
+            time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["ts"])),
+            r["answer_id"],
+            r.get("session_id") or "",
+            r.get("channel") or "",
+            r["status"],
+            r.get("mode") or "",
+            r["question"],
+            r["answer"],
+            cites,
+            r.get("total_max_subsidy_yuan") or "",
+            "" if r.get("latency_ms") is None else f"{r['latency_ms']:.1f}",
+            "" if helpful is None else ("有用" if helpful else "无用"),
+            r.get("feedback_comment") or "",
+        ]
+        writer.writerow([csv_safe(str(cell)) for cell in cells])
         n += 1
     return n
 
 
-def _csv_safe(text: str) -> str:
-    # User text opened in Excel/WPS must not run as a formula (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+# What a spreadsheet skips or folds before it decides a cell is a formula: whitespace, zero-width and
+# direction marks, and full-width forms (＝＋－＠ are read as = + - @).
+_INVISIBLE = "".join(chr(c) for c in (*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070)))
+_INVISIBLE += "\ufeff\u00a0\u3000"
+_FORMULA_START = frozenset("=+-@")
+
+
+def csv_safe(text: str) -> str:
+    """A cell Excel/WPS/LibreOffice show as text, never run as a formula (CSV injection)."""
+    probe = text.lstrip(string.whitespace + _INVISIBLE)
+    if text[:1] in ("\t", "\r") or (probe and unicodedata.normalize("NFKC", probe[0])[:1] in _FORMULA_START):
+        return "'" + text
+    return text
+
+
+def printable(text: str) -> str:
+    """Text for a terminal: control and format characters (ESC, bidi overrides...) shown as escapes."""
+    return "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf") else _escape(ch) for ch in text
+    )
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 # (client address, channel) of the HTTP request being served; set by bot.http.guards, read when recording.
@@ -333,6 +347,11 @@ def set_request_context(client: str | None, channel: str | None) -> Token[tuple[
 
 def reset_request_context(token: Token[tuple[str | None, str | None]]) -> None:
     _REQUEST.reset(token)
+
+
+def request_client() -> str | None:
+    """The client address of the HTTP request being served (None outside a request)."""
+    return _REQUEST.get()[0]
 
 
 class RecordingEngine:

@@ -4,8 +4,8 @@ Why BM25 and the fusion are done here and not in chromadb: chromadb 1.5 does shi
 SPLADE) and a hybrid `Collection.search(Search().rank(Rrf(...)))` API, but for the local PersistentClient
 `search` raises NotImplementedError("Search is not implemented for Local Chroma") (chromadb/api/rust.py
 `_search`; the docs place the Search API and sparse indexes under Chroma Cloud), and its BM25 embedding
-function tokenizes with an English stemmer, which is useless for Chinese. So the lexical side is bm25s over
-jieba tokens, chroma stores and queries the dense vectors (with explicit embeddings, never its default
+function tokenizes with an English stemmer, which is useless for Chinese. So the lexical side is BM25 over
+jieba tokens (built with bm25s, queried from its saved postings without importing it), chroma stores and queries the dense vectors (with explicit embeddings, never its default
 embedding function), and this module fuses the two.
 """
 
@@ -18,12 +18,11 @@ from typing import TYPE_CHECKING, Any
 from bot.nlu.normalize import normalize
 from bot.nlu.references import References
 from bot.retrieval import store
+from bot.retrieval.bm25 import Postings
 from bot.retrieval.lexicon import Lexicon, load_lexicon
 from bot.retrieval.tokenize import PolicyTokenizer, build_dictionary
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from bot.packs.corpus import Corpus
     from bot.retrieval.dense import DenseIndex
     from bot.settings import Settings
@@ -70,7 +69,7 @@ class Retriever:
         *,
         ids: list[str],
         titles: dict[str, str],
-        bm25: Any,
+        bm25: Postings,
         tokenizer: PolicyTokenizer,
         lexicon: Lexicon,
         dense: DenseIndex | None = None,
@@ -130,9 +129,10 @@ class Retriever:
         documents = [store.clause_document(c, extras.get(c.key, [])) for c in clauses]
         build_dictionary(index_dir / store.DICTIONARY, documents, lexicon.terms)
         tokenizer = PolicyTokenizer(index_dir / store.DICTIONARY, index_dir / store.JIEBA_CACHE)
-        bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        bm25.index([tokenizer.tokens(d) for d in documents], show_progress=False)
-        bm25.save(str(index_dir / store.BM25_DIR), show_progress=False)
+        built = bm25s.BM25(k1=BM25_K1, b=BM25_B)
+        built.index([tokenizer.tokens(d) for d in documents], show_progress=False)
+        bm25 = Postings.from_bm25s(built)
+        bm25.save(index_dir / store.POSTINGS)
         ids = [c.key for c in clauses]
         dense, trust = None, 0.0
         if model is not None:
@@ -232,7 +232,7 @@ class Retriever:
         prefix = f"{doc_id}:" if doc_id else ""
         ref = self.references.find(text) if doc_id in (None, self._primary_doc) else None
         ref_key = f"{self._primary_doc}:{ref}" if ref else None
-        hits = [self._hit(ref_key, float(scores.max()) + 1.0)] if ref_key in self._titles else []
+        hits = [self._hit(ref_key, float(max(scores)) + 1.0)] if ref_key in self._titles else []
         for i in order:
             if len(hits) >= k or scores[i] <= 0:
                 break
@@ -244,15 +244,9 @@ class Retriever:
         doc_id, _, clause_id = str(key).rpartition(":")
         return Hit(clause_id, self._titles[str(key)], score, doc_id)
 
-    def lexical_scores(self, text: str) -> np.ndarray:
+    def lexical_scores(self, text: str) -> list[float]:
         """BM25 score of every clause for normalized text, the query expanded with the lexicon."""
-        import numpy as np
-
-        weights = self.query_weights(text)
-        scores = np.zeros(len(self._ids), dtype=np.float32)
-        for token_id, weight in weights.items():
-            scores += weight * self._bm25.get_scores_from_ids([token_id])
-        return scores
+        return self._bm25.scores(self.query_weights(text))
 
     def query_weights(self, text: str) -> dict[int, float]:
         """Vocabulary id → weight of the question's tokens and of the policy words the lexicon adds.
@@ -261,7 +255,7 @@ class Retriever:
         the policy words at EXPANSION_WEIGHT when the policy word is one token; the pieces of a term
         jieba cuts up share that weight, so that they do not outweigh the question. Other tokens weigh 1.
         """
-        vocab = self._bm25.vocab_dict
+        vocab = self._bm25.vocab
         weights: dict[int, float] = {}
 
         def add(tokens: list[str], weight: float) -> None:
@@ -287,7 +281,7 @@ class Retriever:
             cached = self._term_tokens[term] = self._tokenizer.tokens(term)
         return cached
 
-    def _fuse(self, lexical: np.ndarray, text: str) -> np.ndarray:
+    def _fuse(self, lexical: list[float], text: str) -> Any:
         """Lexical score plus weight x top lexical score x min-max dense similarity.
 
         weight is settings.dense_weight scaled by the model's measured reliability. A clause whose
@@ -298,6 +292,9 @@ class Retriever:
         """
         if self._dense is None or self._dense_weight <= 0:
             return lexical
+        import numpy as np
+
+        lexical = np.asarray(lexical, dtype=np.float32)  # type: ignore[assignment]
         dense = self._dense.scores(text)
         spread = float(dense.max() - dense.min())
         unit = (dense - dense.min()) / spread if spread > 0 else dense * 0
@@ -375,16 +372,14 @@ def _named_parts(settings: Settings) -> list[Any]:
     return list(vocab.spec.named_parts) if vocab else []
 
 
-def _open_lexical(index_dir: Any, n_docs: int) -> tuple[Any, PolicyTokenizer]:
-    import bm25s
-
+def _open_lexical(index_dir: Any, n_docs: int) -> tuple[Postings, PolicyTokenizer]:
     dictionary = index_dir / store.DICTIONARY
     if not dictionary.is_file():
         raise store.IndexStateError("分词词典缺失")
     try:
-        bm25 = bm25s.BM25.load(str(index_dir / store.BM25_DIR))
-        docs = int(bm25.scores["num_docs"])
-    except Exception as exc:  # bm25s/numpy/json raise many types for damaged files; all mean "rebuild"
+        bm25 = Postings.load(index_dir / store.POSTINGS)
+        docs = bm25.num_docs
+    except Exception as exc:  # json/OS errors and an old format all mean "rebuild"
         raise store.IndexStateError(f"BM25 索引无法读取（{type(exc).__name__}: {exc}）") from exc
     if docs != n_docs:
         raise store.IndexStateError(f"BM25 索引条款数（{docs}）与语料（{n_docs}）不一致")

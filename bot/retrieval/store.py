@@ -1,7 +1,8 @@
-"""The on-disk retrieval index under settings.index_dir: manifest, jieba dictionary, BM25 arrays, chroma.
+"""The on-disk retrieval index under settings.index_dir: manifest, jieba dictionary, BM25 postings, chroma.
 
 Layout: manifest.json (written last: its presence marks a complete build), jieba_dict.txt + jieba.cache,
-bm25/ (bm25s save format), chroma/ (chromadb PersistentClient, only when a dense model is configured).
+bm25.json (the BM25 scores bm25s computed, as postings: bot/retrieval/bm25.py), chroma/ (chromadb
+PersistentClient, only when a dense model is configured).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ INDEX_FORMAT = 5
 MANIFEST = "manifest.json"
 DICTIONARY = "jieba_dict.txt"
 JIEBA_CACHE = "jieba.cache"
-BM25_DIR = "bm25"
+BM25_DIR = "bm25"  # the bm25s save format of earlier versions; removed on rebuild
+POSTINGS = "bm25.json"
 CHROMA_DIR = "chroma"
 
 # Document-level metadata indexed as extra "label：value" lines. Each value goes to the clause whose text
@@ -138,7 +140,7 @@ def write_manifest(index_dir: Path, data: dict[str, Any]) -> None:
 
 def clear_lexical(index_dir: Path) -> None:
     """Remove the manifest and lexical files before a rebuild (chroma is rewritten through its client)."""
-    for name in (MANIFEST, DICTIONARY, JIEBA_CACHE):
+    for name in (MANIFEST, DICTIONARY, JIEBA_CACHE, POSTINGS):
         (index_dir / name).unlink(missing_ok=True)
     shutil.rmtree(index_dir / BM25_DIR, ignore_errors=True)
 

@@ -62,7 +62,9 @@ class FakeEngine:
     def enqueue(self, **fields: Any) -> None:
         self._queue.append(fields)
 
-    def ask(self, text: str, session_id: str | None = None, history: tuple[str, ...] = ()) -> FakeAnswer:
+    def ask(
+        self, text: str, session_id: str | None = None, history: tuple[str, ...] = (), **_: Any
+    ) -> FakeAnswer:
         with self._lock:
             self.calls.append((text, session_id))
             self.histories.append(tuple(history))

@@ -21,10 +21,11 @@ def live_server(app: Any, timeout: float = 60.0) -> Iterator[str]:
     """Serve app until the block ends; yields the base URL."""
     import uvicorn
 
+    from bot.http.server import server_config
+
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
+    # The same uvicorn settings as `policybot serve` (no proxy-header rewriting, no banner).
+    server = uvicorn.Server(server_config(app, "127.0.0.1", port, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout

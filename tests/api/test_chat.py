@@ -87,7 +87,7 @@ def test_engine_failure_is_503_not_500(api_settings, corpus) -> None:
     from bot.http.errors import ApiError
 
     class Broken(FakeEngine):
-        def ask(self, text, session_id=None):
+        def ask(self, text, session_id=None, **kwargs):
             raise ApiError(503, "engine_unavailable", "问答引擎暂不可用")
 
     with TestClient(create_app(api_settings, Broken(corpus))) as c:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -16,8 +17,10 @@ from tests.api.test_basics import assert_error
 TOKEN = "wx-test-token"
 
 
-def signed(token: str = TOKEN, timestamp: str | None = None, nonce: str = "n0nce") -> dict[str, str]:
+def signed(token: str = TOKEN, timestamp: str | None = None, nonce: str | None = None) -> dict[str, str]:
+    """Signed query parameters; each call a fresh nonce, as WeChat sends (a nonce is accepted once)."""
     ts = timestamp or str(int(time.time()))
+    nonce = nonce or uuid.uuid4().hex[:16]
     return {"signature": wechat_signature(token, ts, nonce), "timestamp": ts, "nonce": nonce}
 
 
@@ -146,9 +149,9 @@ def test_slow_answer_replies_politely_then_resend_gets_it(api_settings, corpus) 
     release = threading.Event()
 
     class Slow(FakeEngine):
-        def ask(self, text, session_id=None):
+        def ask(self, text, session_id=None, **kwargs):
             release.wait(5)
-            return super().ask(text, session_id)
+            return super().ask(text, session_id, **kwargs)
 
     engine = Slow(corpus)
     settings = api_settings.model_copy(update={"wechat_reply_deadline_seconds": 0.2})

@@ -159,7 +159,7 @@ def test_retry_while_computing_waits_for_the_same_answer(api_settings: Settings,
     release = threading.Event()
 
     class Slow(FakeEngine):
-        def ask(self, text, session_id=None, history=()):
+        def ask(self, text, session_id=None, history=(), **kwargs):
             release.wait(5)
             return super().ask(text, session_id)
 
@@ -185,7 +185,7 @@ def slow_engine(corpus):
     release = threading.Event()
 
     class Slow(FakeEngine):
-        def ask(self, text, session_id=None, history=()):
+        def ask(self, text, session_id=None, history=(), **kwargs):
             release.wait(10)
             return super().ask(text, session_id)
 

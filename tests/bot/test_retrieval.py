@@ -138,10 +138,22 @@ def test_load_reuses_a_complete_index(tmp_path: Path, corpus: Corpus) -> None:
         lambda d: (d / store.MANIFEST).write_text("{not json", encoding="utf-8"),
         lambda d: (d / store.MANIFEST).unlink(),
         lambda d: (d / store.DICTIONARY).unlink(),
-        lambda d: next((d / store.BM25_DIR).glob("*.npy")).write_bytes(b"garbage"),
-        lambda d: (d / store.BM25_DIR / "vocab.index.json").write_text("[", encoding="utf-8"),
+        lambda d: (d / store.POSTINGS).write_bytes(b"garbage"),
+        lambda d: (d / store.POSTINGS).write_text((d / store.POSTINGS).read_text()[:200], encoding="utf-8"),
+        lambda d: (d / store.POSTINGS).write_text(
+            '{"format": 1, "num_docs": 2, "vocab": {"流片": 5}, "postings": []}'
+        ),
+        lambda d: (d / store.POSTINGS).unlink(),
     ],
-    ids=["manifest-garbage", "manifest-missing", "dictionary-missing", "bm25-array-garbage", "vocab-garbage"],
+    ids=[
+        "manifest-garbage",
+        "manifest-missing",
+        "dictionary-missing",
+        "postings-garbage",
+        "postings-truncated",
+        "postings-inconsistent",
+        "postings-missing",
+    ],
 )
 def test_damaged_index_is_rebuilt_with_a_logged_reason(
     tmp_path: Path, corpus: Corpus, caplog: pytest.LogCaptureFixture, damage: object

@@ -103,7 +103,7 @@ def test_dense_cannot_demote_a_clear_lexical_winner(lexical: Retriever) -> None:
 
 
 def test_dense_breaks_near_ties_and_ranks_alone_without_lexical_match(lexical: Retriever) -> None:
-    scores = lexical.lexical_scores("集成电路企业补贴")
+    scores = np.asarray(lexical.lexical_scores("集成电路企业补贴"))
     order = np.argsort(-scores)
     runner_up = lexical._ids[int(order[1])].rpartition(":")[2]  # noqa: SLF001
     assert (scores[order[0]] - scores[order[1]]) < 0.3 * scores[order[0]]  # a near-tie

@@ -6,7 +6,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
-from bot.sessions.store import Pending, SessionStore
+from bot.sessions.ids import SessionIds
+from bot.sessions.store import Pending, Session, SessionStore
 
 
 class Clock:
@@ -17,18 +18,98 @@ class Clock:
         return self.now
 
 
-def test_new_session_gets_an_id_and_is_reused() -> None:
+def test_new_session_gets_an_issued_id_and_is_reused() -> None:
     store = SessionStore(10, 60)
-    first = store.open(None)
-    assert not first.expired and len(first.session.id) == 32
-    again = store.open(first.session.id)
+    first = store.open(None, channel="api")
+    token, _, tag = first.session.id.partition(".")
+    assert not first.expired and len(token) == 22 and len(tag) == 22  # 128 random bits + an HMAC tag
+    again = store.open(first.session.id, channel="api")
     assert again.session is first.session and not again.expired
 
 
-def test_client_chosen_unknown_id_starts_a_session_with_that_id() -> None:
+def test_client_chosen_id_on_an_issued_channel_starts_a_new_session() -> None:
     store = SessionStore(10, 60)
-    lookup = store.open("wx-openid-123")
-    assert lookup.session.id == "wx-openid-123" and not lookup.expired
+    chosen = store.open("attacker-chosen-1", channel="api")
+    assert chosen.session.id != "attacker-chosen-1" and not chosen.expired
+    forged = chosen.session.id[:-2] + ("AA" if not chosen.session.id.endswith("AA") else "BB")
+    assert store.open(forged, channel="api").session is not chosen.session
+
+
+def test_channels_are_separate_namespaces() -> None:
+    store = SessionStore(10, 60)
+    follower = store.open("wx-openid-123", channel="wechat")  # the signed openid names it on WeChat
+    assert follower.session.id == "wx-openid-123" and not follower.expired
+    assert store.open("wx-openid-123", channel="api").session is not follower.session
+    web = store.open(None, channel="web").session
+    assert store.open(web.id, channel="api").session is not web  # an id is only valid on its channel
+
+
+def test_issued_id_from_before_a_restart_is_recognised_as_expired() -> None:
+    key = b"k" * 32
+    sid = SessionStore(10, 60, ids=SessionIds(key)).open(None, channel="api").session.id
+    restarted = SessionStore(10, 60, ids=SessionIds(key))
+    late = restarted.open(sid, channel="api")
+    assert late.expired and late.session.id == sid
+    other_key = SessionStore(10, 60, ids=SessionIds(b"o" * 32)).open(sid, channel="api")
+    assert not other_key.expired and other_key.session.id != sid
+
+
+def test_client_quota_evicts_the_clients_own_sessions() -> None:
+    store = SessionStore(100, 3600, max_per_client=5)
+    victim = store.open(None, channel="api", client="198.51.100.1").session.id
+    flood = [store.open(None, channel="api", client="203.0.113.66").session.id for _ in range(50)]
+    assert len(store) == 6
+    assert not store.open(victim, channel="api", client="198.51.100.1").expired
+    assert store.open(flood[0], channel="api", client="203.0.113.66").expired
+
+
+def test_full_store_evicts_from_the_heaviest_client() -> None:
+    store = SessionStore(40, 3600, max_per_client=10)
+    victims = [store.open(None, channel="api", client=f"198.51.100.{i}").session.id for i in range(10)]
+    for n in range(200):  # many flooding addresses, each at its quota
+        store.open(None, channel="api", client=f"203.0.113.{n % 8}")
+    assert len(store) == 40
+    assert not any(store.open(v, channel="api", client="x").expired for v in victims)
+
+
+def test_byte_bound_evicts_the_biggest_client_first() -> None:
+    store = SessionStore(1000, 3600, max_bytes=200_000)
+    victim = store.open(None, channel="api", client="198.51.100.1")
+    victim.session.remember("首次流片能补多少钱？", "need_more_info")
+    store.settle(victim)
+    for _ in range(100):
+        big = store.open(None, channel="api", client="203.0.113.66")
+        for i in range(10):
+            big.session.remember("流" * 1990 + str(i), "answered")
+        store.settle(big)
+    assert store.total_bytes <= 200_000
+    assert not store.open(victim.session.id, channel="api", client="198.51.100.1").expired
+
+
+def test_approx_bytes_tracks_real_memory() -> None:
+    """A session's estimate is within a factor of two of what tracemalloc sees it allocate."""
+    import tracemalloc
+    from decimal import Decimal
+
+    def build() -> Session:
+        session = Session(id="x", last_seen=0)
+        for i in range(10):
+            session.remember(("首次流片费用1200万元" * 200)[:1990] + str(i), "answered")
+        session.pending = Pending(
+            "first_tapeout_subsidy", {"fees_yuan": [Decimal(i) for i in range(70)]}, [], "m3"
+        )
+        session.batch = [Pending("eda_subsidy", {"fees_yuan": [Decimal("3000000")]}, [], "m2")]
+        return session
+
+    build()  # warm caches (interned strings, Decimal context) before measuring
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        session = build()
+        used = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert used / 2 <= session.approx_bytes() <= used * 2, (used, session.approx_bytes())
 
 
 def test_idle_session_expires_and_is_reported_once() -> None:

@@ -31,7 +31,7 @@ class FakeEngine:
     def enqueue(self, status: str, total: str | None = None) -> None:
         self._queue.append((status, total))
 
-    def ask(self, text: str, session_id: str | None = None) -> FakeAnswer:
+    def ask(self, text: str, session_id: str | None = None, **_: Any) -> FakeAnswer:
         with self._lock:
             status, total = self._queue.popleft() if self._queue else ("answered", None)
         return FakeAnswer(

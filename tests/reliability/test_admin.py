@@ -136,4 +136,5 @@ def test_wechat_replayed_timestamp_is_403(app_settings: Settings) -> None:
             "<MsgType>text</MsgType><Content>流片补贴</Content><MsgId>1</MsgId></xml>"
         )
         assert c.post("/wechat", params=_signed("wxtoken", old), content=xml.encode()).status_code == 403
-        assert c.post("/wechat", params=_signed("wxtoken", str(now)), content=xml.encode()).status_code == 200
+        fresh_nonce = _signed("wxtoken", str(now), nonce="n1")
+        assert c.post("/wechat", params=fresh_nonce, content=xml.encode()).status_code == 200

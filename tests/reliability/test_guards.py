@@ -157,18 +157,41 @@ def test_rate_limit_429_with_retry_after(settings: Settings) -> None:
         assert {local.post("/v1/echo", json={"message": "a"}).status_code for _ in range(10)} == {200}
 
 
-def test_rate_limit_keys_on_forwarded_for_only_when_trusted(settings: Settings) -> None:
+def _codes(s: Settings, forwarded: list[str], peer: tuple[str, int] = OUTSIDE) -> list[int]:
+    with TestClient(tiny_app(s), client=peer) as c:
+        return [
+            c.post("/v1/echo", json={"message": "a"}, headers={"x-forwarded-for": xff}).status_code
+            for xff in forwarded
+        ]
+
+
+def test_rate_limit_keys_on_forwarded_for_only_from_trusted_proxies(settings: Settings) -> None:
     base = {"rate_limit_per_minute": 60, "rate_limit_burst": 1, "rate_limit_exempt": []}
-    for trusted, expected in ((True, [200, 200]), (False, [200, 429])):
-        s = settings.model_copy(update={**base, "trust_forwarded_for": trusted})
-        with TestClient(tiny_app(s), client=OUTSIDE) as c:
-            codes = [
-                c.post(
-                    "/v1/echo", json={"message": "a"}, headers={"x-forwarded-for": f"1.2.3.4, 10.0.0.{i}"}
-                ).status_code
-                for i in range(2)
-            ]
-        assert codes == expected
+    rotating = [f"1.2.3.4, 10.0.0.{i}" for i in range(2)]
+    untrusted = settings.model_copy(update=base)
+    assert _codes(untrusted, rotating) == [200, 429]  # headers from anyone else are ignored
+    trusted = settings.model_copy(update={**base, "trusted_proxies": ["203.0.113.0/24"]})
+    assert _codes(trusted, rotating) == [200, 200]  # the proxy saw two different clients
+    # The right-most hop the proxy did not add is the client: spoofed hops to its left change nothing.
+    assert _codes(trusted, [f"10.0.0.{i}, 1.2.3.4" for i in range(2)]) == [200, 429]
+    chained = settings.model_copy(update={**base, "trusted_proxies": ["203.0.113.0/24", "10.9.0.0/16"]})
+    assert _codes(chained, [f"6.6.6.{i}, 1.2.3.4, 10.9.0.1" for i in range(2)]) == [200, 429]
+
+
+def test_exemption_never_comes_from_a_header(settings: Settings) -> None:
+    s = settings.model_copy(
+        update={"rate_limit_per_minute": 60, "rate_limit_burst": 1, "trusted_proxies": ["203.0.113.0/24"]}
+    )
+    assert _codes(s, ["127.0.0.1", "127.0.0.1"]) == [200, 429]
+    assert _codes(s, ["::1", "::1"]) == [200, 429]
+
+
+def test_ipv6_clients_are_counted_per_64(settings: Settings) -> None:
+    s = settings.model_copy(
+        update={"rate_limit_per_minute": 60, "rate_limit_burst": 1, "trusted_proxies": ["203.0.113.0/24"]}
+    )
+    assert _codes(s, ["2001:db8:1:2::1", "2001:db8:1:2::ffff"]) == [200, 429]
+    assert _codes(s, ["2001:db8:1:2::1", "2001:db8:1:3::1"]) == [200, 200]
 
 
 def test_token_bucket_refills_and_bounds_memory() -> None:

@@ -177,7 +177,7 @@ class _Answer:
 class _Engine:
     corpus = "the corpus"
 
-    def ask(self, text: str, session_id: str | None = None) -> _Answer:
+    def ask(self, text: str, session_id: str | None = None, **_: Any) -> _Answer:
         return _Answer(text, session_id)
 
 
