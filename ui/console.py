@@ -3,13 +3,13 @@ marking an answer wrong so it becomes a regression case. Every handler checks th
 
 from __future__ import annotations
 
+import base64
 import hmac
-import tempfile
+import io
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-from ui.console_view import CSS, MODE_LABELS, STATUS_LABELS, stats_html
+from ui.console_view import CSS, EXPORT_CSS, MODE_LABELS, STATUS_LABELS, stats_html
 
 COLUMNS = ["时间", "问题", "状态", "模式", "依据", "金额（元）", "反馈", "回答编号"]
 WIDTHS = ["150px", "260px", "70px", "60px", "110px", "100px", "140px", "120px"]  # scrolls sideways on a phone
@@ -27,7 +27,6 @@ class ConsoleActions:
         self.wb = workbench
         secret = workbench.settings.admin_token
         self._token = secret.get_secret_value().encode() if secret is not None else b""
-        self._folder: Path | None = None
 
     def allowed(self, token: str | None) -> bool:
         return bool(self._token) and hmac.compare_digest((token or "").strip().encode(), self._token)
@@ -65,14 +64,15 @@ class ConsoleActions:
     def case_rows(self) -> list[list[Any]]:
         return [_case_row(c) for c in self.wb.cases.list()]
 
-    def export_file(self) -> str:
-        """The cases as JSONL in one private temporary folder, rewritten on each refresh."""
-        if self._folder is None:
-            self._folder = Path(tempfile.mkdtemp(prefix="policybot-cases-"))
-        path = self._folder / "policybot-cases.jsonl"
-        with path.open("w", encoding="utf-8") as fh:
-            self.wb.cases.export(fh)
-        return str(path)
+    def export_link(self) -> str:
+        """The cases as a JSONL download inside the page (a data: link: the page serves no files)."""
+        buffer = io.StringIO()
+        count = self.wb.cases.export(buffer)
+        data = base64.b64encode(buffer.getvalue().encode("utf-8")).decode("ascii")
+        return (
+            f"<a class='cs-export' download='policybot-cases.jsonl' "
+            f"href='data:application/x-ndjson;charset=utf-8;base64,{data}'>导出回归用例（JSONL，{count} 条）</a>"
+        )
 
 
 def _question_row(r: dict[str, Any]) -> list[Any]:
@@ -124,7 +124,7 @@ def load(actions: ConsoleActions, token: str, since: str, until: str, search: st
     lists = [_frame(actions.rows(kind, window, search), COLUMNS) for kind, _ in LISTS]
     html = stats_html(stats, actions.clause_name, actions.tool_name)
     cases = _frame(actions.case_rows(), CASE_COLUMNS)
-    return ["", gr.update(visible=True), html, *lists, cases, actions.export_file()]
+    return ["", gr.update(visible=True), html, *lists, cases, actions.export_link()]
 
 
 def pick(actions: ConsoleActions, token: str, evt: Any) -> tuple[str, str]:
@@ -172,7 +172,7 @@ def mark(
     return [
         f"已保存为回归用例 #{case['id']}：导出后放入 tests/data/cases/，测试会一直检查它。",
         cases,
-        actions.export_file(),
+        actions.export_link(),
     ]
 
 
@@ -246,7 +246,7 @@ def _marking_form(gr: Any, actions: ConsoleActions, token: Any, outputs: dict[st
         max_height=300,
         column_widths=widths,
     )
-    export = gr.DownloadButton("导出回归用例（JSONL）", elem_id="console-export")
+    export = gr.HTML(elem_id="console-export", css_template=EXPORT_CSS, apply_default_css=False)
 
     def on_select(t: str, evt: Any) -> tuple[str, str]:
         return pick(actions, t, evt)

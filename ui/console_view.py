@@ -27,6 +27,10 @@ CSS = """
   .cs-cards { grid-template-columns: repeat(2, 1fr); }
 }
 """
+EXPORT_CSS = """
+.cs-export { display: inline-block; padding: 8px 16px; border: 1px solid #2563eb; border-radius: 6px;
+  color: #1d4ed8; background: #fff; text-decoration: none; font-size: 15px; margin: 6px 0; }
+"""
 
 
 def _card(number: object, label: str) -> str:

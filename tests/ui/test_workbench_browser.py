@@ -271,7 +271,7 @@ def test_console_figures_equal_the_records_and_a_case_is_marked(tab_page, server
     page.wait_for_selector("#console-mark-msg >> text=已保存为回归用例")
     page.wait_for_selector("#console-cases .virtual-row >> text=浏览器测试：范围外问题")
     with page.expect_download() as download:
-        page.click("#console-export")
+        page.click("#console-export a[download]")
     lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert any(json.loads(line)["turns"][-1]["status"] == "not_covered" for line in lines)
     shot(page, f"console_marked_{layout}", full_page=False)
