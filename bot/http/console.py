@@ -30,7 +30,12 @@ def window(
 
 def console_router(settings: Settings, console: Console, cases: CaseStore, resolve: Any) -> APIRouter:
     """Console routes; like every admin route, 404 without a configured token, 401/403 without the right one."""
-    router = APIRouter(prefix="/v1/admin", tags=["运营台"], dependencies=[Depends(require_admin(settings))])
+    router = APIRouter(
+        prefix="/v1/admin",
+        tags=["运营台"],
+        dependencies=[Depends(require_admin(settings))],
+        include_in_schema=bool(settings.admin_token and settings.admin_token.get_secret_value()),
+    )
     _read_routes(router, console, cases)
     _case_routes(router, cases, resolve)
     return router
