@@ -42,6 +42,8 @@ CSS = """
   #calc-chart .pb-chart-wide { display: none; }
   #calc-chart .pb-chart-narrow { display: block; }
   #clause-hits .wrap { max-height: 36vh; }
+  /* Five tabs in one row on a 390 px phone, so the chat's input stays on the first screen. */
+  .tab-container[role=tablist] > button[role=tab] { padding: 0 6px; }
 }
 """
 
@@ -76,7 +78,9 @@ def build_ui(svc: Any, workbench: Any = None) -> Any:
             f"## 政策通：{doc.doc_number}\n{doc.meta.get('title', '')}"
             f"（{doc.meta.get('issued_date', '')} 印发，{doc.meta.get('effective_date', '')} 起施行）"
         )
-        with gr.Tabs(overflow_behavior="wrap"):  # five tabs: wrap on a phone instead of hiding some in a menu
+        with gr.Tabs(
+            overflow_behavior="wrap"
+        ):  # five tabs: one row at 390 px (CSS), wrapping below that instead of hiding some in a menu
             with gr.Tab("政策问答", id="chat"):
                 build_chat_tab(svc)
             with gr.Tab("补贴测算", id="calculator"):
