@@ -53,7 +53,7 @@ def cards(stats: dict[str, Any]) -> str:
 
 def bars_svg(per_day: list[dict[str, Any]], width: int, height: int, label_every: int, css_class: str) -> str:
     """Questions per day as bars with a y scale; every `label_every`-th day labelled (MM-DD)."""
-    if not per_day:
+    if not any(d["questions"] for d in per_day):
         return f"<p class='{css_class}'>所选日期内没有问题记录。</p>"
     left, bottom, top, right = 34, 28, 14, 8
     top_n = max(max(d["questions"] for d in per_day), 1)

@@ -241,19 +241,39 @@ def test_console_needs_the_token(tab_page) -> None:  # type: ignore[no-untyped-d
     assert page.locator("#console-stats .cs-cards").count() == 0
 
 
+def _sql_figures(db: Path) -> dict[str, int]:
+    """The console's headline figures counted straight from the records database (last 30 days)."""
+    since = time.mktime((date.today() - timedelta(days=29)).timetuple())
+    conn = sqlite3.connect(db)
+    one = lambda sql: conn.execute(sql, (since,)).fetchone()[0]  # noqa: E731
+    figures = {"questions": one("SELECT COUNT(*) FROM answers WHERE ts >= ?")}
+    for status in ("answered", "need_more_info", "not_covered"):
+        figures[status] = one(f"SELECT COUNT(*) FROM answers WHERE ts >= ? AND status = '{status}'")
+    figures["fallbacks"] = one("SELECT COUNT(*) FROM answers WHERE ts >= ? AND fallback_reason IS NOT NULL")
+    figures["rules"] = one("SELECT COUNT(*) FROM answers WHERE ts >= ? AND mode = 'deterministic'")
+    for name, helpful in (("helpful", 1), ("unhelpful", 0)):
+        figures[name] = one(f"SELECT COUNT(*) FROM feedback WHERE ts >= ? AND helpful = {helpful}")
+    today = time.mktime(date.today().timetuple())
+    figures["today"] = conn.execute("SELECT COUNT(*) FROM answers WHERE ts >= ?", (today,)).fetchone()[0]
+    conn.close()
+    return figures
+
+
 def test_console_figures_equal_the_records_and_a_case_is_marked(tab_page, server) -> None:  # type: ignore[no-untyped-def]
     page = tab_page
     enter_console(page)
     page.wait_for_selector("#console-stats .cs-cards")
-    conn = sqlite3.connect(server[1])
-    since = time.mktime((date.today() - timedelta(days=29)).timetuple())
-    total = conn.execute("SELECT COUNT(*) FROM answers WHERE ts >= ?", (since,)).fetchone()[0]
-    uncovered = conn.execute(
-        "SELECT COUNT(*) FROM answers WHERE ts >= ? AND status='not_covered'", (since,)
-    ).fetchone()[0]
-    cards = page.locator("#console-stats .cs-card").all_inner_texts()
-    assert cards[0].split("\n")[0] == str(total) and cards[3].split("\n")[0] == str(uncovered)
-    assert page.locator("#console-stats svg.cs-bar, #console-stats rect.cs-bar").count() >= 1
+    sql = _sql_figures(server[1])
+    assert sql["questions"] == len(QUESTIONS) and sql["not_covered"] == 2  # the seeding reached the database
+    cards = [c.split("\n")[0] for c in page.locator("#console-stats .cs-card").all_inner_texts()]
+    expected = [sql[k] for k in ("questions", "answered", "need_more_info", "not_covered", "fallbacks")]
+    assert cards[:5] == [str(n) for n in expected]
+    assert cards[6] == f"{sql['helpful']} / {sql['unhelpful']}"
+    modes = page.locator("#console-stats table", has_text="按模式").inner_text()
+    assert re.search(rf"规则\s+{sql['rules']}\b", modes), modes
+    today = page.locator(f"#console-stats .cs-wide rect.cs-bar title >> text={date.today().isoformat()}")
+    assert today.first.text_content() == f"{date.today().isoformat()}：{sql['today']} 个问题"
+    uncovered = sql["not_covered"]
     rows = page.locator("#console-not_covered .virtual-row[role=row]")  # Gradio's virtual table rows
     rows.first.wait_for()
     assert rows.count() == uncovered
@@ -275,3 +295,23 @@ def test_console_figures_equal_the_records_and_a_case_is_marked(tab_page, server
     lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert any(json.loads(line)["turns"][-1]["status"] == "not_covered" for line in lines)
     shot(page, f"console_marked_{layout}", full_page=False)
+    search_and_dates(page, rows)
+
+
+def search_and_dates(page, rows) -> None:  # type: ignore[no-untyped-def]
+    """The lists follow the search words and the date window; a window with no records says so."""
+    page.fill("#console-search input, #console-search textarea", "天气")
+    page.press("#console-search input, #console-search textarea", "Enter")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#console-not_covered .virtual-row[role=row]').length === 1"
+    )
+    assert "杭州明天天气怎么样" in rows.first.inner_text()
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    page.fill("#console-since input, #console-since textarea", tomorrow)
+    page.fill("#console-until input, #console-until textarea", tomorrow)
+    page.click("#console-refresh")
+    page.wait_for_selector("#console-stats p >> text=所选日期内没有问题记录 >> visible=true")
+    assert page.locator("#console-stats .cs-card").first.inner_text().split("\n")[0] == "0"
+    page.fill("#console-since input, #console-since textarea", "2025-13-01")
+    page.click("#console-refresh")
+    page.wait_for_selector("#console-msg >> text=日期应写成 2025-01-31 这样的格式")
