@@ -17,7 +17,7 @@ CSS = """
 .cs-card .cs-l { font-size: 13px; color: #4b5563; }
 .cs-chart svg { width: 100%; max-width: 760px; height: auto; display: block; }
 .cs-chart .cs-narrow { display: none; }
-.cs-tables { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 10px; }
+.cs-tables { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 10px; align-items: start; }
 .cs-tables table { width: 100%; border-collapse: collapse; font-size: 14px; }
 .cs-tables th, .cs-tables td { border-bottom: 1px solid #e5e7eb; padding: 3px 6px; text-align: left; }
 .cs-tables td.cs-num { text-align: right; }
