@@ -57,7 +57,9 @@ function fieldRow(field) {
   input.dataset.field = field.name;
   input.dataset.kind = field.kind;
   input.dataset.default = JSON.stringify(field.default ?? null);
-  const text = field.label + (field.required ? ' *' : field.fact ? '' : '（选填）');
+  // A checkbox always has a value; a label that already says 选填 is not told twice.
+  const optional = !field.required && !field.fact && field.kind !== 'bool' && !field.label.includes('选填');
+  const text = field.label + (field.required ? ' *' : optional ? '（选填）' : '');
   const label = make('label', { for: id, text, class: 'sc-label' });
   const row = make('div', { class: `sc-field sc-kind-${field.kind}` });
   if (field.kind === 'bool') row.append(input, label);

@@ -138,6 +138,8 @@ def test_selfcheck_form_to_report(tab_page) -> None:  # type: ignore[no-untyped-
     sections = page.locator("#selfcheck details.sc-section > summary").all_inner_texts()
     assert len(sections) == 5 and sections[0].startswith("（一）支持关键芯片突破")
     fill_profile(page)
+    labels = page.locator("#selfcheck .sc-item .sc-label").all_inner_texts()
+    assert labels and not [t for t in labels if t.count("选填") > 1 or re.search(r"[a-z]+_[a-z]+", t)], labels
     layout = "phone" if page.width < 640 else "desktop"
     shot(page, f"selfcheck_form_{layout}", full_page=False)
     page.click("#sc-run")
