@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # Each module exposes main() -> None and prints its own figures.
-MODULES = ("bench.search", "bench.ask", "bench.http", "bench.understanding")
+MODULES = ("bench.search", "bench.ask", "bench.http", "bench.scale", "bench.understanding")
 
 
 def main() -> int:

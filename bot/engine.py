@@ -16,7 +16,8 @@ from bot.decide.router import Router
 from bot.nlu.normalize import normalize
 from bot.packs.corpus import Corpus
 from bot.packs.loader import Packs, load_packs
-from bot.sessions.store import Lookup, Pending, Session, SessionStore
+from bot.sessions.backends import open_sessions
+from bot.sessions.store import Lookup, Pending, Session
 from bot.settings import Settings
 from bot.tools import builtin as B
 from bot.tools.calls import ToolOutcome
@@ -44,7 +45,7 @@ class Engine:
         self.points = self.packs.primary.points
         self.router = Router(retriever, self.packs, _homophones(self.packs, settings))
         self.executor = Executor(self.packs.registry, lambda cid: self.corpus.resolve(cid) is not None)
-        self.sessions = SessionStore.from_settings(settings)
+        self.sessions = open_sessions(settings)
         self.llm = llm
 
     def ask(
@@ -89,9 +90,11 @@ class Engine:
     def _answer_in(self, session: Session, text: str, expired: bool, lookup: Lookup | None = None) -> Answer:
         try:
             with session.lock:
-                answer = self._ask(text, session, expired=expired)
-                if lookup is not None:
-                    self.sessions.settle(lookup)  # measured under the lock: no other turn is changing it
+                try:
+                    answer = self._ask(text, session, expired=expired)
+                finally:
+                    if lookup is not None:
+                        self.sessions.settle(lookup)  # under the lock: no other turn is changing it
         except Exception:
             log.exception("engine failed on %r", text[:200])
             answer = C.Answer(

@@ -12,7 +12,7 @@ import json
 import os
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -217,6 +217,42 @@ class Settings(BaseModel):
     wechat_replay_window_seconds: int = Field(
         300, ge=1, description="微信推送时间戳允许偏差（秒），超出视为重放，返回 403"
     )
+
+    # Scale-out (bot/sessions/redis_store.py, bot/records/postgres.py, bot/http/metrics.py)
+    redis_url: SecretStr | None = Field(
+        None,
+        description="Redis 地址（redis://host:6379/0）；设置后会话、限流、微信去重与防重放状态存于 Redis，多实例共享",
+    )
+    database_url: SecretStr | None = Field(
+        None, description="问答记录数据库；postgresql://user:pass@host/db 时用 PostgreSQL，为空时用 SQLite"
+    )
+    workers: int = Field(
+        1, ge=1, le=64, description="serve 的工作进程数（也读 WEB_CONCURRENCY）；大于 1 时需要 Redis"
+    )
+    log_format: Literal["text", "json"] = Field("text", description="日志格式：text 或 json（每行一个 JSON）")
+    metrics_enabled: bool = Field(True, description="是否提供 GET /metrics（Prometheus 文本格式）")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        url = value.get_secret_value().strip() if value is not None else ""
+        if not url:
+            return None
+        if urlsplit(url).scheme not in ("postgresql", "postgres"):
+            raise ValueError(
+                "POLICYBOT_DATABASE_URL 应形如 postgresql://用户:密码@主机:5432/库名（为空则用 SQLite）"
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        url = value.get_secret_value().strip() if value is not None else ""
+        if not url:
+            return None
+        if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+            raise ValueError("POLICYBOT_REDIS_URL 应形如 redis://主机:6379/0（为空则用进程内存储）")
+        return value
 
     @field_validator("wechat_aes_key")
     @classmethod

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from calculators.money_format import format_wan, format_yuan, plain_decimal, yuan_str
+
 __all__ = [
     "MAX_YUAN",
     "AmountMention",
@@ -248,7 +250,11 @@ def _mention(match: re.Match[str], text: str) -> AmountMention | None:
     )  # bounded: linear scans
     if not yuan and big and _COUNTER_AFTER_UNIT.match(after):
         return None  # "500万人次", "1000万家"
-    if not yuan and _COUNT_TAIL.search(body) and (_COUNTED_AFTER_TAIL.match(after) or _tail_is_word(body, after)):
+    if (
+        not yuan
+        and _COUNT_TAIL.search(body)
+        and (_COUNTED_AFTER_TAIL.match(after) or _tail_is_word(body, after))
+    ):
         return None  # "500万一年期", "600万 一起算": the 一 belongs to the next word; _before_count reads "500万"
     has_digit = re.search(r"\d", body) is not None
     if _CONTINUES_NUMBER.search(before):
@@ -306,7 +312,11 @@ def _before_count(match: re.Match[str], text: str) -> AmountMention | None:
     body = match.group("body")
     tail = _COUNT_TAIL.search(body)
     after = text[match.end("body") : match.end("body") + 4]
-    if tail is None or match.group("yuan") or not (_COUNTED_AFTER_TAIL.match(after) or _tail_is_word(body, after)):
+    if (
+        tail is None
+        or match.group("yuan")
+        or not (_COUNTED_AFTER_TAIL.match(after) or _tail_is_word(body, after))
+    ):
         return None
     shorter = _AMOUNT.match(text, match.start(), match.start("body") + tail.start(1))
     return _mention(shorter, text) if shorter else None
@@ -382,33 +392,4 @@ def _check_range(value: Decimal, raw: str) -> Decimal:
         raise MoneyParseError(f"金额“{raw}”是负数，金额不能为负")
     if value > MAX_YUAN:
         raise MoneyParseError(f"金额“{raw}”超过1万亿元，大得离谱，请核对单位")
-    return _plain(value)
-
-
-def _plain(value: Decimal) -> Decimal:
-    """Drop exponent notation: Decimal("1.2E+8") → Decimal("120000000")."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
-
-
-def yuan_str(value: Decimal) -> str:
-    """Decimal yuan as a plain string without exponent: "1800000", "12345.6"."""
-    return format(_plain(value), "f")
-
-
-def format_yuan(value: Decimal) -> str:
-    """Yuan with thousands separators for formulas: 1800000 → "1,800,000"; fen kept when present."""
-    plain = _plain(value)
-    if plain == plain.to_integral_value():
-        return f"{plain:,.0f}"
-    return f"{plain.quantize(Decimal('0.01')):,.2f}"
-
-
-def format_wan(value: Decimal) -> str:
-    """Yuan rendered in 万元 for answers: 1800000 → "180万元", 125000 → "12.5万元"."""
-    wan = _plain(value) / Decimal(10000)
-    text = format(_plain(wan), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text}万元"
+    return plain_decimal(value)

@@ -102,28 +102,64 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    update: dict[str, object] = {"host": args.host or settings.host, "port": args.port or settings.port}
+    if args.no_ui:
+        update["serve_ui"] = False
+    settings = settings.model_copy(update=update)
+    workers = _workers(args, settings)
+    if workers is None:
+        return 2
+    from bot.http.logs import log_config
+
+    options: dict[str, object] = {
+        "http": "httptools",
+        "log_level": args.log_level,
+        "access_log": args.access_log,
+    }
+    config = log_config(settings.log_format, args.log_level)
+    if config is not None:
+        options["log_config"] = config
+    where = f"http://{settings.host}:{settings.port}"
+    print("正在加载问答引擎和检索索引（首次运行会建立索引）…", file=sys.stderr)
+    if workers > 1:
+        from bot.http.server import serve_workers
+
+        # Each worker reads its settings from the environment: carry the command line's choices there.
+        os.environ.update(POLICYBOT_HOST=settings.host, POLICYBOT_PORT=str(settings.port))
+        os.environ["POLICYBOT_SERVE_UI"] = "true" if settings.serve_ui else "false"
+        print(f"政策通以 {workers} 个工作进程启动：{where}", file=sys.stderr)
+        serve_workers(workers, settings.host, settings.port, **options)
+        return 0
     from bot import build_engine
     from bot.http.app import create_app
     from bot.http.server import serve
 
-    update = {"host": args.host or settings.host, "port": args.port or settings.port}
-    if args.no_ui:
-        update["serve_ui"] = False
-    settings = settings.model_copy(update=update)
-    print("正在加载问答引擎和检索索引（首次运行会建立索引）…", file=sys.stderr)
     app = create_app(settings, build_engine(settings))
-    where = f"http://{settings.host}:{settings.port}"
     print(f"政策通已启动：网页 {where}/ui/ ，接口文档 {where}/docs", file=sys.stderr)
-    # One process, one worker: the engine and its sessions live in memory.
-    serve(
-        app,
-        settings.host,
-        settings.port,
-        http="httptools",
-        log_level=args.log_level,
-        access_log=args.access_log,
-    )
+    serve(app, settings.host, settings.port, **options)
     return 0
+
+
+def _workers(args: argparse.Namespace, settings: Settings) -> int | None:
+    """--workers, else WEB_CONCURRENCY, else POLICYBOT_WORKERS; None (after saying why) when unusable."""
+    import os
+
+    raw = args.workers if args.workers is not None else os.environ.get("WEB_CONCURRENCY", "").strip()
+    try:
+        workers = int(raw) if raw not in ("", None) else settings.workers
+    except ValueError:
+        print(f"WEB_CONCURRENCY 应为正整数（现为“{raw}”）", file=sys.stderr)
+        return None
+    if not 1 <= workers <= 64:
+        print(f"工作进程数应在 1 到 64 之间（现为 {workers}）", file=sys.stderr)
+        return None
+    if workers > 1 and settings.redis_url is None:
+        print(
+            "多个工作进程需要共享会话和限流状态：请设置 POLICYBOT_REDIS_URL（如 redis://127.0.0.1:6379/0）",
+            file=sys.stderr,
+        )
+        return None
+    return workers
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -202,11 +238,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_doctor)
 
-    p = sub.add_parser("serve", help="启动 HTTP 服务：/v1 接口、/wechat、网页 /ui（单进程）")
+    p = sub.add_parser("serve", help="启动 HTTP 服务：/v1 接口、/wechat、网页 /ui、/metrics")
     p.add_argument("--host", default=None, help="监听地址（默认 127.0.0.1，可用 POLICYBOT_HOST 设置）")
     p.add_argument("--port", type=int, default=None, help="端口（默认 7860）")
     p.add_argument("--no-ui", action="store_true", help="只提供接口，不挂载 Gradio 网页")
     p.add_argument("--access-log", action="store_true", help="输出每个请求的访问日志")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="工作进程数（默认读 WEB_CONCURRENCY，再默认 1；大于 1 需 Redis）",
+    )
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(handler=cmd_serve)
 

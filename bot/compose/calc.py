@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.compose.answer import ANSWERED, CEILING, Answer, citations_for, money_text, units_text, where
-from bot.nlu.roles import CLAIM, DENIED, EXCLUDED, HEARSAY, NOT_INPUT, OTHER_YEAR, TOTAL, Figure
+from bot.nlu.figure import CLAIM, DENIED, EXCLUDED, HEARSAY, NOT_INPUT, OTHER_YEAR, TOTAL, Figure
 from bot.packs.corpus import Corpus
 from calculators.money import format_wan
 

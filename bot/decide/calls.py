@@ -8,10 +8,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.decide.frames import Frame, frame_for
+from bot.nlu.figure import INPUT, OTHER_YEAR, Figure
 from bot.nlu.markers import kinds
 from bot.nlu.mentions import MONEY, YEAR
 from bot.nlu.reading import Reading
-from bot.nlu.roles import INPUT, OTHER_YEAR, Figure
 from bot.nlu.spans import Layout
 from bot.packs.vocabulary import RuleSpec
 

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bot.nlu.figure import BOUND, INPUT, Figure
 from bot.nlu.items import structured_items
 from bot.nlu.lang import Language
 from bot.nlu.markers import kinds, net_of_parts
@@ -25,7 +26,6 @@ from bot.nlu.mentions import (
     months_since_founding,
 )
 from bot.nlu.polarity import MET, NOT_MET, Signal, Stated, argument, stated
-from bot.nlu.roles import BOUND, INPUT, Figure
 from bot.nlu.spans import Layout
 from bot.packs.vocabulary import ConditionSpec, RuleSpec, SlotSpec
 

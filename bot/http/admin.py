@@ -12,7 +12,8 @@ from fastapi import APIRouter, Depends, FastAPI, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.http.guards import GuardError, WechatReplayGuard, require_admin
+from bot.http.guards import GuardError, require_admin
+from bot.http.shared_state import make_replay_guard
 from bot.records.store import RecordingEngine, RecordStore, UnknownAnswerError, export_csv
 from bot.settings import Settings
 
@@ -141,7 +142,7 @@ def install_reliability(app: FastAPI, settings: Settings) -> RecordStore:
     services.wrap_engine(lambda engine: RecordingEngine(engine, store))
     # bot.http.wechat calls this after checking the signature: an old timestamp or a nonce already seen
     # inside the window (a replayed URL, perhaps with a forged body) gets 403.
-    app.state.wechat_replay_guard = WechatReplayGuard(settings)
+    app.state.wechat_replay_guard = make_replay_guard(settings)
     app.include_router(feedback_router(store))
     app.include_router(admin_router(settings, store, lambda: rebuild_index(settings, services.engine())))
     return store

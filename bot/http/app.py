@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse, Response
@@ -42,10 +42,19 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     _include_routes(app)
     _install_records(app, settings)
     workbench = _install_workbench(app, settings)
+    metrics = _install_metrics(app, settings, services)
     if settings.serve_ui:
         _mount_ui(app, settings, workbench)
-    _install_guards(app, settings)
+    _install_guards(app, settings, metrics)
     return app
+
+
+def _install_metrics(app: FastAPI, settings: Settings, services: Services) -> Any:
+    if not settings.metrics_enabled:
+        return None
+    from bot.http.metrics import install_metrics
+
+    return install_metrics(app, services)
 
 
 def _include_routes(app: FastAPI) -> None:
@@ -95,14 +104,20 @@ def _install_workbench(app: FastAPI, settings: Settings) -> Workbench:
     return install_workbench(app, settings)
 
 
-def _install_guards(app: FastAPI, settings: Settings) -> None:
+def _install_guards(app: FastAPI, settings: Settings, metrics: Any) -> None:
     """Middleware, innermost first (each add wraps the ones before): the UI shield (added when mounting),
-    limits and rate limits with the real client address, CORS, then the security headers on every reply."""
+    limits and rate limits with the real client address, CORS, the security headers on every reply, then
+    the request counter (so refused requests are counted too)."""
     from bot.http.guards import install_guards
     from bot.http.headers import SecurityHeadersMiddleware
 
-    install_guards(app, settings)
+    rejected = None if metrics is None else (lambda kind: metrics.rate_limited.labels(kind).inc())
+    install_guards(app, settings, on_rejected=rejected)
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
+    if metrics is not None:
+        from bot.http.metrics import RequestMetrics
+
+        app.add_middleware(RequestMetrics, metrics=metrics)
 
 
 def _mount_ui(app: FastAPI, settings: Settings, workbench: Workbench) -> None:

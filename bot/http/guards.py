@@ -139,19 +139,26 @@ class GuardMiddleware:
     """Pure ASGI middleware (cheap per request): rate limits, connections per client, query/body size, JSON
     shape; puts the real client address into the scope and sets the record context."""
 
-    def __init__(self, app: ASGIApp, settings: Settings, limiter: RateLimiter | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        limiter: Any = None,
+        on_rejected: Callable[[str], None] | None = None,
+    ) -> None:
         self.app = app
         self.settings = settings
         self.exempt = frozenset(settings.rate_limit_exempt)
         self.proxies = proxy_policy(settings.trusted_proxies, settings.trust_forwarded_for)
-        self.limiter = limiter
-        if limiter is None and settings.rate_limit_per_minute > 0:
-            self.limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
-        self.page_limiter = None
-        if settings.rate_limit_page_per_minute > 0:
-            self.page_limiter = RateLimiter(
-                settings.rate_limit_page_per_minute, settings.rate_limit_page_burst
-            )
+        from bot.http.shared_state import make_limiter  # in Redis when configured, else in this process
+
+        self.limiter = limiter or make_limiter(
+            settings, settings.rate_limit_per_minute, settings.rate_limit_burst, "api"
+        )
+        self.page_limiter = make_limiter(
+            settings, settings.rate_limit_page_per_minute, settings.rate_limit_page_burst, "page"
+        )
+        self.on_rejected = on_rejected or (lambda kind: None)  # bot.http.metrics counts these
         self.connections = ConnectionCounter(settings.max_connections_per_client)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -193,6 +200,7 @@ class GuardMiddleware:
         if limiter is not None and not exempt and str(scope.get("path", "")) != "/wechat":
             wait = limiter.hit(key)
             if wait > 0:
+                self.on_rejected("api" if limiter is self.limiter else "page")
                 seconds = max(1, math.ceil(wait))
                 return GuardError(
                     429,
@@ -336,12 +344,14 @@ async def _guard_error_handler(request: Request, exc: Exception) -> JSONResponse
     return exc.response()
 
 
-def install_guards(app: FastAPI, settings: Settings) -> None:
+def install_guards(
+    app: FastAPI, settings: Settings, on_rejected: Callable[[str], None] | None = None
+) -> None:
     """Add limits, rate limiting and CORS to the app; call once at creation."""
     from starlette.middleware.cors import CORSMiddleware
 
     app.add_exception_handler(GuardError, _guard_error_handler)
-    app.add_middleware(GuardMiddleware, settings=settings)
+    app.add_middleware(GuardMiddleware, settings=settings, on_rejected=on_rejected)
     # Added last, so it wraps the guards: a browser can read our 413/429 bodies too. Always present, even
     # with no origins: a mounted Gradio app then leaves CORS to it instead of granting its own.
     app.add_middleware(

@@ -10,25 +10,15 @@ log = logging.getLogger("policybot.api")
 
 
 def server_config(app: Any, host: str, port: int, **options: Any) -> Any:
-    """uvicorn.Config for app; `options` are passed on (log_level, access_log...).
+    """uvicorn.Config for app; `options` are passed on (log_level, access_log, workers...).
 
     proxy_headers is off: uvicorn would otherwise rewrite the client address from X-Forwarded-For for
     any request from 127.0.0.1 before the app could judge it (bot.http.clients does, from configured
-    proxies only). workers is 1 whatever WEB_CONCURRENCY says: sessions and limits live in this process."""
+    proxies only)."""
     import uvicorn
 
-    workers = os.environ.get("WEB_CONCURRENCY", "").strip()
-    if workers not in ("", "1"):
-        log.warning("忽略 WEB_CONCURRENCY=%s：政策通以单进程运行（会话与限流状态在进程内存中）。", workers)
-    return uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        proxy_headers=False,
-        server_header=False,
-        workers=1,
-        **options,
-    )
+    options.setdefault("workers", 1)
+    return uvicorn.Config(app, host=host, port=port, proxy_headers=False, server_header=False, **options)
 
 
 def serve(app: Any, host: str, port: int, **options: Any) -> None:
@@ -36,3 +26,29 @@ def serve(app: Any, host: str, port: int, **options: Any) -> None:
     import uvicorn
 
     uvicorn.Server(server_config(app, host, port, **options)).run()
+
+
+def serve_workers(workers: int, host: str, port: int, **options: Any) -> None:
+    """Run `workers` processes of bot.http.worker:build_app on one socket, their metrics in a shared
+    directory (prometheus-client's multi-process mode) that starts empty."""
+    import shutil
+    import tempfile
+
+    import uvicorn
+
+    metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="policybot-metrics-")
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    os.makedirs(metrics_dir, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    try:
+        uvicorn.run(
+            "bot.http.worker:build_app",
+            factory=True,
+            host=host,
+            port=port,
+            proxy_headers=False,
+            server_header=False,
+            **{**options, "workers": workers},
+        )
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)

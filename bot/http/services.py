@@ -137,9 +137,13 @@ class Services:
 
     def _warm(self) -> None:
         try:
-            self.engine()
+            engine = self.engine()
         except ApiError:
-            pass
+            return
+        # The first search loads jieba's dictionary; do it now rather than in someone's first lookup.
+        warm = getattr(getattr(engine, "retriever", None), "warm", None)
+        if callable(warm):
+            warm()
 
     @property
     def last_error(self) -> str | None:

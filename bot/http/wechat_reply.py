@@ -105,8 +105,13 @@ class Responder:
         self._pending = _Expiring(PENDING_TTL_SECONDS, PENDING_MAX)  # (user, question) until delivered
         self._seen = _Expiring(SEEN_TTL_SECONDS, 10 * PENDING_MAX)  # message key → its job
         self._lock = threading.Lock()
+        from bot.http.shared_state import make_claims  # other instances' claims on a MsgId, via Redis
+
+        self.claims = make_claims(svc.settings, SEEN_TTL_SECONDS)
 
     def answer(self, user: str, question: str, message_key: Any = None) -> str:
+        if message_key is not None and not self._known(message_key) and not self.claims.claim(message_key):
+            return self._elsewhere(message_key)  # another instance got this message first
         job = self._job(user, question, message_key)
         if job.pushed:
             return PUSHING  # a resend of a message whose answer is already on its way
@@ -120,7 +125,20 @@ class Responder:
             self._forget(user, question)
             return exc.message
         self._forget(user, question)
-        return format_answer(result, self.svc)
+        text = format_answer(result, self.svc)
+        if message_key is not None:
+            self.claims.publish(message_key, text)
+        return text
+
+    def _known(self, message_key: Any) -> bool:
+        with self._lock:
+            return message_key in self._seen.items
+
+    def _elsewhere(self, message_key: Any) -> str:
+        settings = self.svc.settings
+        wait = settings.wechat_push_wait_seconds if self.push else settings.wechat_reply_deadline_seconds
+        text = self.claims.wait(message_key, wait)
+        return text if text is not None else (PUSHING if self.push else STILL_WORKING)
 
     def _job(self, user: str, question: str, message_key: Any) -> Job:
         now = time.monotonic()

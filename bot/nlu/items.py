@@ -10,6 +10,7 @@ each part its own status.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from bot.nlu.lang import Language
@@ -80,37 +81,62 @@ def flags_said(text: str, spec: ItemsSpec, lang: Language) -> dict[str, bool]:
     return out
 
 
+@dataclass(frozen=True)
+class _Grammar:
+    """The patterns of one ItemsSpec: the trigger words, the role words, and what may follow a trigger."""
+
+    words: dict[str, str]
+    trigger: re.Pattern[str]
+    roles: dict[str, tuple[str, str]]
+    role_rx: re.Pattern[str] | None
+    after: re.Pattern[str]
+    count: re.Pattern[str]
+
+
+def _grammar(spec: ItemsSpec) -> _Grammar:
+    words = {w: value for value, ws in spec.attributes[spec.trigger].items() for w in ws}
+    roles = {
+        w: (attr, value)
+        for attr, values in spec.attributes.items()
+        if attr != spec.trigger
+        for value, ws in values.items()
+        for w in ws
+    }
+    role_rx = re.compile("|".join(re.escape(w) for w in roles)) if roles else None
+    unit = re.escape(spec.count_unit)
+    role = role_rx.pattern if role_rx else "(?!x)x"
+    after = re.compile(rf"\s*(?:({role})(?:制定)?)?\s*(?:共|各)?\s*(?:{_COUNT_WORD}\s*{unit})?")
+    return _Grammar(
+        words=words,
+        trigger=re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))),
+        roles=roles,
+        role_rx=role_rx,
+        after=after,
+        count=re.compile(_COUNT_WORD + r"\s*" + unit),
+    )
+
+
+def _roles_and_count(
+    g: _Grammar, after: re.Match[str] | None, before: str
+) -> tuple[list[tuple[str, str]], int]:
+    """The roles and the count said right after a trigger word, else the last ones said before it."""
+    if after and after.group(1):
+        said = [after.group(1)]
+    else:
+        said = g.role_rx.findall(before) if g.role_rx else []
+    counts = [after.group(2)] if after and after.group(2) else g.count.findall(before)
+    n = max(1, min(chinese_number(counts[-1]) or 1, 20)) if counts else 1
+    return [g.roles[w] for w in said], n
+
+
 def structured_items(text: str, spec: ItemsSpec, lang: Language) -> list[dict[str, Any]]:
     """ "主导1项国际标准，参与2项国家标准" / "国际标准主导1项" → one item per standard, with its role and flags."""
-    trigger = spec.attributes[spec.trigger]
-    others = {k: v for k, v in spec.attributes.items() if k != spec.trigger}
-    words = {w: value for value, ws in trigger.items() for w in ws}
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-    role_words = {
-        w: (attr, value) for attr, values in others.items() for value, ws in values.items() for w in ws
-    }
-    role_rx = re.compile("|".join(re.escape(w) for w in role_words)) if role_words else None
-    unit = re.escape(spec.count_unit)
-    after_rx = re.compile(
-        r"\s*(?:("
-        + (role_rx.pattern if role_rx else "(?!x)x")
-        + r")(?:制定)?)?\s*(?:共|各)?\s*(?:"
-        + _COUNT_WORD
-        + r"\s*"
-        + unit
-        + r")?"
-    )
+    g = _grammar(spec)
     items: list[dict[str, Any]] = []
     start = 0
-    for m in pattern.finditer(text):
-        after = after_rx.match(text, m.end())
-        before = text[start : m.start()]
-        said = [after.group(1)] if after and after.group(1) else (role_rx.findall(before) if role_rx else [])
-        values = [role_words[w] for w in said]
-        counts = (
-            [after.group(2)] if after and after.group(2) else re.findall(_COUNT_WORD + r"\s*" + unit, before)
-        )
-        n = max(1, min(chinese_number(counts[-1]) or 1, 20)) if counts else 1
+    for m in g.trigger.finditer(text):
+        after = g.after.match(text, m.end())
+        values, n = _roles_and_count(g, after, text[start : m.start()])
         end = after.end() if after else m.end()
         flags = _flags(text, spec, m.start(), end, lang)
         parts = _split(text, spec, end, n, lang) or [(n, flags)]
@@ -120,7 +146,7 @@ def structured_items(text: str, spec: ItemsSpec, lang: Language) -> list[dict[st
         )
         for value in chosen:
             for count, own in parts:
-                item = {spec.trigger: words[m.group()], **spec.defaults, **flags, **own}
+                item = {spec.trigger: g.words[m.group()], **spec.defaults, **flags, **own}
                 if value is not None:
                     item[value[0]] = value[1]
                 items += [dict(item) for _ in range(count)]

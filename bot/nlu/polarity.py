@@ -90,9 +90,12 @@ def negated(text: str, start: int, lang: Language, window: int = 8) -> bool:
         while rest:
             filler = next((f for f in _FILLERS if rest.startswith(f)), None)
             joined = _COORDINATED.match(rest) if filler is None and m.group() != "非" else None
-            if filler is None and joined is None:
+            if filler is not None:
+                rest = rest[len(filler) :]
+            elif joined is not None:
+                rest = rest[joined.end() :]
+            else:
                 break
-            rest = rest[len(filler) if filler else joined.end() :]
         if rest:
             continue
         at = lo + m.start()

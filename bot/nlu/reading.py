@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from bot.nlu.figure import INPUT, Figure, RuleHit
 from bot.nlu.lang import Language, language
 from bot.nlu.mentions import MONEY, Mention, find_mentions
 from bot.nlu.places import Places, find_places, own_zone_denied
-from bot.nlu.roles import INPUT, Figure, RuleHit, assign
+from bot.nlu.roles import assign
 from bot.nlu.spans import Layout
 from bot.nlu.typos import Homophones
 from bot.packs.vocabulary import RuleSpec, Vocabulary
@@ -72,7 +73,7 @@ def rule_hits(text: str, vocabulary: Vocabulary) -> list[RuleHit]:
     spans = [(a, b - 1) for a, b in zip(clauses, clauses[1:], strict=False)] + [(clauses[-1], len(text))]
     for rule in vocabulary.rules:
         rx = rule.name_regex
-        if rx is None:
+        if rx is None or (not rule.names_need_clause_scan and rx.search(text) is None):
             continue
         for lo, hi in spans:
             for m in rx.finditer(text, lo, max(lo, hi)):
@@ -94,14 +95,7 @@ def rule_hits(text: str, vocabulary: Vocabulary) -> list[RuleHit]:
 
 def inferred_rule(text: str, vocabulary: Vocabulary) -> RuleSpec | None:
     """A rule no name of which is written, told by a cue word only its slots use ("场地租赁支出400万")."""
-    owners: dict[str, set[str]] = {}
-    for rule in vocabulary.rules:
-        for slot in rule.slots.values():
-            for cue in slot.cues:
-                owners.setdefault(cue, set()).add(rule.id)
-    found = {
-        next(iter(ids)) for cue, ids in owners.items() if len(ids) == 1 and len(cue) >= 3 and cue in text
-    }
+    found = {rule_id for cue, rule_id in vocabulary.unique_cues.items() if cue in text}
     return vocabulary.rule(found.pop()) if len(found) == 1 else None
 
 

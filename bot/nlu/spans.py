@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 CLAUSES = "，,；;。！!？?\n"
 SENTENCES = "；;。！!？?\n"
@@ -21,6 +23,11 @@ class Layout:
 
     @classmethod
     def of(cls, text: str) -> Layout:
+        """The layout of text (kept for the last texts seen: one message is laid out by many readers)."""
+        return _layout(text)
+
+    @classmethod
+    def _build(cls, text: str) -> Layout:
         clause, sentence, c, s, starts = [], [], 0, 0, [0]
         padded = text + "。"
         for i, ch in enumerate(padded):
@@ -73,27 +80,46 @@ class Hit:
 
 
 def find_words(text: str, words: Iterable[tuple[str, str]], lower: bool = True) -> list[Hit]:
-    """Leftmost-longest occurrences of (key, word) pairs; ASCII words must stand alone ("ip" not in "ipo")."""
+    """Leftmost-longest occurrences of (key, word) pairs; ASCII words must stand alone ("ip" not in "ipo").
+
+    On a tie the pair listed first wins. The words are compiled once into one alternation (longest first),
+    kept for the word lists seen last: a message is read against hundreds of words, many times.
+    """
+    matcher = _matcher(tuple(words), lower)
+    if matcher is None:
+        return []
+    rx, keys = matcher
     hay = text.lower() if lower else text
-    spans: list[Hit] = []
+    return [Hit(keys[m.group()], m.start(), m.end(), text[m.start() : m.end()]) for m in rx.finditer(hay)]
+
+
+@lru_cache(maxsize=512)
+def _matcher(
+    words: tuple[tuple[str, str], ...], lower: bool
+) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    keys: dict[str, str] = {}
     for key, word in words:
-        if not word:
-            continue
-        needle = word.lower() if lower else word
-        at = hay.find(needle)
-        while at >= 0:  # str.find, not a regex per word: hundreds of words per message
-            end = at + len(needle)
-            if _whole(needle, hay, at, end):
-                spans.append(Hit(key, at, end, text[at:end]))
-            at = hay.find(needle, at + 1)
-    spans.sort(key=lambda h: (h.start, -(h.end - h.start)))
-    out: list[Hit] = []
-    end = -1
-    for hit in spans:
-        if hit.start >= end:
-            out.append(hit)
-            end = hit.end
-    return out
+        if word:
+            keys.setdefault(word.lower() if lower else word, key)
+    if not keys:
+        return None
+    ordered = sorted(
+        keys, key=len, reverse=True
+    )  # stable: among equal lengths, the first listed is tried first
+    return re.compile("|".join(_alternative(w) for w in ordered)), keys
+
+
+def _alternative(word: str) -> str:
+    """The word as a pattern; a Latin word may not be glued to other Latin letters (digits may touch)."""
+    body = re.escape(word)
+    if not word.isascii():
+        return body
+    return f"(?<![A-Za-z]){body}(?![A-Za-z])"
+
+
+@lru_cache(maxsize=256)
+def _layout(text: str) -> Layout:
+    return Layout._build(text)
 
 
 def _whole(word: str, text: str, start: int, end: int) -> bool:

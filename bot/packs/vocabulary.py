@@ -98,6 +98,12 @@ class RuleSpec(_Strict):
         alternatives = [*self.patterns, *(re.escape(n) for n in self.names)]
         return re.compile("|".join(f"(?:{a})" for a in alternatives), re.I) if alternatives else None
 
+    @cached_property
+    def names_need_clause_scan(self) -> bool:
+        """Whether a clause of a message can hold a name the whole message does not: only when a pattern
+        looks at where the text ends (a lookahead, $, \\b, \\Z), which a clause boundary changes."""
+        return any(mark in p for p in self.patterns for mark in ("(?=", "(?!", "$", "\\b", "\\B", "\\Z"))
+
     def default_slot(self) -> str | None:
         return next((name for name, s in self.slots.items() if s.default), None)
 
@@ -173,6 +179,16 @@ class Vocabulary:
 
     def rule(self, rule_id: str) -> RuleSpec | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+    @cached_property
+    def unique_cues(self) -> dict[str, str]:
+        """Slot cue words of three characters or more that only one rule uses → that rule's id."""
+        owners: dict[str, set[str]] = {}
+        for rule in self.rules:
+            for slot in rule.slots.values():
+                for cue in slot.cues:
+                    owners.setdefault(cue, set()).add(rule.id)
+        return {cue: next(iter(ids)) for cue, ids in owners.items() if len(ids) == 1 and len(cue) >= 3}
 
     def rule_for_tool(self, tool: str) -> RuleSpec | None:
         return next((r for r in self.rules if r.tool == tool), None)

@@ -121,7 +121,12 @@ class RecordStore:
 
     @classmethod
     def open(cls, settings: Settings) -> RecordStore:
-        """Open (creating if needed) the store under settings.data_dir."""
+        """Open (creating if needed) the store settings name: PostgreSQL for a postgresql:// database_url,
+        else SQLite under settings.data_dir."""
+        if settings.database_url is not None and cls is RecordStore:
+            from bot.records.postgres import PostgresRecordStore
+
+            return PostgresRecordStore.open(settings)
         return cls(settings.data_dir / DB_NAME, load_salt(settings), settings.records_retention_days)
 
     def hash_client(self, address: str | None) -> str | None:
@@ -142,28 +147,15 @@ class RecordStore:
         client: str | None = None,
     ) -> None:
         """Commit one question and its answer (Answer.to_dict() shape) before the caller replies."""
-        row = (
-            str(answer["answer_id"]),
-            time.time(),
-            answer.get("session_id"),
-            channel,
-            self.hash_client(client),
-            question,
-            str(answer.get("status", "")),
-            str(answer.get("answer", "")),
-            json.dumps(answer.get("citations") or [], ensure_ascii=False, default=str),
-            json.dumps(answer.get("calculations") or [], ensure_ascii=False, default=str),
-            None if answer.get("total_max_subsidy_yuan") is None else str(answer["total_max_subsidy_yuan"]),
-            latency_ms,
-            mode,
-            fallback_reason,
+        row = answer_row(
+            answer, question, self.hash_client(client), latency_ms, mode, fallback_reason, channel
         )
-        with self._lock:
-            self._conn.execute(
-                "INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                row,
-            )
+        self._write_answer(row)
         self._maybe_purge()
+
+    def _write_answer(self, row: tuple[Any, ...]) -> None:
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
 
     def add_feedback(self, answer_id: str, helpful: bool, comment: str | None = None) -> int:
         """Store feedback on a recorded answer; UnknownAnswerError when the answer_id is not recorded."""
@@ -201,7 +193,7 @@ class RecordStore:
         if time.time() - self._last_purge > PURGE_EVERY_SECONDS:
             try:
                 self.purge()
-            except sqlite3.Error:
+            except Exception:  # sqlite3 or psycopg: a failed clean-up must not fail the answer
                 log.exception("问答记录定期清理失败")
 
     @contextmanager
@@ -232,9 +224,7 @@ class RecordStore:
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.ts DESC LIMIT ?"
         )
-        with self._reader() as conn:
-            rows = conn.execute(sql, [*params, limit]).fetchall()
-        return [_row_dict(r) for r in rows]
+        return [_row_dict(r) for r in self._query(sql, [*params, limit])]
 
     def feedback(self, limit: int = 20) -> list[dict[str, Any]]:
         """Most recent feedback with the question and answer it refers to."""
@@ -242,25 +232,26 @@ class RecordStore:
             "SELECT f.ts, f.answer_id, f.helpful, f.comment, a.question, a.status FROM feedback f "
             "JOIN answers a USING(answer_id) ORDER BY f.ts DESC LIMIT ?"
         )
-        with self._reader() as conn:
-            return [dict(r) for r in conn.execute(sql, (limit,)).fetchall()]
+        return self._query(sql, (limit,))
 
     def get(self, answer_id: str) -> dict[str, Any] | None:
-        with self._reader() as conn:
-            row = conn.execute("SELECT * FROM answers WHERE answer_id=?", (answer_id,)).fetchone()
-        return None if row is None else _row_dict(row)
+        rows = self._query("SELECT * FROM answers WHERE answer_id=?", (answer_id,))
+        return _row_dict(rows[0]) if rows else None
 
     def answer_ids(self) -> set[str]:
-        with self._reader() as conn:
-            return {r[0] for r in conn.execute("SELECT answer_id FROM answers")}
+        return {r["answer_id"] for r in self._query("SELECT answer_id FROM answers")}
 
     def counts(self) -> dict[str, int]:
         """Answers per status plus feedback totals, for `policybot log` and doctor."""
-        with self._reader() as conn:
-            out = {r[0]: r[1] for r in conn.execute("SELECT status, COUNT(*) FROM answers GROUP BY status")}
-            fb = conn.execute("SELECT COUNT(*), COALESCE(SUM(helpful), 0) FROM feedback").fetchone()
-        out["feedback"], out["feedback_helpful"] = int(fb[0]), int(fb[1])
+        rows = self._query("SELECT status, COUNT(*) AS n FROM answers GROUP BY status")
+        out = {r["status"]: int(r["n"]) for r in rows}
+        fb = self._query("SELECT COUNT(*) AS n, COALESCE(SUM(helpful), 0) AS helpful FROM feedback")[0]
+        out["feedback"], out["feedback_helpful"] = int(fb["n"]), int(fb["helpful"])
         return out
+
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        with self._reader() as conn:
+            return [dict(r) for r in conn.execute(sql, list(params)).fetchall()]
 
     def integrity_check(self) -> str:
         with self._reader() as conn:
@@ -271,7 +262,36 @@ class RecordStore:
             self._conn.close()
 
 
-def _row_dict(row: sqlite3.Row) -> dict[str, Any]:
+def answer_row(
+    answer: dict[str, Any],
+    question: str,
+    client_hash: str | None,
+    latency_ms: float | None,
+    mode: str | None,
+    fallback_reason: str | None,
+    channel: str | None,
+) -> tuple[Any, ...]:
+    """The answers-table row for one answer, in column order."""
+    total = answer.get("total_max_subsidy_yuan")
+    return (
+        str(answer["answer_id"]),
+        time.time(),
+        answer.get("session_id"),
+        channel,
+        client_hash,
+        question,
+        str(answer.get("status", "")),
+        str(answer.get("answer", "")),
+        json.dumps(answer.get("citations") or [], ensure_ascii=False, default=str),
+        json.dumps(answer.get("calculations") or [], ensure_ascii=False, default=str),
+        None if total is None else str(total),
+        latency_ms,
+        mode,
+        fallback_reason,
+    )
+
+
+def _row_dict(row: Any) -> dict[str, Any]:
     d = dict(row)
     for key in ("citations", "calculations"):
         if key in d and isinstance(d[key], str):

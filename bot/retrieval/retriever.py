@@ -274,6 +274,10 @@ class Retriever:
                 add([t for t in toks if t not in whole], EXPANSION_WEIGHT / max(len(toks), 1) ** 0.5)
         return weights
 
+    def warm(self) -> None:
+        """Load what the first search would otherwise load (jieba's dictionary)."""
+        self._tokenizer.warm()
+
     def _tokens_of_term(self, term: str) -> list[str]:
         cached = self._term_tokens.get(term)
         if cached is None:
@@ -294,12 +298,12 @@ class Retriever:
             return lexical
         import numpy as np
 
-        lexical = np.asarray(lexical, dtype=np.float32)  # type: ignore[assignment]
+        scores = np.asarray(lexical, dtype=np.float32)
         dense = self._dense.scores(text)
         spread = float(dense.max() - dense.min())
         unit = (dense - dense.min()) / spread if spread > 0 else dense * 0
-        top = float(lexical.max())
-        return lexical + self._dense_weight * (top if top > 0 else 1.0) * unit
+        top = float(scores.max())
+        return scores + self._dense_weight * (top if top > 0 else 1.0) * unit
 
 
 def index_status(settings: Settings, corpus: Corpus) -> dict[str, Any]:

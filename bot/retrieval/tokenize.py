@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from bot.nlu.normalize import normalize
 
@@ -80,26 +82,50 @@ def config_digest() -> str:
 
 
 class PolicyTokenizer:
-    """Normalize, cut with jieba (policy dictionary), drop stopwords and punctuation; thread-safe after init."""
+    """Normalize, cut with jieba (policy dictionary), drop stopwords and punctuation; thread-safe.
+
+    jieba's dictionary is loaded on the first cut (about 0.1 s), not at construction: a calculation question
+    never searches, so `policybot ask` about an amount does not pay for it. Servers call `warm()`.
+    """
 
     def __init__(self, dictionary: Path | None = None, cache_file: Path | None = None) -> None:
-        import jieba
+        self._dictionary, self._cache_file = dictionary, cache_file
+        self._jieba: Any = None
+        self._lock = threading.Lock()
 
-        _quiet(jieba)
-        self._jieba = jieba.Tokenizer(dictionary=str(dictionary)) if dictionary else jieba.Tokenizer()
-        if cache_file is not None:
-            # jieba joins tmp_dir with cache_file; only an absolute cache_file wins inside os.path.join
-            # (a relative data dir would otherwise land under /tmp).
-            self._jieba.cache_file = str(Path(cache_file).resolve())
-        self._jieba.initialize()
+    def warm(self) -> None:
+        """Load jieba and its dictionary now (idempotent)."""
+        self._cutter()
+
+    def _cutter(self) -> Any:
+        if self._jieba is not None:
+            return self._jieba
+        with self._lock:
+            if self._jieba is None:
+                import jieba
+
+                _quiet(jieba)
+                cutter = (
+                    jieba.Tokenizer(dictionary=str(self._dictionary))
+                    if self._dictionary
+                    else jieba.Tokenizer()
+                )
+                if self._cache_file is not None:
+                    # jieba joins tmp_dir with cache_file; only an absolute cache_file wins inside os.path.join
+                    # (a relative data dir would otherwise land under /tmp).
+                    cutter.cache_file = str(Path(self._cache_file).resolve())
+                cutter.initialize()
+                self._jieba = cutter
+        return self._jieba
 
     def tokens(self, text: str) -> list[str]:
         """Return the search tokens of text (normalized, lower-case, sub-words of long words included)."""
         out: list[str] = []
+        cut = self._cutter().cut_for_search
         for piece in _SEPARATORS.split(normalize(text).lower()):
             if not piece:
                 continue
-            for tok in self._jieba.cut_for_search(piece, HMM=True):
+            for tok in cut(piece, HMM=True):
                 tok = tok.strip()
                 if tok and tok not in STOPWORDS and not _PUNCT_ONLY.match(tok):
                     out.append(tok)

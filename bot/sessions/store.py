@@ -87,6 +87,7 @@ class Lookup:
     session: Session
     expired: bool
     key: tuple[str, str] = ("", "")
+    hold: Any = None  # what a shared store keeps until settle (its lock on the session)
 
 
 @dataclass
@@ -109,6 +110,7 @@ class SessionStore:
         max_per_client: int | None = None,
         max_bytes: int | None = None,
         ids: SessionIds | None = None,
+        backing: Any = None,
     ):
         self.max_sessions = max_sessions
         self.ttl_seconds = ttl_seconds
@@ -124,9 +126,11 @@ class SessionStore:
         # instead of silently starting over (issued ids carry their own proof and need no list).
         self._gone: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._lock = threading.Lock()
+        # A persisted copy of each session (bot.sessions.snapshots), so a restart keeps conversations.
+        self.backing = backing
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> SessionStore:
+    def from_settings(cls, settings: Settings, backing: Any = None) -> SessionStore:
         """The store the settings describe, its id key kept in the data directory across restarts."""
         try:
             key: bytes | None = persistent_key(settings.data_dir, KEY_NAME)
@@ -139,6 +143,7 @@ class SessionStore:
             max_per_client=settings.session_max_per_client,
             max_bytes=settings.session_max_bytes,
             ids=SessionIds(key),
+            backing=backing,
         )
 
     def __len__(self) -> int:
@@ -159,6 +164,8 @@ class SessionStore:
             self._sweep(now)
             key = (channel, session_id or "")
             entry = self._entries.get(key) if session_id else None
+            if entry is None and session_id and self.backing is not None:
+                entry = self._restore(key, client, now)
             if entry is not None:
                 entry.session.last_seen = now
                 self._touch(key, entry.client)
@@ -175,6 +182,21 @@ class SessionStore:
                 return
             self._resize(entry, size)
             self._evict_overflow(keep=lookup.key)
+        if self.backing is not None and lookup.session.id:
+            self.backing.save(lookup.key, lookup.session)
+
+    def _restore(self, key: tuple[str, str], client: str | None, now: float) -> _Entry | None:
+        """The persisted copy of a session this process does not hold (after a restart), if still live."""
+        if key[0] not in TRUSTED_CHANNELS and not self.ids.valid(*key):
+            return None
+        found, session = self.backing.load(key, self.ttl_seconds)
+        if session is None:
+            if found and key[0] in TRUSTED_CHANNELS:
+                self._gone[key] = None  # it existed and expired: "会话已过期"
+            return None
+        session.last_seen = now
+        self._insert(key, session, client)
+        return self._entries[key]
 
     def _admit(self, channel: str, session_id: str | None) -> tuple[bool, str]:
         """Whether the named id had expired, and the id the new session gets."""
@@ -190,6 +212,10 @@ class SessionStore:
 
     def _create(self, key: tuple[str, str], client: str | None, now: float, expired: bool) -> Lookup:
         session = Session(id=key[1], last_seen=now)
+        self._insert(key, session, client)
+        return Lookup(session, expired=expired, key=key)
+
+    def _insert(self, key: tuple[str, str], session: Session, client: str | None) -> None:
         own = self._by_client.get(client)
         if client is not None and own is not None and len(own) >= self.max_per_client:
             self._forget(next(iter(own)))  # over its quota: a client makes room from its own sessions
@@ -197,9 +223,8 @@ class SessionStore:
         self._entries[key] = entry
         self._by_client.setdefault(client, OrderedDict())[key] = None
         self._client_bytes[client] = self._client_bytes.get(client, 0)
-        self._resize(entry, entry.size, new=True)
+        self._resize(entry, session.approx_bytes(), new=True)
         self._evict_overflow(keep=key)
-        return Lookup(session, expired=expired, key=key)
 
     def _resize(self, entry: _Entry, size: int, new: bool = False) -> None:
         change = size if new else size - entry.size
@@ -246,6 +271,8 @@ class SessionStore:
         del own[key]
         if not own:
             del self._by_client[entry.client], self._client_bytes[entry.client]
+        if self.backing is not None:
+            self.backing.delete(key)
         if key[0] in TRUSTED_CHANNELS:
             self._gone[key] = None
             # Remember a bounded number of gone ids; beyond that an old id is simply treated as new.

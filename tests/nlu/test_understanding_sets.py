@@ -24,7 +24,10 @@ HELD_OUT = {"holdout": (188, 8), "public": (97, 6)}
 @pytest.fixture(scope="module")
 def reports(engine):  # type: ignore[no-untyped-def]
     ask = engine_ask(engine)
-    return {name: run_set(name, load(SETS / f"{name}.jsonl"), ask) for name in ("dev", "dev2", "holdout", "public")}
+    return {
+        name: run_set(name, load(SETS / f"{name}.jsonl"), ask)
+        for name in ("dev", "dev2", "holdout", "public")
+    }
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

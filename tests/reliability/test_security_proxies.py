@@ -1,5 +1,5 @@
 """The real `policybot serve` on 127.0.0.1: X-Forwarded-For counts only from configured proxies, an address
-from a header is never exempt, no server banner, and WEB_CONCURRENCY does not stop it starting."""
+from a header is never exempt, and no server banner."""
 
 from __future__ import annotations
 
@@ -38,7 +38,6 @@ def answered(port: int, forwarded: list[str | None]) -> int:
 
 def test_forwarded_for_is_ignored_without_trusted_proxies(data_dir: Path) -> None:
     env = {**LIMITED, "POLICYBOT_RATE_LIMIT_EXEMPT": "[]", "POLICYBOT_TRUST_FORWARDED_FOR": "false"}
-    env["WEB_CONCURRENCY"] = "2"  # multi-worker serving is not supported: it must still start, with one
     with running_server(data_dir, **env) as server:
         rotating = [f"198.51.100.{i}" for i in range(TRIES)]
         assert answered(server.port, rotating) <= 6  # the burst of 5 (and at most one refilled token)

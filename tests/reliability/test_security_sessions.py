@@ -107,10 +107,24 @@ def test_a_wechat_follower_is_unreachable_from_the_api(engine, tmp_path: Path) -
         assert "225万元" in wechat(http, FOLLOW_UP)
 
 
+def test_a_conversation_continues_after_a_restart(engine, tmp_path: Path) -> None:
+    settings = _settings(tmp_path / "data")
+    with serving(engine, settings) as (http, _):
+        sid = chat(http, "流片能补多少钱？")["session_id"]
+    with serving(engine, settings) as (
+        http,
+        _,
+    ):  # a new process: the session comes from data/sessions.sqlite3
+        late = chat(http, "1200万", sid)
+        assert "会话已过期" not in late["answer"] and late["total_max_subsidy_yuan"] == "1800000"
+        assert late["session_id"] == sid
+
+
 def test_an_issued_id_is_recognised_after_a_restart(engine, tmp_path: Path) -> None:
     settings = _settings(tmp_path / "data")
     with serving(engine, settings) as (http, _):
         sid = chat(http, "流片能补多少钱？")["session_id"]
+    (tmp_path / "data" / "sessions.sqlite3").unlink()  # the conversation's state is lost, the key is not
     with serving(engine, settings) as (http, _):  # a new process: the key comes from data/session_key
         late = chat(http, "1200万", sid)
         assert "会话已过期" in late["answer"]

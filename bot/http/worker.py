@@ -1,0 +1,15 @@
+"""The app factory each `policybot serve --workers N` process runs: settings from the environment (the
+parent wrote its command-line options there), the engine loaded from the index on disk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def build_app() -> Any:
+    from bot import build_engine
+    from bot.http.app import create_app
+    from bot.settings import Settings
+
+    settings = Settings()
+    return create_app(settings, build_engine(settings))
