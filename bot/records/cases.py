@@ -9,8 +9,6 @@ tests/data/golden.jsonl: {"id", "category": "case", "turns": [...]}; the earlier
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import time
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -19,10 +17,11 @@ from typing import IO, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.records.console import Console
-from bot.records.store import RecordStore, _connect
+from bot.records.store import RecordStore
 
 CATEGORY = "case"
-_SCHEMA = """
+# SQLite's table; PostgreSQL creates the same one in its migrations (bot.records.postgres).
+_SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS cases (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     answer_id TEXT NOT NULL UNIQUE,
@@ -105,14 +104,13 @@ def expectation(expected: Expected, resolve: Callable[[str], Any]) -> dict[str, 
 
 
 class CaseStore:
-    """Cases in the records database (SQLite), beside the answers they were marked on."""
+    """Cases in the records database (SQLite or PostgreSQL), beside the answers they were marked on."""
 
     def __init__(self, store: RecordStore, console: Console) -> None:
         self.store = store
         self.console = console
-        self._lock = threading.Lock()
-        self._conn = _connect(store.path)
-        self._conn.executescript(_SCHEMA)
+        if store.dialect == "sqlite":
+            store._execute(_SQLITE_SCHEMA)  # noqa: SLF001 - a table beside the records
 
     def add(self, case: CaseIn, resolve: Callable[[str], Any]) -> dict[str, Any]:
         """Keep (or replace) the case for one recorded answer; CaseError (404) for an unknown answer."""
@@ -136,20 +134,18 @@ class CaseStore:
             _dump(expected),
             comment,
         )
-        with self._lock:
-            self._conn.execute(
-                "INSERT INTO cases(answer_id, ts, question, context, recorded, expected, comment) VALUES (?,?,?,?,?,?,?) "
-                "ON CONFLICT(answer_id) DO UPDATE SET ts=excluded.ts, expected=excluded.expected, "
-                "comment=excluded.comment, recorded=excluded.recorded, context=excluded.context",
-                row,
-            )
+        self.store._execute(  # noqa: SLF001 - a table beside the records
+            "INSERT INTO cases(answer_id, ts, question, context, recorded, expected, comment) VALUES (?,?,?,?,?,?,?) "
+            "ON CONFLICT(answer_id) DO UPDATE SET ts=excluded.ts, expected=excluded.expected, "
+            "comment=excluded.comment, recorded=excluded.recorded, context=excluded.context",
+            row,
+        )
         found = self.get_by_answer(case.answer_id)
         assert found is not None
         return found
 
     def _select(self, where: str = "", params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        with self.store._reader() as conn:  # noqa: SLF001 - the store's read-only connections
-            rows = conn.execute(f"SELECT * FROM cases {where} ORDER BY id", params).fetchall()
+        rows = self.store._query(f"SELECT * FROM cases {where} ORDER BY id", params)  # noqa: SLF001
         return [_case(r) for r in rows]
 
     def list(self) -> list[dict[str, Any]]:
@@ -160,8 +156,7 @@ class CaseStore:
         return rows[0] if rows else None
 
     def delete(self, case_id: int) -> bool:
-        with self._lock:
-            return self._conn.execute("DELETE FROM cases WHERE id = ?", (case_id,)).rowcount > 0
+        return self.store._execute("DELETE FROM cases WHERE id = ?", (case_id,)) > 0  # noqa: SLF001
 
     def export(self, out: IO[str]) -> int:
         """Write every case as one golden-format JSON line; returns how many."""
@@ -171,15 +166,14 @@ class CaseStore:
         return len(cases)
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        """Nothing of its own to close: the records store holds the connections."""
 
 
 def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _case(row: sqlite3.Row) -> dict[str, Any]:
+def _case(row: dict[str, Any]) -> dict[str, Any]:
     data = dict(row)
     for key in ("context", "recorded", "expected"):
         data[key] = json.loads(data[key])

@@ -2,8 +2,8 @@
 LLM fallbacks, top clauses and calculators, median latency, and the questions the assistant fell short on.
 
 `open_console(store)` picks the implementation for the configured records store: a store that offers its
-own `console()` (PostgreSQL, later) answers with it; the SQLite store is read here, through read-only
-connections, so the console never blocks the writer.
+own `console()` answers with it; SQLite and PostgreSQL are read here with the same queries, through the
+store's own reads (SQLite's read-only connections never block the writer), only the calendar day differs.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from bot.records.store import RecordStore
 ListKind = Literal["not_covered", "need_more_info", "negative", "all"]
 STATUSES = ("answered", "need_more_info", "not_covered")
 TOP = 10
-_DAY = "date(a.ts, 'unixepoch', 'localtime')"  # the server's local calendar day, as `policybot log` shows
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def open_console(store: Any) -> Console:
     if callable(own):
         return own()  # type: ignore[no-any-return]
     if isinstance(store, RecordStore):
-        return SqliteConsole(store)
+        return RecordsConsole(store)
     raise TypeError(f"不支持的问答记录存储：{type(store).__name__}")
 
 
@@ -84,15 +83,25 @@ def _key(item: dict[str, Any], field: str) -> str:
     return f"{doc}:{item[field]}" if field == "clause_id" and doc else str(item[field])
 
 
-class SqliteConsole:
-    """The console over the SQLite records store (its own read-only connections)."""
+def _day(store: RecordStore) -> tuple[str, list[Any]]:
+    """SQL for an answer's calendar day in the server's local time (as `policybot log` shows), and its params."""
+    if (
+        store.dialect == "postgresql"
+    ):  # PostgreSQL's session time zone need not be the server's: shift by hand
+        return "to_char(to_timestamp(a.ts + ?) AT TIME ZONE 'UTC', 'YYYY-MM-DD')", [
+            time.localtime().tm_gmtoff
+        ]
+    return "date(a.ts, 'unixepoch', 'localtime')", []
+
+
+class RecordsConsole:
+    """The console over the records store, SQLite or PostgreSQL (the store's reads, rows as dicts)."""
 
     def __init__(self, store: RecordStore) -> None:
         self.store = store
 
-    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        with self.store._reader() as conn:  # noqa: SLF001 - the store's read-only connections
-            return conn.execute(sql, list(params)).fetchall()
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        return self.store._query(sql, params)  # noqa: SLF001 - the store's read path, either backend
 
     def summary(self, window: Window) -> dict[str, Any]:
         start, end = window.bounds()
@@ -108,28 +117,33 @@ class SqliteConsole:
 
     def _counts(self, scope: tuple[str, list[Any]], window: Window) -> dict[str, Any]:
         where, params = scope
+        day, day_params = _day(self.store)
         per_day = self._rows(
-            f"SELECT {_DAY} AS day, COUNT(*) FROM answers a WHERE {where} GROUP BY day", params
+            f"SELECT {day} AS day, COUNT(*) AS n FROM answers a WHERE {where} GROUP BY 1", day_params + params
         )
-        status = dict(
-            self._rows(f"SELECT status, COUNT(*) FROM answers a WHERE {where} GROUP BY status", params)
-        )
+        status = {
+            r["status"]: r["n"]
+            for r in self._rows(
+                f"SELECT status, COUNT(*) AS n FROM answers a WHERE {where} GROUP BY 1", params
+            )
+        }
         modes = self._rows(
-            f"SELECT COALESCE(mode, ''), COUNT(*) FROM answers a WHERE {where} GROUP BY 1", params
+            f"SELECT COALESCE(mode, '') AS mode, COUNT(*) AS n FROM answers a WHERE {where} GROUP BY 1",
+            params,
         )
         reasons = self._rows(
-            f"SELECT fallback_reason, COUNT(*) FROM answers a WHERE {where} AND fallback_reason IS NOT NULL "
-            "GROUP BY 1 ORDER BY 2 DESC, 1",
+            "SELECT fallback_reason AS reason, COUNT(*) AS n FROM answers a "
+            f"WHERE {where} AND fallback_reason IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1",
             params,
         )
         return {
             "questions": sum(int(n) for n in status.values()),
-            "per_day": _fill_days([(r[0], r[1]) for r in per_day], window),
+            "per_day": _fill_days([(r["day"], r["n"]) for r in per_day], window),
             "by_status": {s: int(status.get(s, 0)) for s in STATUSES}
             | {k: int(v) for k, v in status.items() if k not in STATUSES},
-            "by_mode": {(k or "unknown"): int(v) for k, v in modes},
-            "llm_fallbacks": sum(int(r[1]) for r in reasons),
-            "fallback_reasons": [{"reason": r[0], "answers": int(r[1])} for r in reasons[:TOP]],
+            "by_mode": {(r["mode"] or "unknown"): int(r["n"]) for r in modes},
+            "llm_fallbacks": sum(int(r["n"]) for r in reasons),
+            "fallback_reasons": [{"reason": r["reason"], "answers": int(r["n"])} for r in reasons[:TOP]],
         }
 
     def _tops(self, scope: tuple[str, list[Any]]) -> dict[str, Any]:
@@ -143,12 +157,15 @@ class SqliteConsole:
     def _median_latency(self, scope: tuple[str, list[Any]]) -> float | None:
         where, params = scope
         sql = f"SELECT latency_ms FROM answers a WHERE {where} AND latency_ms IS NOT NULL"
-        values = [float(r[0]) for r in self._rows(sql, params)]
+        values = [float(r["latency_ms"]) for r in self._rows(sql, params)]
         return round(statistics.median(values), 1) if values else None
 
     def _feedback(self, scope: tuple[str, list[Any]]) -> dict[str, int]:
         where, params = scope
-        sql = f"SELECT f.helpful, COUNT(*) FROM feedback f JOIN answers a USING(answer_id) WHERE {where} GROUP BY 1"
+        sql = (
+            "SELECT f.helpful AS helpful, COUNT(*) AS n FROM feedback f JOIN answers a USING(answer_id) "
+            f"WHERE {where} GROUP BY 1"
+        )
         rows = self._rows(sql, params)
         return {"helpful": _count(rows, 1), "unhelpful": _count(rows, 0)}
 
@@ -172,7 +189,7 @@ class SqliteConsole:
             )
             params += [_like(search.strip())] * 3
         clause = " WHERE " + " AND ".join(where)
-        total = int(self._rows("SELECT COUNT(*) FROM answers a" + clause, params)[0][0])
+        total = int(self._rows("SELECT COUNT(*) AS n FROM answers a" + clause, params)[0]["n"])
         sql = (
             "SELECT a.*, f.helpful AS feedback_helpful, f.comment AS feedback_comment FROM answers a "
             "LEFT JOIN feedback f ON f.id = (SELECT MAX(id) FROM feedback WHERE answer_id = a.answer_id)"
@@ -191,11 +208,11 @@ class SqliteConsole:
             "SELECT b.question FROM answers a JOIN answers b ON b.session_id = a.session_id AND b.ts < a.ts "
             "WHERE a.answer_id = ? AND COALESCE(a.session_id, '') != '' ORDER BY b.ts DESC LIMIT ?"
         )
-        return [r[0] for r in reversed(self._rows(sql, [answer_id, limit]))]
+        return [r["question"] for r in reversed(self._rows(sql, [answer_id, limit]))]
 
 
-def _count(rows: list[Any], helpful: int) -> int:
-    return sum(int(r[1]) for r in rows if int(r[0]) == helpful)
+def _count(rows: list[dict[str, Any]], helpful: int) -> int:
+    return sum(int(r["n"]) for r in rows if int(r["helpful"]) == helpful)
 
 
 def _top(counts: Counter[str], name: str) -> list[dict[str, Any]]:

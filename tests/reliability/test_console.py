@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.http.app import create_app
-from bot.records.console import SqliteConsole, open_console
+from bot.records.console import RecordsConsole, open_console
 from bot.records.store import RecordStore
 from bot.settings import Settings
 from tests.reliability.fakes import FakeEngine
@@ -315,7 +315,7 @@ def test_console_needs_the_admin_token(client: TestClient, settings: Settings) -
 
 
 def test_the_console_reads_whichever_store_is_configured(settings: Settings) -> None:
-    assert isinstance(open_console(RecordStore.open(settings)), SqliteConsole)
+    assert isinstance(open_console(RecordStore.open(settings)), RecordsConsole)
 
     class OtherStore:  # a PostgreSQL store brings its own console
         def console(self) -> str:
