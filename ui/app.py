@@ -44,6 +44,7 @@ CSS = """
   #clause-hits .wrap { max-height: 36vh; }
   /* Five tabs in one row on a 390 px phone, so the chat's input stays on the first screen. */
   .tab-container[role=tablist] > button[role=tab] { padding: 0 6px; }
+  #selfcheck > .html-container { padding-left: 0; padding-right: 0; }  /* the form gets the full width */
 }
 """
 

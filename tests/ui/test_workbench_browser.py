@@ -138,6 +138,12 @@ def test_selfcheck_form_to_report(tab_page) -> None:  # type: ignore[no-untyped-
     sections = page.locator("#selfcheck details.sc-section > summary").all_inner_texts()
     assert len(sections) == 5 and sections[0].startswith("（一）支持关键芯片突破")
     fill_profile(page)
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('#selfcheck .sc-item [data-field]')].filter(e => {
+            const box = e.getBoundingClientRect(), section = e.closest('details').getBoundingClientRect();
+            return box.width > 0 && (box.left < section.left || box.right > section.right); }).length"""
+    )
+    assert overflowing == 0  # every input inside its section's box, at 390 px too
     labels = page.locator("#selfcheck .sc-item .sc-label").all_inner_texts()
     assert labels and not [t for t in labels if t.count("选填") > 1 or re.search(r"[a-z]+_[a-z]+", t)], labels
     layout = "phone" if page.width < 640 else "desktop"
