@@ -14,7 +14,13 @@ from ui.console_view import CSS, EXPORT_CSS, MODE_LABELS, STATUS_LABELS, stats_h
 COLUMNS = ["时间", "问题", "状态", "模式", "依据", "金额（元）", "反馈", "回答编号"]
 WIDTHS = ["150px", "260px", "70px", "60px", "110px", "100px", "140px", "120px"]  # scrolls sideways on a phone
 CASE_COLUMNS = ["编号", "标记时间", "问题", "应有状态", "应引条款", "应有金额", "说明"]
-LISTS = (("not_covered", "未覆盖的问题"), ("need_more_info", "待补充信息"), ("negative", "差评"))
+# The last list holds every answer, so any of them can be picked and marked wrong.
+LISTS = (
+    ("not_covered", "未覆盖的问题"),
+    ("need_more_info", "待补充信息"),
+    ("negative", "差评"),
+    ("all", "全部回答"),
+)
 STATUS_CHOICES = [(label, key) for key, label in STATUS_LABELS.items()]
 DENIED = "管理令牌不正确。"
 PAGE = 200
@@ -214,7 +220,7 @@ def _figures_and_lists(gr: Any, actions: ConsoleActions) -> tuple[dict[str, Any]
         refresh = gr.Button("刷新", elem_id="console-refresh")
     stats = gr.HTML(elem_id="console-stats", css_template=CSS, apply_default_css=False)
     lists = []
-    with gr.Tabs():
+    with gr.Tabs(overflow_behavior="wrap"):  # four lists: all tabs shown on a phone too
         for kind, label in LISTS:
             with gr.Tab(label):
                 lists.append(gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, elem_id=f"console-{kind}",
