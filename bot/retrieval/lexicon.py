@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from bot.nlu.normalize import normalize
@@ -43,31 +44,28 @@ class Lexicon:
         创新中心 (a 高能级平台); terms without expansions still claim their span.
         """
         lowered = text.lower()
-        spans: list[tuple[int, int, str]] = []
-        for word in (w for w in self.terms if w in lowered):
-            for m in re.finditer(re.escape(word), lowered):
-                if _whole_word(word, lowered, m.start(), m.end()):
-                    spans.append((m.start(), -len(word), word))
         pieces: list[tuple[str, bool]] = []
         end = 0
-        for start, neg_len, word in sorted(spans):
-            if start >= end:
-                if start > end:
-                    pieces.append((lowered[end:start], False))
-                pieces.append((word, True))
-                end = start - neg_len
+        for m in self._matcher.finditer(lowered):
+            if m.start() > end:
+                pieces.append((lowered[end : m.start()], False))
+            pieces.append((m.group(), True))
+            end = m.end()
         if end < len(lowered):
             pieces.append((lowered[end:], False))
         return pieces
 
+    @cached_property
+    def _matcher(self) -> re.Pattern[str]:
+        """Every term in one alternation, longest first, so a scan finds them leftmost-longest (built once)."""
+        words = sorted((w for w in self.terms if w == w.lower()), key=lambda w: (-len(w), w))
+        return re.compile("|".join(_alternative(w) for w in words) or "(?!)")
 
-def _whole_word(word: str, text: str, start: int, end: int) -> bool:
+
+def _alternative(word: str) -> str:
     """Latin words must stand alone ("ip" is not in "ipo"); Chinese has no word boundaries to check."""
-    if not word.isascii():
-        return True
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+    body = re.escape(word)
+    return f"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])" if word.isascii() else body
 
 
 def parse_lexicon(text: str, source: str = LEXICON_FILE) -> Lexicon:
