@@ -42,6 +42,9 @@ CSS = """
   #calc-chart .pb-chart-wide { display: none; }
   #calc-chart .pb-chart-narrow { display: block; }
   #clause-hits .wrap { max-height: 36vh; }
+  /* Five tabs in one row on a 390 px phone, so the chat's input stays on the first screen. */
+  .tab-container[role=tablist] > button[role=tab] { padding: 0 6px; }
+  #selfcheck > .html-container { padding-left: 0; padding-right: 0; }  /* the form gets the full width */
 }
 """
 
@@ -52,13 +55,23 @@ def ui_theme() -> Any:
     return gr.themes.Default(primary_hue="blue", font=list(CJK_FONTS), font_mono=list(MONO_FONTS))
 
 
-def build_ui(svc: Any) -> Any:
-    """Three tabs calling the engine, calculators and corpus in-process."""
+def _selfcheck(svc: Any, workbench: Any) -> Any:
+    if workbench is not None:
+        return workbench.selfcheck
+    from bot.selfcheck import SelfCheck
+
+    return SelfCheck(svc.packs)
+
+
+def build_ui(svc: Any, workbench: Any = None) -> Any:
+    """The tabs, calling the engine, calculators, corpus, self-check and console in-process."""
     import gradio as gr
 
     from ui.calculator import build_calculator_tab
     from ui.chat import build_chat_tab
     from ui.clauses import build_clause_tab, pack_lexicon
+    from ui.console import build_console_tab
+    from ui.selfcheck import build_selfcheck_tab
 
     doc = svc.corpus.primary
     with gr.Blocks(title="政策通 · " + doc.doc_number, analytics_enabled=False) as blocks:
@@ -66,13 +79,19 @@ def build_ui(svc: Any) -> Any:
             f"## 政策通：{doc.doc_number}\n{doc.meta.get('title', '')}"
             f"（{doc.meta.get('issued_date', '')} 印发，{doc.meta.get('effective_date', '')} 起施行）"
         )
-        with gr.Tabs():
+        with gr.Tabs(
+            overflow_behavior="wrap"
+        ):  # five tabs: one row at 390 px (CSS), wrapping below that instead of hiding some in a menu
             with gr.Tab("政策问答", id="chat"):
                 build_chat_tab(svc)
             with gr.Tab("补贴测算", id="calculator"):
                 build_calculator_tab()
             with gr.Tab("条款查询", id="clauses"):
                 build_clause_tab(svc, pack_lexicon(svc.corpus))
+            with gr.Tab("政策体检", id="selfcheck"):
+                build_selfcheck_tab(_selfcheck(svc, workbench))
+            with gr.Tab("运营台", id="console"):
+                build_console_tab(workbench)
         gr.Markdown("本助手依据政策原文作答；所列金额均为上限，实际以主管部门评审、认定为准。")
     # Gradio runs one call per event at a time by default; let several visitors be answered together,
     # and bound the waiting line so an overload gets a clear "queue full" instead of endless waiting.

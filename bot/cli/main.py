@@ -273,6 +273,14 @@ def build_parser() -> argparse.ArgumentParser:
     from calculators.cli import add_calc_commands  # calc (subsidy calculators)
 
     add_calc_commands(sub)
+
+    from bot.cli.selfcheck import add_selfcheck_commands  # selfcheck (the enterprise's 政策体检)
+
+    add_selfcheck_commands(sub)
+
+    from bot.cli.cases import add_case_commands  # cases (regression cases marked in the console)
+
+    add_case_commands(sub)
     p = sub.add_parser("pack", help="政策包工具：policybot pack check 目录")
     pack_sub = p.add_subparsers(dest="pack_command", required=True)
     check = pack_sub.add_parser(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse, Response
@@ -11,6 +11,9 @@ from fastapi.responses import RedirectResponse, Response
 from bot.http.errors import install_error_handlers
 from bot.http.services import Engine, JsonResponse, Services
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.http.workbench import Workbench
 
 log = logging.getLogger("policybot.api")
 
@@ -38,9 +41,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     _install_docs(app)
     _include_routes(app)
     _install_records(app, settings)
+    workbench = _install_workbench(app, settings)
     metrics = _install_metrics(app, settings, services)
     if settings.serve_ui:
-        _mount_ui(app, settings)
+        _mount_ui(app, settings, workbench)
     _install_guards(app, settings, metrics)
     return app
 
@@ -93,6 +97,13 @@ def _install_records(app: FastAPI, settings: Settings) -> None:
     install_reliability(app, settings)
 
 
+def _install_workbench(app: FastAPI, settings: Settings) -> Workbench:
+    """政策体检 and the policy office's console (bot.http.workbench), on the records store."""
+    from bot.http.workbench import install_workbench
+
+    return install_workbench(app, settings)
+
+
 def _install_guards(app: FastAPI, settings: Settings, metrics: Any) -> None:
     """Middleware, innermost first (each add wraps the ones before): the UI shield (added when mounting),
     limits and rate limits with the real client address, CORS, the security headers on every reply, then
@@ -109,14 +120,14 @@ def _install_guards(app: FastAPI, settings: Settings, metrics: Any) -> None:
         app.add_middleware(RequestMetrics, metrics=metrics)
 
 
-def _mount_ui(app: FastAPI, settings: Settings) -> None:
+def _mount_ui(app: FastAPI, settings: Settings, workbench: Workbench) -> None:
     # Imported here: gradio takes seconds to import and API-only uses must not pay for it.
     import gradio as gr
 
     from bot.http.ui_shield import UiShield
     from ui.app import CSS, build_ui, ui_theme
 
-    blocks = build_ui(app.state.services)
+    blocks = build_ui(app.state.services, workbench)
     gr.mount_gradio_app(
         app,
         blocks,

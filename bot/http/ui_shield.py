@@ -39,6 +39,8 @@ _GET_ROUTES = re.compile(
     r"|gradio_api/heartbeat/[^/]+|gradio_api/queue/data)"
 )
 _POST_ROUTES = frozenset({"/gradio_api/queue/join", "/gradio_api/cancel"})
+# A component's own server functions (gr.HTML(server_functions=...)): only those, by component and name.
+_COMPONENT_ROUTES = frozenset({"/gradio_api/component_server", "/gradio_api/component_server/"})
 _HEARTBEAT = "/gradio_api/heartbeat/"
 
 
@@ -101,7 +103,7 @@ class UiShield:
         allowed = (
             _GET_ROUTES.fullmatch(sub)
             if method in ("GET", "HEAD")
-            else method == "POST" and sub in _POST_ROUTES
+            else method == "POST" and (sub in _POST_ROUTES or sub in _COMPONENT_ROUTES)
         )
         if not allowed:
             raise Refusal(404, "not_found", "接口不存在")
@@ -136,7 +138,7 @@ class UiShield:
                 raise Refusal(404, "session_not_found", "页面会话不存在或已结束，请刷新页面")
             scope["query_string"] = urlencode({**query, "session_hash": bound}).encode()
             return receive
-        if sub in _POST_ROUTES:
+        if sub in _POST_ROUTES or sub in _COMPONENT_ROUTES:
             body = self._checked_body(sub, await _read(receive))
             body["session_hash"] = self._bound(owner, body["session_hash"])
             return _replaying(scope, json.dumps(body).encode(), receive)
@@ -161,6 +163,9 @@ class UiShield:
             raise Refusal(400, "invalid_json", "请求体不是合法的 JSON") from None
         if not isinstance(body, dict) or not isinstance(body.get("session_hash"), str):
             raise Refusal(422, "invalid_request", "缺少 session_hash")
+        if sub in _COMPONENT_ROUTES:
+            self._check_server_fn(body)
+            return body
         fn_index = body.get("fn_index")
         if isinstance(fn_index, bool) or not isinstance(fn_index, int) or fn_index not in self.blocks.fns:
             raise Refusal(422, "invalid_request", "fn_index 无效")
@@ -171,6 +176,14 @@ class UiShield:
         elif not isinstance(body.get("event_id"), str):
             raise Refusal(422, "invalid_request", "缺少 event_id")
         return body
+
+    def _check_server_fn(self, body: dict[str, Any]) -> None:
+        """A component server call names a component of this page and one of its declared server functions."""
+        component = body.get("component_id")
+        block = None if type(component) is not int else getattr(self.blocks, "blocks", {}).get(component)
+        names = {fn.__name__ for fn in getattr(block, "server_fns", None) or ()}
+        if not names or body.get("fn_name") not in names or "data" not in body:
+            raise Refusal(404, "not_found", "接口不存在")
 
     def _setting_cookie(self, scope: Scope, send: Send) -> Send:
         secure = self._https(scope)

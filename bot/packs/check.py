@@ -122,4 +122,7 @@ def check_pack(folder: Path) -> list[str]:
         from calculators.check import check_calculators
 
         errors += check_calculators(folder, {c.id for c in document.clauses})
+    from bot.selfcheck.spec import check_folder  # selfcheck.yaml, when the pack has one
+
+    errors += check_folder(folder)
     return errors

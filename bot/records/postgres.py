@@ -45,6 +45,19 @@ MIGRATIONS = (
     CREATE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id);
     CREATE INDEX IF NOT EXISTS feedback_ts ON feedback(ts);
     """,
+    # Answers the policy office marked wrong, kept as regression cases (bot.records.cases).
+    """
+    CREATE TABLE IF NOT EXISTS cases (
+        id BIGSERIAL PRIMARY KEY,
+        answer_id TEXT NOT NULL UNIQUE,
+        ts DOUBLE PRECISION NOT NULL,
+        question TEXT NOT NULL,
+        context TEXT NOT NULL,
+        recorded TEXT NOT NULL,
+        expected TEXT NOT NULL,
+        comment TEXT
+    );
+    """,
 )
 
 _UPSERT = (
@@ -74,6 +87,8 @@ def migrate(conn: Any) -> int:
 
 class PostgresRecordStore(RecordStore):
     """RecordStore over a psycopg connection pool; reads and writes share it, each in its own transaction."""
+
+    dialect = "postgresql"
 
     def __init__(self, url: str, salt: bytes, retention_days: int = 180, pool_size: int = 8) -> None:
         try:
@@ -137,6 +152,10 @@ class PostgresRecordStore(RecordStore):
     def _query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         with self._pool.connection() as conn:
             return cast(list[dict[str, Any]], conn.execute(sql.replace("?", "%s"), list(params)).fetchall())
+
+    def _execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        with self._pool.connection() as conn:
+            return int(conn.execute(sql.replace("?", "%s"), list(params)).rowcount)
 
     def integrity_check(self) -> str:
         self._query("SELECT 1")

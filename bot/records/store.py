@@ -109,6 +109,8 @@ def load_salt(settings: Settings) -> bytes:
 class RecordStore:
     """Thread-safe store of questions, answers and feedback; one writer connection behind a lock."""
 
+    dialect = "sqlite"  # SQL differences the readers must know (bot.records.console)
+
     def __init__(self, path: Path, salt: bytes, retention_days: int = 180) -> None:
         self.path = path
         self._salt = salt
@@ -252,6 +254,11 @@ class RecordStore:
     def _query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         with self._reader() as conn:
             return [dict(r) for r in conn.execute(sql, list(params)).fetchall()]
+
+    def _execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One write on the writer connection (for tables kept beside the records); rows affected."""
+        with self._lock:
+            return int(self._conn.execute(sql, list(params)).rowcount)
 
     def integrity_check(self) -> str:
         with self._reader() as conn:

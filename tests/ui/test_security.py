@@ -248,3 +248,32 @@ def test_connections_are_released_when_streams_end(server: str) -> None:
                 break
             time.sleep(0.2)
     assert threading.active_count() < 200
+
+
+def _server_fn_component(page: Page) -> dict[str, Any]:
+    config = page.http.get("/ui/config").json()
+    return next(c for c in config["components"] if c.get("props", {}).get("server_fns"))
+
+
+def test_component_server_calls_only_a_components_declared_functions(server: str) -> None:
+    page = Page(server)
+    component = _server_fn_component(page)
+    name = component["props"]["server_fns"][0]
+    ok = {"session_hash": "serverfn0001", "component_id": component["id"], "fn_name": name, "data": None}
+    resp = page.http.post("/ui/gradio_api/component_server/", json=ok)
+    assert resp.status_code == 200 and resp.json()["sections"]  # the 政策体检 form, built from the packs
+    others = [c["id"] for c in page.http.get("/ui/config").json()["components"] if c["id"] != component["id"]]
+    for bad in (
+        {**ok, "fn_name": "postprocess"},  # a method of the component, not a declared server function
+        {**ok, "fn_name": "__init__"},
+        {**ok, "component_id": others[0]},
+        {**ok, "component_id": "1"},
+        {k: v for k, v in ok.items() if k != "data"},
+    ):
+        resp = page.http.post("/ui/gradio_api/component_server/", json=bad)
+        assert resp.status_code == 404 and resp.json()["error"]["code"] == "not_found", bad
+    evil = page.http.post(
+        "/ui/gradio_api/component_server/", json=ok, headers={"Origin": "https://evil.example"}
+    )
+    assert evil.status_code == 403
+    assert page.http.post("/ui/gradio_api/component_server/", content=b"{").status_code == 400
