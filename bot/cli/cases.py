@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.records.backends import open_records
 from bot.settings import Settings
 
 
@@ -26,9 +27,8 @@ def add_case_commands(sub: Any) -> None:
 def _cases(settings: Settings) -> Any:
     from bot.records.cases import open_cases
     from bot.records.console import open_console
-    from bot.records.store import RecordStore
 
-    store = RecordStore.open(settings)
+    store = open_records(settings)
     return open_cases(store, open_console(store))
 
 

@@ -9,6 +9,7 @@ import sys
 import time
 from typing import Any
 
+from bot.records.backends import open_records
 from bot.records.store import printable
 from bot.settings import Settings
 
@@ -37,9 +38,8 @@ def add_record_commands(sub: Any) -> None:
 
 
 def _store(settings: Settings) -> Any:
-    from bot.records.store import RecordStore
 
-    return RecordStore.open(settings)
+    return open_records(settings)
 
 
 def cmd_log(args: argparse.Namespace, settings: Settings) -> int:

@@ -123,7 +123,9 @@ def wants_amount(reading: Reading, topic: RuleSpec) -> bool:
     if reading.yes_no and "多少" not in text:
         return _yes_no_wants(reading, topic, frame, slots)
     if _WHICH_TIER.search(text) and not (inputs and lang.asks_amount.search(text)):
-        return False  # "正好1000万算哪档": a question about the rule's tiers ("…按哪档算？能补多少" asks both)
+        return (
+            False  # "正好1000万算哪档": a question about the rule's tiers ("…按哪档算？能补多少" asks both)
+        )
     if inputs:
         return True
     if any(topic.slots[k].kind == "enum" for k in slots) and complete(topic, frame.args):

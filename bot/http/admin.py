@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.http.guards import GuardError, require_admin
 from bot.http.shared_state import make_replay_guard
+from bot.records.backends import open_records
 from bot.records.store import RecordingEngine, RecordStore, UnknownAnswerError, export_csv
 from bot.settings import Settings
 
@@ -135,7 +136,7 @@ def rebuild_index(settings: Settings, engine: Any) -> dict[str, Any]:
 
 def install_reliability(app: FastAPI, settings: Settings) -> RecordStore:
     """Conversation records, feedback and admin routes on the app from bot.http.app.create_app."""
-    store = RecordStore.open(settings)
+    store = open_records(settings)
     app.state.records = store
     services = app.state.services
     # Every engine.ask the app makes (chat, OpenAI-compatible, WeChat, web UI) is recorded.

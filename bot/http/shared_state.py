@@ -11,7 +11,7 @@ import math
 import time
 from typing import Any
 
-from bot.http.guards import RateLimiter, WechatReplayGuard, check_wechat_timestamp
+from bot.http.limits import RateLimiter, WechatReplayGuard, check_wechat_timestamp
 from bot.sessions.redis_store import PREFIX, redis_client
 from bot.settings import Settings
 

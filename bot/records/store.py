@@ -123,12 +123,8 @@ class RecordStore:
 
     @classmethod
     def open(cls, settings: Settings) -> RecordStore:
-        """Open (creating if needed) the store settings name: PostgreSQL for a postgresql:// database_url,
-        else SQLite under settings.data_dir."""
-        if settings.database_url is not None and cls is RecordStore:
-            from bot.records.postgres import PostgresRecordStore
-
-            return PostgresRecordStore.open(settings)
+        """Open (creating if needed) the SQLite store under settings.data_dir (bot.records.backends.open_records
+        chooses PostgreSQL when a database_url is set)."""
         return cls(settings.data_dir / DB_NAME, load_salt(settings), settings.records_retention_days)
 
     def hash_client(self, address: str | None) -> str | None:

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.http.app import create_app
+from bot.records.backends import open_records
 from bot.records.console import RecordsConsole, open_console
 from bot.records.store import RecordStore
 from bot.settings import Settings
@@ -83,7 +84,7 @@ def populate(store: RecordStore, n: int = 240, seed: int = 7) -> list[str]:
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     s = Settings(**{**settings.model_dump(), "admin_token": TOKEN, "serve_ui": False})
-    populate(RecordStore.open(s))
+    populate(open_records(s))
     with TestClient(create_app(s, engine=FakeEngine()), client=OUTSIDE) as c:
         yield c
 
@@ -315,7 +316,7 @@ def test_console_needs_the_admin_token(client: TestClient, settings: Settings) -
 
 
 def test_the_console_reads_whichever_store_is_configured(settings: Settings) -> None:
-    assert isinstance(open_console(RecordStore.open(settings)), RecordsConsole)
+    assert isinstance(open_console(open_records(settings)), RecordsConsole)
 
     class OtherStore:  # a PostgreSQL store brings its own console
         def console(self) -> str:

@@ -11,7 +11,8 @@ from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from bot.http.guards import RateLimiter, check_wechat_timestamp, install_guards, json_violation, require_admin
+from bot.http.guards import install_guards, json_violation, require_admin
+from bot.http.limits import RateLimiter, check_wechat_timestamp
 from bot.records.store import _REQUEST
 from bot.settings import Settings
 

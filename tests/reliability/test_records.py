@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bot.records.backends import open_records
 from bot.records.store import (
     DB_NAME,
     SALT_NAME,
@@ -45,7 +46,7 @@ def fake_answer(status: str = "answered", total: str | None = "3600000", **extra
 
 @pytest.fixture
 def store(settings: Settings) -> RecordStore:
-    return RecordStore.open(settings)
+    return open_records(settings)
 
 
 def test_answer_is_recorded_with_all_fields(store: RecordStore) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
-from bot.records.store import RecordStore
+from bot.records.backends import open_records
 from bot.settings import Settings
 from tests.reliability.test_records import fake_answer
 
@@ -16,7 +16,7 @@ from tests.reliability.test_records import fake_answer
 @pytest.fixture
 def populated(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     monkeypatch.setenv("POLICYBOT_DATA_DIR", str(settings.data_dir))
-    store = RecordStore.open(settings)
+    store = open_records(settings)
     ids = {}
     for question, status, total in (
         ("首次流片 1200 万能补多少", "answered", "1800000"),
@@ -65,7 +65,7 @@ def test_purge_command(
     assert "问答记录 0 条" in capsys.readouterr().out
     assert main(["purge", "--older-than-days", "0"]) == 0
     assert "问答记录 3 条、反馈 1 条" in capsys.readouterr().out
-    assert RecordStore.open(settings).answer_ids() == set()
+    assert open_records(settings).answer_ids() == set()
 
 
 def test_doctor_reports_records_and_protections(

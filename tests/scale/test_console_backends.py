@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from bot.records.backends import open_records
 from bot.records.cases import CaseIn, open_cases
 from bot.records.console import Window, open_console
 from bot.records.store import RecordStore
@@ -31,7 +32,7 @@ def backend(request, tmp_path: Path) -> Iterator[tuple[RecordStore, Any]]:  # ty
     """The store, and a function running SQL on the database itself."""
     url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
     settings = Settings(data_dir=tmp_path / "data", embedding_model=None, llm_base_url=None, database_url=url)
-    store = RecordStore.open(settings)
+    store = open_records(settings)
     if url:
         import psycopg
 

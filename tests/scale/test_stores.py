@@ -12,7 +12,8 @@ import pytest
 
 from bot.engine import Engine
 from bot.http.shared_state import RedisClaims, RedisRateLimiter, RedisReplayGuard
-from bot.records.store import RecordStore, UnknownAnswerError, export_csv
+from bot.records.backends import open_records
+from bot.records.store import UnknownAnswerError, export_csv
 from bot.sessions.codec import decode_session, encode_session
 from bot.sessions.redis_store import RedisSessionStore, redis_client
 from bot.sessions.store import Pending, Session
@@ -132,7 +133,7 @@ def redis_client_for(url: str):  # type: ignore[no-untyped-def]
 @pytest.fixture(params=["sqlite", "postgresql"])
 def records(request, tmp_path):  # type: ignore[no-untyped-def]
     extra = {"database_url": request.getfixturevalue("postgres_url")} if request.param == "postgresql" else {}
-    store = RecordStore.open(_settings(tmp_path, **extra))
+    store = open_records(_settings(tmp_path, **extra))
     yield store
     store.close()
 
