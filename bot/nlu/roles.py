@@ -168,6 +168,28 @@ def _after_cue(text: str, m: Mention, hits: list[Hit], layout: Layout, nxt: int)
     return inside[0] if inside else None
 
 
+def _never_input(
+    text: str, m: Mention, layout: Layout, lang: Language, since: int
+) -> tuple[str, str | None, str, str | None] | None:
+    """The roles the words right around a figure decide whatever its rule: hearsay, a claimed result or a
+    quoted cap, a denied figure, a bound or a tier ("1000万以下的首次流片")."""
+    marker = _hearsay(text, m, layout, lang, since)
+    if marker:
+        return HEARSAY, None, marker, None
+    if m.kind in (MONEY, PERCENT) and _claimed(text, m, layout, lang):
+        return CLAIM, None, "", None
+    if m.kind in (MONEY, PERCENT) and lang.claim_after.match(text, m.end):
+        return CLAIM, None, QUOTED_CAP, None
+    if lang.denied.search(text[max(0, m.start - 5) : m.start]):
+        return DENIED, None, "", None
+    clause_start, _ = layout.clause_span(m.start)
+    if lang.bound.search(text[max(clause_start, m.start - 6) : m.start]):
+        return BOUND, None, "", None
+    if lang.bound_after.match(text, m.end):
+        return BOUND, None, "tier", None
+    return None
+
+
 def _decide(
     text: str,
     m: Mention,
@@ -181,28 +203,11 @@ def _decide(
     foreign: Sequence[tuple[str, str, str]] = (),
 ) -> tuple[str, str | None, str, str | None]:
     """(role, slot, label, rule id) of one figure from its cues alone (no list or default reasoning)."""
-    marker = _hearsay(text, m, layout, lang, since)
-    if marker:
-        return HEARSAY, None, marker, None
-    if m.kind in (MONEY, PERCENT) and _claimed(text, m, layout, lang):
-        return CLAIM, None, "", None
-    if m.kind in (MONEY, PERCENT) and lang.claim_after.match(text, m.end):
-        return CLAIM, None, QUOTED_CAP, None
-    if lang.denied.search(text[max(0, m.start - 5) : m.start]):
-        return DENIED, None, "", None
-    clause_start, _ = layout.clause_span(m.start)
-    before = text[clause_start : m.start]
-    if lang.bound.search(before[-6:]):
-        return BOUND, None, "", None
-    if lang.bound_after.match(text, m.end):
-        return (
-            BOUND,
-            None,
-            "tier",
-            None,
-        )  # "1000万以下的首次流片": a tier of the rule, never the user's figure
+    fixed = _never_input(text, m, layout, lang, since)
+    if fixed is not None:
+        return fixed
     cues = find_words(text, _cue_words(rule, m.kind, lang, m.unit, siblings))
-    lo = max(clause_start, prev_end)
+    lo = max(layout.clause_span(m.start)[0], prev_end)
     hit = _nearest(cues, lo, m.start) or _after_cue(text, m, cues, layout, nxt)
     if hit is None and foreign:
         hit = _foreign_cue(text, m, rule, lang, siblings, lo, foreign)
