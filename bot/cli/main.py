@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from bot.settings import Settings
 
@@ -228,7 +229,27 @@ def build_parser() -> argparse.ArgumentParser:
         prog="policybot", description="政策通：政策问答助手（条款查询、资格判断、补贴测算）"
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_engine_commands(sub)
+    from bot.cli.cases import add_case_commands  # cases (regression cases marked in the console)
+    from bot.cli.records import add_record_commands  # log, purge (conversation records)
+    from bot.cli.search import add_search_commands  # index, search (retrieval)
+    from bot.cli.selfcheck import add_selfcheck_commands  # selfcheck (the enterprise's 政策体检)
+    from calculators.cli import add_calc_commands  # calc (subsidy calculators)
 
+    for add in (
+        add_search_commands,
+        add_record_commands,
+        add_calc_commands,
+        add_selfcheck_commands,
+        add_case_commands,
+        _add_pack_commands,
+    ):
+        add(sub)
+    return parser
+
+
+def _add_engine_commands(sub: Any) -> None:
+    """clause, doctor, serve, ask."""
     p = sub.add_parser("clause", help="按编号打印条款原文及元数据，如 m3、a2、goals、header")
     p.add_argument("clause_id")
     p.add_argument("--json", action="store_true")
@@ -237,7 +258,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("doctor", help="报告版本、数据目录、索引状态和检索模式")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_doctor)
+    _add_serve_command(sub)
 
+    p = sub.add_parser(
+        "ask", help='提问：policybot ask "问题" [--json] [--session ID]；不带问题时逐行读取标准输入'
+    )
+    p.add_argument(
+        "question", nargs="?", default=None, help="问题；省略时从标准输入逐行读取，同一会话依次回答"
+    )
+    p.add_argument("--json", action="store_true", help="每个回答输出一行 JSON")
+    p.add_argument("--session", default=None, help="会话 ID（同一进程内延续多轮对话）")
+    p.set_defaults(handler=cmd_ask)
+
+
+def _add_serve_command(sub: Any) -> None:
     p = sub.add_parser("serve", help="启动 HTTP 服务：/v1 接口、/wechat、网页 /ui、/metrics")
     p.add_argument("--host", default=None, help="监听地址（默认 127.0.0.1，可用 POLICYBOT_HOST 设置）")
     p.add_argument("--port", type=int, default=None, help="端口（默认 7860）")
@@ -252,35 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(handler=cmd_serve)
 
-    p = sub.add_parser(
-        "ask", help='提问：policybot ask "问题" [--json] [--session ID]；不带问题时逐行读取标准输入'
-    )
-    p.add_argument(
-        "question", nargs="?", default=None, help="问题；省略时从标准输入逐行读取，同一会话依次回答"
-    )
-    p.add_argument("--json", action="store_true", help="每个回答输出一行 JSON")
-    p.add_argument("--session", default=None, help="会话 ID（同一进程内延续多轮对话）")
-    p.set_defaults(handler=cmd_ask)
 
-    from bot.cli.search import add_search_commands  # index, search (retrieval)
-
-    add_search_commands(sub)
-
-    from bot.cli.records import add_record_commands  # log, purge (conversation records, issue 6)
-
-    add_record_commands(sub)
-
-    from calculators.cli import add_calc_commands  # calc (subsidy calculators)
-
-    add_calc_commands(sub)
-
-    from bot.cli.selfcheck import add_selfcheck_commands  # selfcheck (the enterprise's 政策体检)
-
-    add_selfcheck_commands(sub)
-
-    from bot.cli.cases import add_case_commands  # cases (regression cases marked in the console)
-
-    add_case_commands(sub)
+def _add_pack_commands(sub: Any) -> None:
     p = sub.add_parser("pack", help="政策包工具：policybot pack check 目录")
     pack_sub = p.add_subparsers(dest="pack_command", required=True)
     check = pack_sub.add_parser(
@@ -288,7 +295,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("folder", help="政策包目录，含 document.json")
     check.set_defaults(handler=cmd_pack_check)
-    return parser
 
 
 def cmd_pack_check(args: argparse.Namespace, settings: Settings) -> int:
