@@ -214,10 +214,25 @@ def _decide(
     if hit is None:
         return UNKNOWN, None, "", None
     kind, _, name = hit.key.partition(":")
+    excluded = _excluded_before(text, m, rule, cues, lo, hit) if kind == "slot" else None
+    if excluded is not None:
+        return EXCLUDED, None, excluded.word, None
     if kind == "slot":
         owner, _, slot = name.partition(":")
         return INPUT, slot, hit.word, owner
     return (EXCLUDED if kind == "ex" else NOT_INPUT), None, hit.word, None
+
+
+def _excluded_before(
+    text: str, m: Mention, rule: RuleSpec | None, cues: list[Hit], lo: int, hit: Hit
+) -> Hit | None:
+    """ "封测花了200万", "自己买服务器花了300万": an excluded word before a generic cue (花了) still excludes
+    the figure — unless the rule is named again after it ("封测之外的流片费600万")."""
+    found = [c for c in cues if c.key.startswith("ex:") and lo <= c.start and c.end <= hit.start]
+    if not found or rule is None:
+        return None
+    between = text[found[-1].end : m.start]
+    return None if any(n.lower() in between.lower() for n in rule.names) else found[-1]
 
 
 def assign(
