@@ -160,7 +160,9 @@ def read(
         named = {h.rule.id: h.rule for h in hits if h.rule.tool and layout.same_clause(h.start, at)}
         return kin + [r for r in named.values() if r.id != rule.id and r not in kin]
 
-    figures = tuple(assign(fixed, mentions, hits, lang, context, candidates, vocabulary.long_cues))
+    named = {h.rule.id for h in hits}
+    foreign = vocabulary.long_cues + tuple(c for c in vocabulary.sole_cues if c[1] in named)
+    figures = tuple(assign(fixed, mentions, hits, lang, context, candidates, foreign))
     jurisdiction = vocabulary.document.jurisdiction
     higher = vocabulary.document.higher_jurisdictions
     places = find_places(fixed, lang, jurisdiction, place_terms(vocabulary), higher)

@@ -79,11 +79,11 @@ def _cue_words(
     lang: Language,
     unit: str = "",
     siblings: Sequence[RuleSpec] = (),
-    foreign: Sequence[tuple[str, str, str]] = (),
+    foreign: Sequence[tuple[str, str, str, str]] = (),
 ) -> list[tuple[str, str]]:
     """(key, word): slot:<rule>:<name> for slot cues (the rule's own first, then its siblings': "自主研发投入"
     next to "EDA" is the R&D rule's, not the purchase rule's) and names, ex:<word> for exclusions, ni:<label>,
-    and other:<rule> for the long cues of rules that are neither (their figures are not this rule's)."""
+    and other:<rule>:<slot> for the long cues of rules that are neither (their figures are not this rule's)."""
     words: list[tuple[str, str]] = []
     slot_kinds = _SLOT_KINDS.get(kind, ())
     mine = [rule, *siblings] if rule is not None else []
@@ -94,7 +94,7 @@ def _cue_words(
                 words += [(f"ex:{w}", w) for w in slot.excludes] if i == 0 else []
     if foreign:
         ids = {r.id for r in mine}
-        words += [(f"other:{rid}", w) for k, rid, w in foreign if k in slot_kinds and rid not in ids]
+        words += [(f"other:{rid}:{sl}", w) for k, rid, sl, w in foreign if k in slot_kinds and rid not in ids]
     if rule is not None:
         default = rule.default_slot()
         shared = {n for s in siblings for n in s.names}  # a name two rules share decides nothing
@@ -113,7 +113,7 @@ def _foreign_cue(
     lang: Language,
     siblings: Sequence[RuleSpec],
     lo: int,
-    foreign: Sequence[tuple[str, str, str]],
+    foreign: Sequence[tuple[str, str, str, str]],
 ) -> Hit | None:
     """Only when a figure has no cue of its own rule: another rule's long cue before it ("研发投入8000万"
     beside a tape-out question is not a tape-out fee; "采购非关联企业…设备1200万" keeps its own 采购)."""
@@ -200,9 +200,11 @@ def _decide(
     nxt: int,
     siblings: Sequence[RuleSpec] = (),
     since: int = 0,
-    foreign: Sequence[tuple[str, str, str]] = (),
+    foreign: Sequence[tuple[str, str, str, str]] = (),
+    named: frozenset[str] = frozenset(),
 ) -> tuple[str, str | None, str, str | None]:
-    """(role, slot, label, rule id) of one figure from its cues alone (no list or default reasoning)."""
+    """(role, slot, label, rule id) of one figure from its cues alone (no list or default reasoning);
+    `named` are the ids of the rules the message names."""
     fixed = _never_input(text, m, layout, lang, since)
     if fixed is not None:
         return fixed
@@ -214,6 +216,10 @@ def _decide(
     if hit is None:
         return UNKNOWN, None, "", None
     kind, _, name = hit.key.partition(":")
+    if kind == "other" and name.partition(":")[0] in named:
+        # "用创新券…做了流片验证，技术合同60万": the cue is the voucher's, and the message names the voucher.
+        owner, _, slot = name.partition(":")
+        return INPUT, slot, hit.word, owner
     excluded = _excluded_before(text, m, rule, cues, lo, hit) if kind == "slot" else None
     if excluded is not None:
         return EXCLUDED, None, excluded.word, None
@@ -242,11 +248,12 @@ def assign(
     lang: Language,
     context: RuleSpec | None = None,
     siblings: Callable[[RuleSpec, int], Sequence[RuleSpec]] = lambda rule, at: (),
-    foreign: Sequence[tuple[str, str, str]] = (),
+    foreign: Sequence[tuple[str, str, str, str]] = (),
 ) -> list[Figure]:
     """A Figure for every money, count and percent mention, in order; `siblings(rule, position)` are the
     rules a figure's own cue word may move it to; `foreign` the (kind, rule id, cue) of every long cue."""
     layout = Layout.of(text)
+    named = frozenset(h.rule.id for h in hits)
     wanted = [m for m in mentions if m.kind in (MONEY, COUNT, PERCENT)]
     figures: list[Figure] = []
     for i, m in enumerate(wanted):
@@ -259,8 +266,10 @@ def assign(
         kin = siblings(rule, m.start) if rule is not None else ()
         # A rule named after the previous figure starts a new statement of the user's own.
         since = min((h.start for h in hits if prev_end <= h.start < m.start), default=0) if prev_end else 0
-        role, slot, label, owner = _decide(text, m, rule, layout, lang, prev_end, nxt, kin, since, foreign)
-        rule = next((r for r in kin if r.id == owner), rule)
+        role, slot, label, owner = _decide(
+            text, m, rule, layout, lang, prev_end, nxt, kin, since, foreign, named
+        )
+        rule = next((r for r in [*kin, *(h.rule for h in hits)] if r.id == owner), rule)
         if role == UNKNOWN:
             role, slot = _continue_or_default(text, m, rule, figures, hits, layout, len(wanted))
         if role == UNKNOWN and m.kind == COUNT:

@@ -181,15 +181,32 @@ class Vocabulary:
         return next((r for r in self.rules if r.id == rule_id), None)
 
     @cached_property
-    def long_cues(self) -> tuple[tuple[str, str, str], ...]:
-        """(slot kind, rule id, cue) for every slot cue of three characters or more: specific enough to say
-        a figure is another rule's ("研发投入8000万" beside a tape-out question)."""
+    def long_cues(self) -> tuple[tuple[str, str, str, str], ...]:
+        """(slot kind, rule id, slot, cue) for every slot cue of three characters or more: specific enough to
+        say a figure is another rule's ("研发投入8000万" beside a tape-out question)."""
         return tuple(
-            (slot.kind, rule.id, cue)
+            (slot.kind, rule.id, name, cue)
             for rule in self.rules
-            for slot in rule.slots.values()
+            for name, slot in rule.slots.items()
             for cue in slot.cues
             if len(cue) >= 3
+        )
+
+    @cached_property
+    def sole_cues(self) -> tuple[tuple[str, str, str, str], ...]:
+        """(slot kind, rule id, slot, cue) for the shorter cues only one rule uses ("登记" of the voucher):
+        enough to say a figure is that rule's when the message names it."""
+        users: dict[str, set[str]] = {}
+        for rule in self.rules:
+            for slot in rule.slots.values():
+                for cue in slot.cues:
+                    users.setdefault(cue, set()).add(rule.id)
+        return tuple(
+            (slot.kind, rule.id, name, cue)
+            for rule in self.rules
+            for name, slot in rule.slots.items()
+            for cue in slot.cues
+            if len(cue) < 3 and users[cue] == {rule.id}
         )
 
     @cached_property

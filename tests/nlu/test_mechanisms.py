@@ -134,3 +134,19 @@ def test_outside_the_zone_asking_whether_it_may_apply(engine: Any) -> None:
     data = _turns(engine, "我们注册在临平区，可以申请滨江的EDA补贴吗？")[0]
     assert data["answer"].startswith("不符合") and data["total_max_subsidy_yuan"] is None
     assert data["citations"][0]["clause_id"] == "a1"
+
+
+def test_affiliated_users_come_off_the_count(engine: Any) -> None:
+    # 5 users, 2 of them the user's subsidiaries: 3 non-affiliated, not more than 3 → 0.
+    message = "我们的数据集被区内5家企业调用，其中2家是我们的子公司，流通收益300万，能奖多少"
+    assert _total(engine, message) == "0"
+
+
+def test_a_figure_goes_to_the_named_rule_whose_own_cue_it_has(engine: Any) -> None:
+    # The contract's cue (登记) is the voucher's only, and the voucher is named: not a tape-out fee; the
+    # provider is invested in by the user's shareholder, so the voucher gives nothing.
+    data = _turns(
+        engine, "我们想用创新券请一家机构做芯片测试服务，合同已登记45万，这家机构是我们股东投资的，能补多少"
+    )[0]
+    assert data["citations"][0]["clause_id"] == "m11" and data["total_max_subsidy_yuan"] == "0"
+    assert data["answer"].startswith("不符合")
