@@ -152,6 +152,8 @@ class Router:
             calls = [p.replay() for p in session.batch]
             clauses = list(dict.fromkeys(p.clause_id for p in session.batch))
             return P.marked(B.EXPLAIN, calls, self.context_rule(session), reading, clauses)
+        if topic is not None and _asks_rule_only(reading):
+            return None  # "那采购芯片模组的补贴比例呢": the named rule's wording, not the last figures under it
         if topic is None or varies_last(reading, topic, session):
             return self._followup(reading, session)
         return None
@@ -367,3 +369,10 @@ class Router:
             or bool(relabeled(reading, rule, base))
             or flip_items(rule, base.args, reading) is not None
         )
+
+
+def _asks_rule_only(reading: Reading) -> bool:
+    """A question about a rule's rate, cap or conditions with no figure of its own and no supposition."""
+    lang = reading.lang
+    asks = lang.asks_rule.search(reading.text) is not None and reading.is_question
+    return asks and not reading.figures and not reading.act("suppose")

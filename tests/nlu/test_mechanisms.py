@@ -150,3 +150,15 @@ def test_a_figure_goes_to_the_named_rule_whose_own_cue_it_has(engine: Any) -> No
     )[0]
     assert data["citations"][0]["clause_id"] == "m11" and data["total_max_subsidy_yuan"] == "0"
     assert data["answer"].startswith("不符合")
+
+
+def test_a_rule_question_after_a_calculation_computes_nothing_new(engine: Any) -> None:
+    first, rule, supposed = _turns(
+        engine,
+        "芯机联动，采购非关联企业首次上市的设备600万，能补多少",
+        "那采购芯片模组的补贴比例是多少？",
+        "要是这600万买的是芯片模组呢？",
+    )
+    assert first["total_max_subsidy_yuan"] == "100000"
+    assert rule["total_max_subsidy_yuan"] is None  # the chips rule's wording, not 600万 under it
+    assert supposed["total_max_subsidy_yuan"] == "1500000"  # a supposition does recompute: 30%, cap 150万
