@@ -129,6 +129,15 @@ def _roles_and_count(
     return [g.roles[w] for w in said], n
 
 
+def _highest(spec: ItemsSpec, values: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """One item said with two roles ("主导并参与制定了一项国际标准") has one role: the one the vocabulary lists
+    first for that attribute (its highest; an item is counted once, in its best role)."""
+    if len(set(values)) < 2:
+        return values[-1:]
+    order = {(attr, v): i for attr, vals in spec.attributes.items() for i, v in enumerate(vals)}
+    return [min(values, key=lambda v: order.get(v, len(order)))]
+
+
 def structured_items(text: str, spec: ItemsSpec, lang: Language) -> list[dict[str, Any]]:
     """ "主导1项国际标准，参与2项国家标准" / "国际标准主导1项" → one item per standard, with its role and flags."""
     g = _grammar(spec)
@@ -142,7 +151,7 @@ def structured_items(text: str, spec: ItemsSpec, lang: Language) -> list[dict[st
         parts = _split(text, spec, end, n, lang) or [(n, flags)]
         both = "各" in text[start:end] and len(set(values)) > 1
         chosen: list[tuple[str, str] | None] = (
-            list(dict.fromkeys(values)) if both else [*values[-1:]] or [None]
+            list(dict.fromkeys(values)) if both else [*_highest(spec, values)] or [None]
         )
         for value in chosen:
             for count, own in parts:

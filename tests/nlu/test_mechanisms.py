@@ -162,3 +162,8 @@ def test_a_rule_question_after_a_calculation_computes_nothing_new(engine: Any) -
     assert first["total_max_subsidy_yuan"] == "100000"
     assert rule["total_max_subsidy_yuan"] is None  # the chips rule's wording, not 600万 under it
     assert supposed["total_max_subsidy_yuan"] == "1500000"  # a supposition does recompute: 30%, cap 150万
+
+
+def test_one_item_said_with_two_roles_counts_once_in_the_better_one(engine: Any) -> None:
+    assert _total(engine, "我们牵头并参与起草了一项国际标准，已经发布，奖励多少") == "1000000"
+    assert _total(engine, "主导、参与国际标准各1项，都已发布，奖励多少") == "1500000"  # two standards
