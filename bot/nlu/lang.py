@@ -37,6 +37,7 @@ class Language:
     bound: re.Pattern[str]
     bound_after: re.Pattern[str]
     claim_after: re.Pattern[str]
+    guess: re.Pattern[str]
     denied: re.Pattern[str]
     question_tail: tuple[str, ...]
     question: re.Pattern[str]
@@ -86,6 +87,7 @@ def language() -> Language:
         denied=re.compile("(" + "|".join(data["denied"]) + r")\s*$"),
         bound_after=re.compile(r"\s*(" + "|".join(data["bound_after"]) + ")"),
         claim_after=re.compile(r"\s*(" + "|".join(data["claim_after"]) + ")"),
+        guess=re.compile("(" + "|".join(data["guess"]) + r")\s*$"),
         question_tail=tuple(data["question_tail"]),
         question=re.compile(data["question"]),
         yes_no=re.compile(data["yes_no"]),

@@ -142,6 +142,15 @@ def _claimed(text: str, m: Mention, layout: Layout, lang: Language) -> bool:
     return bool(lang.claim.search(before))
 
 
+def _guessed(text: str, m: Mention, layout: Layout, lang: Language) -> bool:
+    """ "…，应该是240万吧？": a guess word right before the figure and a question tail right after it."""
+    clause_start, clause_end = layout.clause_span(m.start)
+    before = text[max(clause_start, m.start - 6) : m.start]
+    after = text[m.end : clause_end + 1].strip()
+    tails = (*lang.question_tail, "吧")
+    return bool(lang.guess.search(before)) and any(after.startswith(t) for t in tails)
+
+
 def _year_of(m: Mention, mentions: Sequence[Mention], layout: Layout) -> int | None:
     """The year a figure is dated by: the nearest year or date before it in its sentence."""
     dated = [
@@ -214,7 +223,7 @@ def _decide(
     if hit is None and foreign:
         hit = _foreign_cue(text, m, rule, lang, siblings, lo, foreign)
     if hit is None:
-        return UNKNOWN, None, "", None
+        return (CLAIM, None, "", None) if _guessed(text, m, layout, lang) else (UNKNOWN, None, "", None)
     kind, _, name = hit.key.partition(":")
     if kind == "other" and name.partition(":")[0] in named:
         # "用创新券…做了流片验证，技术合同60万": the cue is the voucher's, and the message names the voucher.

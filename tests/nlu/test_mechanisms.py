@@ -167,3 +167,15 @@ def test_a_rule_question_after_a_calculation_computes_nothing_new(engine: Any) -
 def test_one_item_said_with_two_roles_counts_once_in_the_better_one(engine: Any) -> None:
     assert _total(engine, "我们牵头并参与起草了一项国际标准，已经发布，奖励多少") == "1000000"
     assert _total(engine, "主导、参与国际标准各1项，都已发布，奖励多少") == "1500000"  # two standards
+
+
+@pytest.mark.parametrize(
+    ("message", "total"),
+    [
+        ("首次流片900万，算下来应该是270万吧？", "2700000"),  # the guess is not a second fee
+        ("和杭州人工智能计算中心签的算力服务合同140万，大概能有70万吧", "700000"),  # 50%, cap 100万
+        ("首次流片费用应该是500万吧，能补多少", "1500000"),  # a hedged fee with its own cue is the fee
+    ],
+)
+def test_a_guessed_result_is_not_an_input(engine: Any, message: str, total: str) -> None:
+    assert _total(engine, message) == total
