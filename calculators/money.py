@@ -280,9 +280,11 @@ def _unit_of(body: str) -> str:
 
 # "5 million RMB", "1.2 million yuan": amounts written in English scale words.
 _ENGLISH = re.compile(
-    r"(?<![\w.])(\d+(?:\.\d+)?)\s*(million|mn|billion|bn|thousand)(?![A-Za-z])(?:\s*(?:RMB|CNY|yuan))?", re.I
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s*(million|mn|billion|bn|thousand|m(?=\s*(?:RMB|CNY|yuan)))(?![A-Za-z])"
+    r"(?:\s*(?:RMB|CNY|yuan))?",
+    re.I,
 )
-_ENGLISH_SCALE = {"million": 10**6, "mn": 10**6, "billion": 10**9, "bn": 10**9, "thousand": 10**3}
+_ENGLISH_SCALE = {"million": 10**6, "mn": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9, "thousand": 10**3}
 
 
 def _english(text: str) -> list[AmountMention]:

@@ -153,7 +153,9 @@ class Router:
             clauses = list(dict.fromkeys(p.clause_id for p in session.batch))
             return P.marked(B.EXPLAIN, calls, self.context_rule(session), reading, clauses)
         if topic is not None and _asks_rule_only(reading):
-            return None  # "那采购芯片模组的补贴比例呢": the named rule's wording, not the last figures under it
+            return (
+                None  # "那采购芯片模组的补贴比例呢": the named rule's wording, not the last figures under it
+            )
         if topic is None or varies_last(reading, topic, session):
             return self._followup(reading, session)
         return None

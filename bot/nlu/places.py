@@ -183,7 +183,7 @@ def own_zone_denied(text: str, jurisdiction: list[str]) -> bool:
     """ "不在滨江", "外地企业": the user says the enterprise is not in the jurisdiction, naming no place."""
     names = "|".join(re.escape(j) for j in jurisdiction) or "(?!x)x"
     m = re.search(rf"不在({names}|区内)|外地|外区|区外|外省|外市|异地", text)
-    if m is None:
-        return False
+    if m is None or re.search(r"(不是|并非|不属于|不算)\s*$", text[max(0, m.start() - 4) : m.start()]):
+        return False  # "我们不是外地企业": the user says it is in the zone
     clause_start = max(text.rfind(c, 0, m.start()) for c in "，,；;。") + 1
     return bool(_FIRST_PERSON.search(text, clause_start, m.start())) or clause_start == 0

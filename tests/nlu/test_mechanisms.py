@@ -179,3 +179,16 @@ def test_one_item_said_with_two_roles_counts_once_in_the_better_one(engine: Any)
 )
 def test_a_guessed_result_is_not_an_input(engine: Any, message: str, total: str) -> None:
     assert _total(engine, message) == total
+
+
+def test_when_the_policy_applies_is_the_documents_answer_even_with_a_measure_named(engine: Any) -> None:
+    data = _turns(engine, "IP采购补贴是从什么时候开始施行的？")[0]
+    assert data["citations"][0]["clause_id"] == "a4" and data["total_max_subsidy_yuan"] is None
+
+
+def test_not_being_from_elsewhere_is_being_in_the_zone(engine: Any) -> None:
+    assert _total(engine, "我们并非外地企业，首次流片400万，能补多少") == "1200000"
+
+
+def test_english_m_before_a_currency_is_million(engine: Any) -> None:
+    assert _total(engine, "Binjiang IC company, first tape-out 3M RMB, subsidy?") == "900000"
