@@ -21,8 +21,9 @@ SETS = {
     "public": ROOT / "tests" / "data" / "understanding" / "public.jsonl",
     "dev3": ROOT / "tests" / "data" / "understanding" / "dev3.jsonl",
     "holdout2": ROOT / "tests" / "data" / "understanding" / "holdout2.jsonl",
+    "holdout3": ROOT / "tests" / "data" / "understanding" / "holdout3.jsonl",
 }
-HELD_OUT = ("holdout", "public", "holdout2")  # measured, never looked at: no failure listing
+HELD_OUT = ("holdout", "public", "holdout2", "holdout3")  # measured, never looked at: no failure listing
 
 
 def main(argv: list[str] | None = None) -> None:
