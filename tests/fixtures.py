@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,3 +35,13 @@ def engine(engine_settings: Settings):  # type: ignore[no-untyped-def]
     from bot import build_engine
 
     return build_engine(engine_settings)
+
+
+def conversation(engine: Any, *questions: str) -> list[dict[str, Any]]:
+    """Ask the questions in one session, in order; every answer as Answer.to_dict()."""
+    session, out = None, []
+    for q in questions:
+        data = engine.ask(q, session_id=session).to_dict()
+        session = data["session_id"]
+        out.append(data)
+    return out

@@ -162,7 +162,7 @@ class GuardMiddleware:
         if error is not None:
             await error.response()(scope, receive, send)
             return
-        await self.app(scope, receive if body is None else _replay(body, receive), send)
+        await self.app(scope, receive if body is None else replay_body(body, receive), send)
 
     def _check_head(self, scope: Scope, caller: Caller, key: str) -> GuardError | None:
         # Only the socket peer itself can be exempt: an address read from a header never is.
@@ -230,7 +230,8 @@ def _too_large(limit: int) -> GuardError:
     return GuardError(413, "payload_too_large", f"请求体过大（上限 {limit // 1024} KB），请缩短内容后重试。")
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay_body(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands the app the body already read, then waits for the disconnect as before."""
     sent = False
 
     async def replay() -> Message:

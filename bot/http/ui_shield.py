@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from starlette.exceptions import HTTPException
 
 from bot.http.errors import error_body
+from bot.http.guards import replay_body
 from bot.sessions.ids import SessionIds
 from bot.settings import Settings
 
@@ -282,18 +283,10 @@ async def _read(receive: Receive) -> bytes:
 
 
 def _replaying(scope: Scope, body: bytes, receive: Receive) -> Receive:
+    """The rewritten body handed on, its Content-Length corrected."""
     headers = [(k, v) for k, v in scope.get("headers") or () if k != b"content-length"]
     scope["headers"] = [*headers, (b"content-length", str(len(body)).encode())]
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()  # later calls wait for the disconnect
-
-    return replay
+    return replay_body(body, receive)
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:

@@ -79,11 +79,9 @@ def _cue_words(
     lang: Language,
     unit: str = "",
     siblings: Sequence[RuleSpec] = (),
-    foreign: Sequence[tuple[str, str, str, str]] = (),
 ) -> list[tuple[str, str]]:
     """(key, word): slot:<rule>:<name> for slot cues (the rule's own first, then its siblings': "自主研发投入"
-    next to "EDA" is the R&D rule's, not the purchase rule's) and names, ex:<word> for exclusions, ni:<label>,
-    and other:<rule>:<slot> for the long cues of rules that are neither (their figures are not this rule's)."""
+    next to "EDA" is the R&D rule's, not the purchase rule's) and names, ex:<word> for exclusions, ni:<label>."""
     words: list[tuple[str, str]] = []
     slot_kinds = _SLOT_KINDS.get(kind, ())
     mine = [rule, *siblings] if rule is not None else []
@@ -92,9 +90,6 @@ def _cue_words(
             if slot.kind in slot_kinds and (not slot.units or unit in slot.units):
                 words += [(f"slot:{owner.id}:{name}", w) for w in slot.cues]
                 words += [(f"ex:{w}", w) for w in slot.excludes] if i == 0 else []
-    if foreign:
-        ids = {r.id for r in mine}
-        words += [(f"other:{rid}:{sl}", w) for k, rid, sl, w in foreign if k in slot_kinds and rid not in ids]
     if rule is not None:
         default = rule.default_slot()
         shared = {n for s in siblings for n in s.names}  # a name two rules share decides nothing
@@ -110,16 +105,16 @@ def _foreign_cue(
     text: str,
     m: Mention,
     rule: RuleSpec | None,
-    lang: Language,
     siblings: Sequence[RuleSpec],
     lo: int,
     foreign: Sequence[tuple[str, str, str, str]],
 ) -> Hit | None:
-    """Only when a figure has no cue of its own rule: another rule's long cue before it ("研发投入8000万"
-    beside a tape-out question is not a tape-out fee; "采购非关联企业…设备1200万" keeps its own 采购)."""
-    other = [
-        w for w in _cue_words(rule, m.kind, lang, m.unit, siblings, foreign) if w[0].startswith("other:")
-    ]
+    """Only when a figure has no cue of its own rule: another rule's cue before it, keyed other:<rule>:<slot>
+    ("研发投入8000万" beside a tape-out question is not a tape-out fee; "采购非关联企业…设备1200万" keeps its own
+    采购)."""
+    kinds = _SLOT_KINDS.get(m.kind, ())
+    mine = {r.id for r in ([rule, *siblings] if rule is not None else [])}
+    other = [(f"other:{rid}:{sl}", w) for k, rid, sl, w in foreign if k in kinds and rid not in mine]
     return _nearest(find_words(text, other), lo, m.start) if other else None
 
 
@@ -221,7 +216,7 @@ def _decide(
     lo = max(layout.clause_span(m.start)[0], prev_end)
     hit = _nearest(cues, lo, m.start) or _after_cue(text, m, cues, layout, nxt)
     if hit is None and foreign:
-        hit = _foreign_cue(text, m, rule, lang, siblings, lo, foreign)
+        hit = _foreign_cue(text, m, rule, siblings, lo, foreign)
     if hit is None:
         return (CLAIM, None, "", None) if _guessed(text, m, layout, lang) else (UNKNOWN, None, "", None)
     kind, _, name = hit.key.partition(":")
@@ -260,7 +255,7 @@ def assign(
     foreign: Sequence[tuple[str, str, str, str]] = (),
 ) -> list[Figure]:
     """A Figure for every money, count and percent mention, in order; `siblings(rule, position)` are the
-    rules a figure's own cue word may move it to; `foreign` the (kind, rule id, cue) of every long cue."""
+    rules a figure's own cue word may move it to; `foreign` the (kind, rule id, slot, cue) of other rules' cues."""
     layout = Layout.of(text)
     named = frozenset(h.rule.id for h in hits)
     wanted = [m for m in mentions if m.kind in (MONEY, COUNT, PERCENT)]

@@ -7,19 +7,11 @@ from decimal import Decimal
 from bot.decide.followups import merge as _merge
 from bot.decide.followups import ordinal
 from tests.decide.test_router import reading
+from tests.fixtures import conversation
 
 
 def _ordinal(text: str) -> int | None:
     return ordinal(reading(text))
-
-
-def _turns(engine, *questions: str) -> list[dict]:  # type: ignore[no-untyped-def]
-    session, out = None, []
-    for q in questions:
-        data = engine.ask(q, session_id=session).to_dict()
-        session = data["session_id"]
-        out.append(data)
-    return out
 
 
 def test_ordinal_reads_item_words_but_not_repeat_tapeouts() -> None:
@@ -38,28 +30,28 @@ def test_merge_with_ordinal_replaces_only_that_item() -> None:
 
 
 def test_second_item_changed_keeps_the_first(engine) -> None:  # type: ignore[no-untyped-def]
-    first, second = _turns(engine, "首次流片两个产品，分别800万和1200万", "第二款改成1500万呢")
+    first, second = conversation(engine, "首次流片两个产品，分别800万和1200万", "第二款改成1500万呢")
     assert first["total_max_subsidy_yuan"] == "4200000"
     assert second["total_max_subsidy_yuan"] == "4650000"
     assert second["calculations"][0]["inputs"]["fees_yuan"] == "8000000、15000000"
 
 
 def test_multi_rule_followup_changes_the_named_rule_only(engine) -> None:  # type: ignore[no-untyped-def]
-    _, eda = _turns(engine, "首次流片1200万元，EDA 300万元", "那如果EDA是500万呢")
+    _, eda = conversation(engine, "首次流片1200万元，EDA 300万元", "那如果EDA是500万呢")
     assert [c["tool"] for c in eda["calculations"]] == ["first_tapeout_subsidy", "eda_purchase_subsidy"]
     assert [c["max_subsidy_yuan"] for c in eda["calculations"]] == ["1800000", "1000000"]
     assert eda["total_max_subsidy_yuan"] == "2800000"
-    _, tape = _turns(engine, "首次流片1200万元，EDA 300万元", "那如果流片是2000万呢")
+    _, tape = conversation(engine, "首次流片1200万元，EDA 300万元", "那如果流片是2000万呢")
     assert [c["max_subsidy_yuan"] for c in tape["calculations"]] == ["3000000", "600000"]
 
 
 def test_cyber_insurance_one_call_per_year(engine) -> None:  # type: ignore[no-untyped-def]
-    (same,) = _turns(engine, "2024年和2025年的网络安全保险保费各100万")
+    (same,) = conversation(engine, "2024年和2025年的网络安全保险保费各100万")
     assert [(c["inputs"]["year"], c["max_subsidy_yuan"]) for c in same["calculations"]] == [
         ("2024", "700000"),
         ("2025", "600000"),
     ]
-    (paired,) = _turns(engine, "2024年保费100万，2025年保费200万")
+    (paired,) = conversation(engine, "2024年保费100万，2025年保费200万")
     assert [c["max_subsidy_yuan"] for c in paired["calculations"]] == ["700000", "1000000"]
     assert paired["total_max_subsidy_yuan"] == "1700000"
 
@@ -89,45 +81,45 @@ def test_short_clause_is_still_quoted_whole(engine, corpus) -> None:  # type: ig
 
 
 def test_corrections_keep_the_other_facts(engine) -> None:  # type: ignore[no-untyped-def]
-    *_, loan = _turns(engine, "贷款贴息能补多少", "贷款500万，LPR 3.1%，期限1年", "不对，贷款是800万")
+    *_, loan = conversation(engine, "贷款贴息能补多少", "贷款500万，LPR 3.1%，期限1年", "不对，贷款是800万")
     inputs = loan["calculations"][0]["inputs"]
     assert inputs["principal_yuan"] == "8000000" and inputs["term_months"] == "12"
     assert inputs["lpr_percent"] == "3.1" and loan["total_max_subsidy_yuan"] == "155000"
-    _, repeat = _turns(engine, "首次流片1200万能补多少", "刚才说错了，不是首次流片")
+    _, repeat = conversation(engine, "首次流片1200万能补多少", "刚才说错了，不是首次流片")
     assert repeat["status"] == "answered" and repeat["total_max_subsidy_yuan"] == "0"
     assert repeat["calculations"][0]["eligible"] is False
 
 
 def test_bare_amount_after_a_lookup_fills_that_rule(engine) -> None:  # type: ignore[no-untyped-def]
-    _, compute = _turns(engine, "算力补贴的标准是什么", "合同120万")
+    _, compute = conversation(engine, "算力补贴的标准是什么", "合同120万")
     assert compute["calculations"][0]["tool"] == "compute_voucher_subsidy"
     assert compute["total_max_subsidy_yuan"] == "600000"
     # A lookup found by retrieval alone (no topic words) still names its clause's only calculator.
-    _, equipment = _turns(engine, "设备研发补贴", "自主研发投入6000万，已实现销售")
+    _, equipment = conversation(engine, "设备研发补贴", "自主研发投入6000万，已实现销售")
     assert equipment["calculations"][0]["tool"] == "equipment_rnd_subsidy"
 
 
 def test_part_of_the_previous_amount_is_read_with_it(engine) -> None:  # type: ignore[no-untyped-def]
-    _, eda = _turns(engine, "买了300万的EDA工具", "其中签核中心的100万")
+    _, eda = conversation(engine, "买了300万的EDA工具", "其中签核中心的100万")
     inputs = eda["calculations"][0]["inputs"]
     assert inputs["ordinary_costs_yuan"] == "2000000" and inputs["signoff_center_costs_yuan"] == "1000000"
     assert eda["total_max_subsidy_yuan"] == "900000"
 
 
 def test_ordinal_after_two_rules_picks_the_rule(engine) -> None:  # type: ignore[no-untyped-def]
-    _, changed = _turns(engine, "首次流片1200万，另外算力合同100万", "第一个改成900万")
+    _, changed = conversation(engine, "首次流片1200万，另外算力合同100万", "第一个改成900万")
     assert [c["max_subsidy_yuan"] for c in changed["calculations"]] == ["2700000", "500000"]
 
 
 def test_pending_rule_named_again_still_fills_its_slots(engine) -> None:  # type: ignore[no-untyped-def]
-    asked, filled = _turns(engine, "我们的数据集被4家非关联企业调用了", "单次流通收益500万")
+    asked, filled = conversation(engine, "我们的数据集被4家非关联企业调用了", "单次流通收益500万")
     assert asked["status"] == "need_more_info"
     assert filled["calculations"][0]["inputs"]["non_affiliated_users"] == "4"
     assert filled["total_max_subsidy_yuan"] == "500000"
 
 
 def test_year_named_in_a_variation_changes_that_year_only(engine) -> None:  # type: ignore[no-untyped-def]
-    _, changed = _turns(engine, "2024年和2025年保费各150万", "那如果2025年是80万呢")
+    _, changed = conversation(engine, "2024年和2025年保费各150万", "那如果2025年是80万呢")
     assert [c["max_subsidy_yuan"] for c in changed["calculations"]] == ["1000000", "480000"]
 
 
@@ -139,7 +131,7 @@ def test_repealed_policy_named_with_a_measure_answers_from_a4_first(engine) -> N
 
 
 def test_kind_change_moves_the_amounts(engine) -> None:  # type: ignore[no-untyped-def]
-    _, signoff, back = _turns(
+    _, signoff, back = conversation(
         engine, "首次流片1200万，EDA 300万", "那如果EDA是签核中心的呢", "不对，还是普通的"
     )
     assert signoff["calculations"][1]["inputs"] == {
@@ -152,17 +144,17 @@ def test_kind_change_moves_the_amounts(engine) -> None:  # type: ignore[no-untyp
 
 
 def test_statement_of_more_facts_adds_to_the_last_calculation(engine) -> None:  # type: ignore[no-untyped-def]
-    *_, loan = _turns(engine, "想问问贷款贴息", "贷款400万", "LPR是3.45%，贷款期限12个月")
+    *_, loan = conversation(engine, "想问问贷款贴息", "贷款400万", "LPR是3.45%，贷款期限12个月")
     inputs = loan["calculations"][0]["inputs"]
     assert inputs["principal_yuan"] == "4000000" and inputs["lpr_percent"] == "3.45"
     assert loan["total_max_subsidy_yuan"] == "138000"
     # A new question about the same rule is still read on its own.
-    _, fresh = _turns(engine, "贷款400万", "贷款贴息的条件是什么")
+    _, fresh = conversation(engine, "贷款400万", "贷款贴息的条件是什么")
     assert fresh["total_max_subsidy_yuan"] is None
 
 
 def test_item_that_fails_a_condition_leaves_the_list(engine) -> None:  # type: ignore[no-untyped-def]
-    _, dropped = _turns(engine, "首次流片两个产品，分别800万和1200万", "不对，第一个不是首次流片")
+    _, dropped = conversation(engine, "首次流片两个产品，分别800万和1200万", "不对，第一个不是首次流片")
     inputs = dropped["calculations"][0]["inputs"]
     assert inputs["fees_yuan"] == "12000000" and inputs["is_first_tapeout"] == "是"
     assert dropped["total_max_subsidy_yuan"] == "1800000"
@@ -178,7 +170,7 @@ def test_relocating_into_the_zone_is_in_scope(engine) -> None:  # type: ignore[n
 
 
 def test_role_change_keeps_the_standard(engine) -> None:  # type: ignore[no-untyped-def]
-    _, joined = _turns(engine, "我们主导制定了一项国际标准", "那参与的呢")
+    _, joined = conversation(engine, "我们主导制定了一项国际标准", "那参与的呢")
     assert joined["calculations"][0]["inputs"]["standards"] == "level=国际标准，role=参与，published=是"
     assert joined["total_max_subsidy_yuan"] == "500000"
 

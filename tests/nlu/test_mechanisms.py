@@ -9,18 +9,11 @@ from typing import Any
 
 import pytest
 
-
-def _turns(engine: Any, *questions: str) -> list[dict[str, Any]]:
-    session, out = None, []
-    for q in questions:
-        data = engine.ask(q, session_id=session).to_dict()
-        session = data["session_id"]
-        out.append(data)
-    return out
+from tests.fixtures import conversation
 
 
 def _total(engine: Any, *questions: str) -> str | None:
-    return _turns(engine, *questions)[-1]["total_max_subsidy_yuan"]
+    return conversation(engine, *questions)[-1]["total_max_subsidy_yuan"]
 
 
 @pytest.mark.parametrize(
@@ -41,12 +34,12 @@ def test_figures_of_another_kind_are_not_inputs(engine: Any, message: str, total
 
 
 def test_a_denied_rule_name_does_not_name_the_rule(engine: Any) -> None:
-    data = _turns(engine, "研发投入3000万（做的是模拟芯片，并不是EDA），首次流片500万，补多少")[0]
+    data = conversation(engine, "研发投入3000万（做的是模拟芯片，并不是EDA），首次流片500万，补多少")[0]
     assert data["citations"][0]["clause_id"] == "m3" and data["total_max_subsidy_yuan"] == "1500000"
 
 
 def test_a_denied_condition_still_names_its_rule(engine: Any) -> None:
-    data = _turns(engine, "这次不是首次流片了，是第三版，费用400万，能补吗")[0]
+    data = conversation(engine, "这次不是首次流片了，是第三版，费用400万，能补吗")[0]
     assert data["total_max_subsidy_yuan"] == "0" and "不符合" in data["answer"].split("\n", 1)[0]
 
 
@@ -62,7 +55,7 @@ def test_claimed_results_are_not_added(engine: Any, message: str, total: str) ->
 
 
 def test_a_quoted_cap_is_a_rule_question_not_a_fee(engine: Any) -> None:
-    first, cap = _turns(engine, "买EDA工具花了200万能补多少", "这个100万上限是一年的还是总共的？")
+    first, cap = conversation(engine, "买EDA工具花了200万能补多少", "这个100万上限是一年的还是总共的？")
     assert first["total_max_subsidy_yuan"] == "400000"
     assert cap["total_max_subsidy_yuan"] != "200000"  # 100万 never becomes a second EDA purchase
 
@@ -71,7 +64,7 @@ def test_together_adds_to_a_summed_amount(engine: Any) -> None:
     # m11 platform: equipment 2000万, then software 1000万 "一并算": 3000万 × 30% = 900万.
     totals = [
         t["total_max_subsidy_yuan"]
-        for t in _turns(
+        for t in conversation(
             engine, "经认定的集成电路公共技术平台，研发设备投入2000万，能补多少", "软件投入另有1000万，一并算"
         )
     ]
@@ -81,7 +74,7 @@ def test_together_adds_to_a_summed_amount(engine: Any) -> None:
 def test_together_puts_another_year_alongside(engine: Any) -> None:
     totals = [
         t["total_max_subsidy_yuan"]
-        for t in _turns(
+        for t in conversation(
             engine,
             "网络安全服务企业，2025年网络安全保险保费80万，补多少",
             "2026年续保保费也是80万，两年加起来呢",
@@ -91,7 +84,7 @@ def test_together_puts_another_year_alongside(engine: Any) -> None:
 
 
 def test_separately_keeps_the_new_rule_off_the_last_total(engine: Any) -> None:
-    last = _turns(
+    last = conversation(
         engine,
         "数据交易平台年交易额1亿，没有关联交易，运营补贴多少",
         "另外单独算一下：数据集被区内5家非关联企业调用，流通收益300万",
@@ -102,7 +95,7 @@ def test_separately_keeps_the_new_rule_off_the_last_total(engine: Any) -> None:
 def test_a_letter_label_names_the_item_corrected(engine: Any) -> None:
     totals = [
         t["total_max_subsidy_yuan"]
-        for t in _turns(engine, "今年首次流片两款，产品A 600万，产品B 500万，能补多少", "A其实是1200万")
+        for t in conversation(engine, "今年首次流片两款，产品A 600万，产品B 500万，能补多少", "A其实是1200万")
     ]
     assert totals == ["3000000", "3300000"]  # min(180+150, 300) = 300万; then 1200万×15% + 150万
 
@@ -114,12 +107,12 @@ def test_a_founding_year_dates_nothing(engine: Any) -> None:
 
 @pytest.mark.parametrize("message", ["南京高新区的EDA补贴比例是多少", "广州那边流片补多少？"])
 def test_another_citys_zone_or_policy_is_not_covered(engine: Any, message: str) -> None:
-    data = _turns(engine, message)[0]
+    data = conversation(engine, message)[0]
     assert data["status"] == "not_covered" and data["total_max_subsidy_yuan"] is None
 
 
 def test_an_event_held_elsewhere_is_the_events_place(engine: Any) -> None:
-    data = _turns(engine, "公司在滨江，集成电路论坛办在苏州，事前已报批，场租60万，能补多少")[0]
+    data = conversation(engine, "公司在滨江，集成电路论坛办在苏州，事前已报批，场租60万，能补多少")[0]
     assert data["citations"][0]["clause_id"] == "m16" and data["total_max_subsidy_yuan"] == "0"
 
 
@@ -131,7 +124,7 @@ def test_english_amounts(engine: Any) -> None:
 
 
 def test_outside_the_zone_asking_whether_it_may_apply(engine: Any) -> None:
-    data = _turns(engine, "我们注册在临平区，可以申请滨江的EDA补贴吗？")[0]
+    data = conversation(engine, "我们注册在临平区，可以申请滨江的EDA补贴吗？")[0]
     assert data["answer"].startswith("不符合") and data["total_max_subsidy_yuan"] is None
     assert data["citations"][0]["clause_id"] == "a1"
 
@@ -145,7 +138,7 @@ def test_affiliated_users_come_off_the_count(engine: Any) -> None:
 def test_a_figure_goes_to_the_named_rule_whose_own_cue_it_has(engine: Any) -> None:
     # The contract's cue (登记) is the voucher's only, and the voucher is named: not a tape-out fee; the
     # provider is invested in by the user's shareholder, so the voucher gives nothing.
-    data = _turns(
+    data = conversation(
         engine, "我们想用创新券请一家机构做芯片测试服务，合同已登记45万，这家机构是我们股东投资的，能补多少"
     )[0]
     assert data["citations"][0]["clause_id"] == "m11" and data["total_max_subsidy_yuan"] == "0"
@@ -153,7 +146,7 @@ def test_a_figure_goes_to_the_named_rule_whose_own_cue_it_has(engine: Any) -> No
 
 
 def test_a_rule_question_after_a_calculation_computes_nothing_new(engine: Any) -> None:
-    first, rule, supposed = _turns(
+    first, rule, supposed = conversation(
         engine,
         "芯机联动，采购非关联企业首次上市的设备600万，能补多少",
         "那采购芯片模组的补贴比例是多少？",
@@ -182,7 +175,7 @@ def test_a_guessed_result_is_not_an_input(engine: Any, message: str, total: str)
 
 
 def test_when_the_policy_applies_is_the_documents_answer_even_with_a_measure_named(engine: Any) -> None:
-    data = _turns(engine, "IP采购补贴是从什么时候开始施行的？")[0]
+    data = conversation(engine, "IP采购补贴是从什么时候开始施行的？")[0]
     assert data["citations"][0]["clause_id"] == "a4" and data["total_max_subsidy_yuan"] is None
 
 

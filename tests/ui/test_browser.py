@@ -44,20 +44,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
-
-
 def open_page(browser, base_url: str, viewport: dict[str, int], path: str = "/"):
     context = browser.new_context(viewport=viewport, locale="zh-CN")
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)

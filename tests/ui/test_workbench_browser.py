@@ -17,7 +17,6 @@ import pytest
 from bot.settings import Settings
 from tests.api.live import live_server
 from tests.ui.test_browser import (
-    CHROMIUM,
     DESKTOP,
     PHONE,
     SHOTS,
@@ -62,20 +61,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
                     timeout=30,
                 )
         yield url, data / "records.sqlite3"
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
 
 
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
