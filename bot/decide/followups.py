@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from bot.decide.calls import place_conditions
 from bot.decide.frames import frame_for
 from bot.nlu.items import flags_said
-from bot.nlu.mentions import MONEY, ORDINAL
+from bot.nlu.mentions import DATE, MONEY, ORDINAL
 from bot.nlu.polarity import negated
 from bot.nlu.reading import Reading
 from bot.nlu.references import chinese_number
@@ -359,11 +360,26 @@ def _replaced_items(rule: RuleSpec, old: dict[str, Any], new: dict[str, Any]) ->
     return replace_items(old, new, triggers[0]) if triggers else None
 
 
+def _in_base_year(new: dict[str, Any], old: dict[str, Any], reading: Reading) -> dict[str, Any]:
+    """ "查了一下，放款日期是7月25号" after "2024年7月放款": a date written without its year is in the year of
+    the date it corrects."""
+    if not any(m.kind == DATE and m.yearless for m in reading.mentions):
+        return new
+    for key, value in new.items():
+        before = old.get(key)
+        if isinstance(value, date) and isinstance(before, date) and value.year != before.year:
+            try:
+                new[key] = value.replace(year=before.year)
+            except ValueError:
+                continue  # 2月29日 in a year without it: the date as read
+    return new
+
+
 def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> dict[str, Any] | None:
     """The base call's arguments after this message, or None when the message gives the rule nothing."""
     frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
     place_conditions(reading, rule, frame.args)
-    new = dict(frame.args)
+    new = _in_base_year(dict(frame.args), base.args, reading)
     if act.kind == CHANGE and rule.tool == base.tool:
         replaced = (
             fail_item_by_value(base.args, frame, reading)

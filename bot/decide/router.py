@@ -98,12 +98,19 @@ class Router:
         for pack in self.packs.packs[1:]:
             title = pack.document.title
             if pack.doc_number in text or (len(title) >= 8 and title in text):
-                # "杭高新〔2019〕24号还有效吗": whether it is still in force is the repealing document's answer.
-                return None if self.packs.repeal_of(pack.doc_id) and _VALIDITY.search(text) else pack
+                # "杭高新〔2019〕24号还有效吗": whether it is still in force is the repealing document's answer;
+                # "老文件…里写按40%补，我们流片花了500万现在能补多少": the user's own figures, under the rule in force.
+                repealed = self.packs.repeal_of(pack.doc_id) is not None
+                return None if repealed and (_VALIDITY.search(text) or self._own_amount(reading)) else pack
         doc_id = getattr(session, "doc_id", None) if session is not None else None
         if doc_id and doc_id != self.packs.primary.doc_id and not reading.hits:
             return self.packs.pack(doc_id)
         return None
+
+    def _own_amount(self, reading: Reading) -> bool:
+        """An amount asked for the user's own figures under a rule of the primary document."""
+        topic = self._topic(reading)
+        return topic is not None and bool(reading.money_inputs) and Q.wants_amount(reading, topic)
 
     def _about_document(self, reading: Reading, pack: Pack) -> Plan:
         """A lookup in another document: the clause named (第2条) or found there; if that document is
@@ -148,6 +155,9 @@ class Router:
     def _continue(self, reading: Reading, topic: RuleSpec | None, session: Session) -> Plan | None:
         """An explanation of the last calculation, or a follow-up that changes it."""
         batch_tools = {p.tool for p in session.batch}
+        inside = self._now_inside(reading, session) if topic is None else None
+        if inside is not None:
+            return inside
         if session.batch and session.pending is None and Q.explains(reading, topic, batch_tools):
             calls = [p.replay() for p in session.batch]
             clauses = list(dict.fromkeys(p.clause_id for p in session.batch))
@@ -159,6 +169,17 @@ class Router:
         if topic is None or varies_last(reading, topic, session):
             return self._followup(reading, session)
         return None
+
+    def _now_inside(self, reading: Reading, session: Session) -> Plan | None:
+        """ "更正一下，我们已经把注册地迁到滨江了" after an amount answered as not applicable (the enterprise
+        was outside): the calculations of that question, now for an enterprise inside."""
+        if not reading.places.inside or reading.figures or not session.history:
+            return None
+        before = self.decide(session.history[-1][0])
+        calls = before.calculator_calls
+        if before.kind != P.NOT_APPLICABLE or not calls:
+            return None
+        return Plan(calls, topic=before.topic, reading=reading, followup=True, clauses=before.clauses)
 
     def _combined(self, plan: Plan, reading: Reading, session: Session | None) -> Plan:
         """ "那再加400万IP呢": a new rule's item joins the last answer's calculations."""

@@ -4,6 +4,7 @@ Readings chosen (documented in the README's engine section):
 - a month without a day is read as the first day of that month (the LPR table changes on the 20th-22nd,
   so only a loan in a month with an LPR change can differ; the answer shows the date used);
 - two-digit years are 20xx; 今年/去年/前年/明年 are resolved against `today` (the server's date);
+- a month and day with no year ("7月25号") is in the year of the date a follow-up corrects, else this year;
 - a date right next to 成立/设立/注册/落户/引进/入驻 dates the enterprise, any other date dates the loan.
 """
 
@@ -18,6 +19,8 @@ _CN_DATE = re.compile(
     r"(?<!\d)(20\d{2}|\d{2}|(?<![以之])[今本去上前明])\s*年(?:度)?\s*(\d{1,2})\s*月(?:份)?(?:\s*(\d{1,2})\s*[日号])?"
 )
 _NUMERIC_DATE = re.compile(r"(?<![\d.])(20\d{2})([-/.])(\d{1,2})(?:\2(\d{1,2}))?(?![\d.]|\s*[万亿元%])")
+# "放款日期是7月25号": a month and day with no year (the year of the date it corrects, else this year).
+_MONTH_DAY = re.compile(r"(?<![\d年.\-/])(\d{1,2})\s*月(?:份)?\s*(\d{1,2})\s*[日号]")
 _RELATIVE_YEAR = re.compile(r"(?<![以之])([今本去上前明])年(?:度)?(?!\s*\d)")
 # "2024年8月1日至2025年7月31日", "2024年8月放款，2026年8月到期": the loan's own period.
 _RANGE = re.compile(r"^\s*(?:至|到|~|～|—|-)\s*$")
@@ -41,6 +44,7 @@ class DateMention:
     end: int
     founding: bool
     has_day: bool = True
+    yearless: bool = False  # no year written: this year, or the year of the date a follow-up corrects
 
 
 def _year(token: str, today: date) -> int:
@@ -49,16 +53,19 @@ def _year(token: str, today: date) -> int:
     return int(token) + (2000 if len(token) == 2 else 0)
 
 
-def _mentions(text: str, today: date) -> list[tuple[int, int, date, bool]]:
+def _mentions(text: str, today: date) -> list[tuple[int, int, date, bool, bool]]:
     found = []
     for m in _CN_DATE.finditer(text):
-        found.append((m.start(), m.end(), _year(m.group(1), today), m.group(2), m.group(3)))
+        found.append((m.start(), m.end(), _year(m.group(1), today), m.group(2), m.group(3), False))
     for m in _NUMERIC_DATE.finditer(text):
-        found.append((m.start(), m.end(), int(m.group(1)), m.group(3), m.group(4)))
+        found.append((m.start(), m.end(), int(m.group(1)), m.group(3), m.group(4), False))
+    for m in _MONTH_DAY.finditer(text):
+        if not any(f[0] <= m.start() < f[1] for f in found):
+            found.append((m.start(), m.end(), today.year, m.group(1), m.group(2), True))
     out = []
-    for start, end, year, month, day in sorted(found):
+    for start, end, year, month, day, yearless in sorted(found):
         try:
-            out.append((start, end, date(year, int(month), int(day or 1)), day is not None))
+            out.append((start, end, date(year, int(month), int(day or 1)), day is not None, yearless))
         except ValueError:
             continue  # "2024年13月": not a date
     return out
@@ -68,12 +75,12 @@ def find_dates(text: str, today: date | None = None) -> list[DateMention]:
     """Every date in a normalized question, in order, each marked founding or not."""
     today = today or date.today()
     dates = []
-    for start, end, value, has_day in _mentions(text, today):
+    for start, end, value, has_day, yearless in _mentions(text, today):
         founding = bool(
             _FOUNDING_AFTER.search(text[end : end + 14])
             or _FOUNDING_BEFORE.search(text[max(0, start - 8) : start])
         )
-        dates.append(DateMention(value, start, end, founding, has_day))
+        dates.append(DateMention(value, start, end, founding, has_day, yearless))
     return dates
 
 

@@ -38,6 +38,7 @@ class Language:
     bound_after: re.Pattern[str]
     claim_after: re.Pattern[str]
     guess: re.Pattern[str]
+    topic_link: re.Pattern[str]
     denied: re.Pattern[str]
     question_tail: tuple[str, ...]
     question: re.Pattern[str]
@@ -88,6 +89,7 @@ def language() -> Language:
         bound_after=re.compile(r"\s*(" + "|".join(data["bound_after"]) + ")"),
         claim_after=re.compile(r"\s*(" + "|".join(data["claim_after"]) + ")"),
         guess=re.compile("(" + "|".join(data["guess"]) + r")\s*$"),
+        topic_link=re.compile(r"^\s*(" + "|".join(data["topic_link"]) + r")\s*$"),
         question_tail=tuple(data["question_tail"]),
         question=re.compile(data["question"]),
         yes_no=re.compile(data["yes_no"]),

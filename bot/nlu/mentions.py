@@ -64,6 +64,7 @@ class Mention:
     unit: str = ""
     approximate: bool = False
     founding: bool = False  # a date written next to 成立/设立/引进 (the enterprise's, not the loan's)
+    yearless: bool = False  # a date written without its year ("7月25号")
 
     def overlaps(self, other: Mention) -> bool:
         return self.start < other.end and other.start < self.end
@@ -133,6 +134,7 @@ def _dates(text: str, today: date | None) -> list[Mention]:
             "day" if d.has_day else "month",
             False,
             d.founding,
+            d.yearless,
         )
         for d in find_dates(text, today)
     ]

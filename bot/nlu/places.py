@@ -63,6 +63,11 @@ class Places:
         return bool(self.with_role(ORIGIN) or [p for p in self.with_role(DESTINATION) if p.ours])
 
     @property
+    def inside(self) -> bool:
+        """The user's enterprise is (now) in the jurisdiction: moved in, or located there."""
+        return self.moved_in or any(p.ours for p in self.with_role(OWN))
+
+    @property
     def outside(self) -> Place | None:
         """The user's enterprise is located outside the jurisdiction (and has not moved into it)."""
         if self.moved_in:

@@ -206,15 +206,20 @@ def _decide(
     since: int = 0,
     foreign: Sequence[tuple[str, str, str, str]] = (),
     named: frozenset[str] = frozenset(),
+    linked: int | None = None,
 ) -> tuple[str, str | None, str, str | None]:
     """(role, slot, label, rule id) of one figure from its cues alone (no list or default reasoning);
-    `named` are the ids of the rules the message names."""
+    `named` are the ids of the rules the message names; `linked`, where the previous clause starts when
+    the figure's own clause only comments on its subject ("关联企业交易额说错了，是5000万")."""
     fixed = _never_input(text, m, layout, lang, since)
     if fixed is not None:
         return fixed
     cues = find_words(text, _cue_words(rule, m.kind, lang, m.unit, siblings))
     lo = max(layout.clause_span(m.start)[0], prev_end)
     hit = _nearest(cues, lo, m.start) or _after_cue(text, m, cues, layout, nxt)
+    if hit is None and linked is not None:
+        lo = linked
+        hit = _nearest(cues, lo, m.start)
     if hit is None and foreign:
         hit = _foreign_cue(text, m, rule, siblings, lo, foreign)
     if hit is None:
@@ -270,8 +275,9 @@ def assign(
         kin = siblings(rule, m.start) if rule is not None else ()
         # A rule named after the previous figure starts a new statement of the user's own.
         since = min((h.start for h in hits if prev_end <= h.start < m.start), default=0) if prev_end else 0
+        linked = _linked(text, m, layout, lang, mentions)
         role, slot, label, owner = _decide(
-            text, m, rule, layout, lang, prev_end, nxt, kin, since, foreign, named
+            text, m, rule, layout, lang, prev_end, nxt, kin, since, foreign, named, linked
         )
         rule = next((r for r in [*kin, *(h.rule for h in hits)] if r.id == owner), rule)
         if role == UNKNOWN:
@@ -284,6 +290,17 @@ def assign(
         figures.append(Figure(m, role, rule.id if rule else None, slot, label, None, times))
     rules = {h.rule.id: h.rule for h in hits} | ({context.id: context} if context else {})
     return _stand_ins(totals(text, _dated(figures, mentions, layout), hits), rules, lang)
+
+
+def _linked(text: str, m: Mention, layout: Layout, lang: Language, mentions: Sequence[Mention]) -> int | None:
+    """Where the previous clause starts (after any figure in it), when the figure's own clause is only a
+    link word and the figure ("…说错了，是5000万"): the subject it comments on is there."""
+    start, _ = layout.clause_span(m.start)
+    if start == 0 or not lang.topic_link.match(text[start : m.start]):
+        return None
+    previous, _ = layout.clause_span(start - 1)
+    ends = [x.end for x in mentions if previous <= x.start and x.end <= start]
+    return max([previous, *ends])
 
 
 def _kind(f: Figure) -> tuple[object, ...]:
