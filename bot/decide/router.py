@@ -155,7 +155,7 @@ class Router:
     def _continue(self, reading: Reading, topic: RuleSpec | None, session: Session) -> Plan | None:
         """An explanation of the last calculation, or a follow-up that changes it."""
         batch_tools = {p.tool for p in session.batch}
-        inside = self._now_inside(reading, session) if topic is None else None
+        inside = self._now_inside(reading, topic, session)
         if inside is not None:
             return inside
         if session.batch and session.pending is None and Q.explains(reading, topic, batch_tools):
@@ -170,14 +170,16 @@ class Router:
             return self._followup(reading, session)
         return None
 
-    def _now_inside(self, reading: Reading, session: Session) -> Plan | None:
-        """ "更正一下，我们已经把注册地迁到滨江了" after an amount answered as not applicable (the enterprise
-        was outside): the calculations of that question, now for an enterprise inside."""
+    def _now_inside(self, reading: Reading, topic: RuleSpec | None, session: Session) -> Plan | None:
+        """ "更正一下，我们已经把注册地迁到滨江了", "如果改由我们滨江本部来流片呢" after an amount answered as not
+        applicable (the enterprise was outside): the calculations of that question, for an enterprise inside."""
         if not reading.places.inside or reading.figures or not session.history:
             return None
         before = self.decide(session.history[-1][0])
         calls = before.calculator_calls
         if before.kind != P.NOT_APPLICABLE or not calls:
+            return None
+        if topic is not None and topic.tool not in {c.name for c in calls}:
             return None
         return Plan(calls, topic=before.topic, reading=reading, followup=True, clauses=before.clauses)
 

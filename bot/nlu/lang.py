@@ -81,7 +81,7 @@ def language() -> Language:
     return Language(
         negation=_alternation(data["negation"]),
         not_negation=tuple(data["not_negation"]),
-        hearsay=_alternation(data["hearsay"]),
+        hearsay=re.compile(_alternation(data["hearsay"]).pattern + "|" + data["document_quote"]),
         restart=_alternation(data["restart"]),
         claim=re.compile(data["claim"], re.I),
         bound=re.compile("(" + "|".join(data["bound"]) + r")\s*$"),

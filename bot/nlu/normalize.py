@@ -1,4 +1,5 @@
-"""Text normalization applied before anything else: traditional→simplified, full-width→half-width, whitespace."""
+"""Text normalization applied before anything else: traditional→simplified, full-width→half-width, emoji
+and whitespace."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import unicodedata
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
+# Emoji and pictographs carry no facts ("有奖励吗🤔"): a space, so a question still ends in its question word.
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
 # Full-width punctuation that carries meaning in policy text is kept (，。、“”《》（）).
 _KEEP = set("，。、；：？！“”‘’《》（）【】〔〕")
 
@@ -37,7 +40,7 @@ def to_halfwidth(text: str) -> str:
 def normalize(text: str) -> str:
     """Return text in simplified Chinese, half-width ASCII, single spaces, stripped."""
     text = unicodedata.normalize("NFC", text)
-    text = to_halfwidth(text)
+    text = to_halfwidth(_EMOJI.sub(" ", text))
     if any("\u4e00" <= ch <= "\u9fff" for ch in text):
         text = _t2s().convert(text)
     return _SPACES.sub(" ", text).strip()
