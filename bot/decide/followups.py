@@ -336,7 +336,11 @@ def replace_items(old: dict[str, Any], new: dict[str, Any], trigger: str) -> dic
         for item in items:
             same = [i for i, b in enumerate(merged) if b.get(trigger) == item.get(trigger)]
             if not same:
-                return None
+                # "如果参与的那项其实是国家标准呢": the one item agreeing on every other attribute said.
+                said = {k: v for k, v in item.items() if k != trigger}
+                same = [i for i, b in enumerate(merged) if said and all(b.get(k) == v for k, v in said.items())]
+                if len(same) != 1 or len(merged) < 2:
+                    return None
             merged[same[0]] = {**merged[same[0]], **item}
         out[key], changed = merged, True
     return out if changed else None

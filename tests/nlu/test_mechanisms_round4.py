@@ -62,3 +62,12 @@ def test_emoji_do_not_hide_a_question(engine: Any) -> None:
 def test_the_first_measure_is_named_by_its_own_words(engine: Any) -> None:
     data = conversation(engine, "我们承担了省级重大科技专项，区里有没有配套？")[0]
     assert data["status"] == "answered" and data["citations"][0]["clause_id"] == "m1"
+
+
+def test_an_item_named_by_its_other_attribute_is_the_one_changed(engine: Any) -> None:
+    # 行业标准主导 10万 + 国际标准参与 50万 = 60万; the led one is national instead: 20万 + 50万 = 70万.
+    assert _totals(
+        engine,
+        "我们主导了一项行业标准，参与了一项国际标准，都已发布，奖励多少",
+        "如果主导的那项其实是国家标准呢",
+    ) == ["600000", "700000"]
