@@ -51,8 +51,10 @@ def _used_values(outcomes: list[Any]) -> set[Decimal]:
     for o in outcomes:
         for v in o.call.args.values():
             for item in v if isinstance(v, list) else [v]:
-                if isinstance(item, Decimal | int) and not isinstance(item, bool):
-                    values.add(Decimal(item))
+                inner = list(item.values()) if isinstance(item, dict) else [item]  # a dated item's amount
+                values.update(
+                    Decimal(x) for x in inner if isinstance(x, Decimal | int) and not isinstance(x, bool)
+                )
     return values
 
 
@@ -101,8 +103,11 @@ def _show(value: Any) -> str:
         return format_wan(value) if value >= 1000 else f"{value.normalize():f}"
     if isinstance(value, list):
         return "、".join(_show(v) for v in value)
-    if isinstance(value, dict):
+    if isinstance(value, dict) and any(k in value for k in ("level", "role")):
         return "".join(str(v) for k, v in value.items() if k in ("level", "role"))
+    if isinstance(value, dict):  # a dated item: "200万元（2025-01-01）"
+        first, *rest = [_show(v) for v in value.values() if v is not None] or [""]
+        return first + (f"（{'，'.join(rest)}）" if rest else "")
     return str(value)
 
 

@@ -338,7 +338,9 @@ def replace_items(old: dict[str, Any], new: dict[str, Any], trigger: str) -> dic
             if not same:
                 # "如果参与的那项其实是国家标准呢": the one item agreeing on every other attribute said.
                 said = {k: v for k, v in item.items() if k != trigger}
-                same = [i for i, b in enumerate(merged) if said and all(b.get(k) == v for k, v in said.items())]
+                same = [
+                    i for i, b in enumerate(merged) if said and all(b.get(k) == v for k, v in said.items())
+                ]
                 if len(same) != 1 or len(merged) < 2:
                     return None
             merged[same[0]] = {**merged[same[0]], **item}
@@ -379,6 +381,19 @@ def _in_base_year(new: dict[str, Any], old: dict[str, Any], reading: Reading) ->
     return new
 
 
+def _dated_addition(rule: RuleSpec, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """ "又在2025年3月贷了100万" after a dated loan: one more dated item, at its own date (None entries are
+    dropped by the caller)."""
+    out: dict[str, Any] = {}
+    for name, spec in rule.slots.items():
+        dated = spec.dated
+        if dated is None or name not in new or dated.date not in old:
+            continue
+        item = {name: new[name], dated.date: new.get(dated.date)}
+        out.update({name: None, dated.date: None, dated.list: [item]})
+    return out
+
+
 def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> dict[str, Any] | None:
     """The base call's arguments after this message, or None when the message gives the rule nothing."""
     frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
@@ -405,7 +420,8 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
             return None
         act = Act(ADD, act.item)  # "阿里云那份不算了，再加一份…": nothing left to remove, the rest adds
     if act.kind == ADD:
-        new = {**new, **increments(reading, rule, base)}
+        new = {**new, **increments(reading, rule, base), **_dated_addition(rule, base.args, new)}
+        new = {k: v for k, v in new.items() if v is not None}
     adding = act.kind == ADD and bool(new)
     if not new:
         new = relabeled(reading, rule, base)  # the same amounts under another kind: never added twice

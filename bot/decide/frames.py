@@ -259,6 +259,26 @@ def _dates(text: str, frame: Frame, mentions: list[Mention]) -> None:
         frame.args["within_three_years"] = months < 36 or (months == 36 and not more)
 
 
+def _dated_items(frame: Frame, mentions: list[Mention], figures: list[Figure]) -> None:
+    """ "贷款两笔：2024年6月300万、2025年1月200万": a money slot whose figures each have a date of their own
+    (the last one written since the figure before) keeps the first, the others go to the slot's dated list."""
+    for name, spec in frame.rule.slots.items():
+        if spec.dated is None:
+            continue
+        mine = [f for f in figures if f.rule == frame.rule.id and f.used and f.slot == name]
+        dates = [m for m in mentions if m.kind == DATE and not m.founding]
+        own, since = [], 0
+        for f in mine:
+            before = [d.value for d in dates if since <= d.start and d.end <= f.start]
+            own.append(before[-1] if before else None)
+            since = f.end
+        if len(mine) < 2 or None in own or len(set(own)) < 2 or any(f.times != 1 for f in mine):
+            continue
+        key, day = spec.dated.list, spec.dated.date
+        frame.args[name], frame.args[day] = mine[0].mention.value, own[0]
+        frame.args[key] = [{name: f.mention.value, day: d} for f, d in zip(mine[1:], own[1:], strict=True)]
+
+
 def _year(text: str, frame: Frame, mentions: list[Mention], figures: list[Figure]) -> None:
     slot = next((n for n, s in frame.rule.slots.items() if s.kind == "year"), None)
     if slot is None:
@@ -315,6 +335,7 @@ def frame_for(
     _fill_percents(frame, figures)
     _fill_enums(text, frame)
     _dates(text, frame, mentions)
+    _dated_items(frame, mentions, figures)
     _year(text, frame, mentions, figures)
     _items(text, frame, lang)
     _fill_conditions(frame)

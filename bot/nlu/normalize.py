@@ -9,7 +9,7 @@ from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # Emoji and pictographs carry no facts ("有奖励吗🤔"): a space, so a question still ends in its question word.
-_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+")
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+")
 # Full-width punctuation that carries meaning in policy text is kept (，。、“”《》（）).
 _KEEP = set("，。、；：？！“”‘’《》（）【】〔〕")
 

@@ -51,6 +51,14 @@ class ItemsSpec(_Strict):
     count_unit: str = "项"
 
 
+class DatedSpec(_Strict):
+    """Several figures of one money slot, each with its own date before it ("2024年6月贷了300万、2025年1月
+    200万"): the first fills the slot and `date`, the others become items {slot: amount, date: day} of `list`."""
+
+    list: str
+    date: str
+
+
 class SlotSpec(_Strict):
     kind: SlotKind
     cues: list[str] = Field(default_factory=list)
@@ -60,6 +68,7 @@ class SlotSpec(_Strict):
     values: dict[str, list[str]] = Field(default_factory=dict)
     items: ItemsSpec | None = None
     units: list[str] = Field(default_factory=list)  # counters a count must carry (家 for enterprises)
+    dated: DatedSpec | None = None
 
     _markers_ok = field_validator("markers")(_valid_regex)
 

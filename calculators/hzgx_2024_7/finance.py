@@ -15,6 +15,7 @@ from calculators.base import (
     SubsidyResult,
     cap_step,
     cn_count,
+    combine,
     exact_yuan,
     failed,
     fen,
@@ -42,6 +43,11 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+class OtherLoan(CalcInput):
+    principal_yuan: Money = Field(..., description="这笔贷款的本金（元）")
+    loan_date: date | None = Field(None, description="这笔贷款的放款日期；用于查当期 LPR 和判断三年期限")
+
+
 class LprLoanInput(CalcInput):
     principal_yuan: Money = Field(..., description="贷款本金（元）；补贴按最高 500 万元本金计算")
     term_months: int | None = Field(
@@ -61,6 +67,10 @@ class LprLoanInput(CalcInput):
     is_ic_enterprise: bool = Field(True, description="借款方是否为集成电路企业")
     is_bank_loan: bool = Field(True, description="是否为银行贷款（股东借款、民间借贷等不在补贴范围）")
     within_three_years: bool | None = Field(None, description="不给日期时：贷款是否在设立或引进后三年内")
+    other_loans: list[OtherLoan] = Field(
+        default_factory=list,
+        description="同一企业的其他贷款（各自的本金和放款日期，期限同上）；各笔按放款先后合计，本金只按 500 万元计",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> LprLoanInput:
@@ -71,19 +81,23 @@ class LprLoanInput(CalcInput):
         return self
 
 
-def _within_window(calc: Calculation, data: LprLoanInput) -> tuple[bool, str | None]:
-    """Whether the loan falls within three years (inclusive) of founding or arrival, and why."""
-    if data.loan_date and data.established_date:
+def _within_window(
+    calc: Calculation, data: LprLoanInput, loan_date: date | None = None
+) -> tuple[bool, str | None]:
+    """Whether the loan (of `loan_date`, else the first) falls within three years (inclusive) of founding or
+    arrival, and why."""
+    loan_date = loan_date or data.loan_date
+    if loan_date and data.established_date:
         years = calc.param("lpr_window_years")
         deadline = add_years(data.established_date, int(years))
-        ok = data.loan_date <= deadline
+        ok = loan_date <= deadline
         calc.step(
-            f"期限：设立/引进 {data.established_date} 起{cn_count(years)}年内（至 {deadline}），放款 {data.loan_date}",
+            f"期限：设立/引进 {data.established_date} 起{cn_count(years)}年内（至 {deadline}），放款 {loan_date}",
             "符合" if ok else "不符合",
         )
         text = (
             f"自设立或引进{cn_count(years)}年内使用银行贷款"
-            f"（设立/引进 {data.established_date}，截止 {deadline}，放款 {data.loan_date}）"
+            f"（设立/引进 {data.established_date}，截止 {deadline}，放款 {loan_date}）"
         )
         return ok, text
     if data.within_three_years is not None:
@@ -94,15 +108,19 @@ def _within_window(calc: Calculation, data: LprLoanInput) -> tuple[bool, str | N
     return True, None
 
 
-def _rate(calc: Calculation, data: LprLoanInput, long_term: bool) -> tuple[Decimal, list[str]]:
-    """The LPR to apply (percent) and notes saying where it came from."""
+def _rate(
+    calc: Calculation, data: LprLoanInput, long_term: bool, loan_date: date | None = None
+) -> tuple[Decimal, list[str]]:
+    """The LPR to apply (percent) for the loan of `loan_date` (else the first), and notes saying where it
+    came from."""
     tenor = "5年期以上" if long_term else "1年期"
     if data.lpr_percent is not None:
         calc.step(f"同期 LPR：用户给出 {data.lpr_percent}%（{tenor}）", data.lpr_percent)
         return data.lpr_percent, [f"采用用户给出的同期 LPR {data.lpr_percent}%（{tenor}）。"]
+    loan_date = loan_date or data.loan_date
     try:
         # Without a loan date the latest fixing applies.
-        entry = calc.param_entry("lpr_5y" if long_term else "lpr_1y", data.loan_date or date.max)
+        entry = calc.param_entry("lpr_5y" if long_term else "lpr_1y", loan_date or date.max)
     except ParameterNotInForceError as exc:
         raise CalculatorInputError(
             [
@@ -115,10 +133,10 @@ def _rate(calc: Calculation, data: LprLoanInput, long_term: bool) -> tuple[Decim
     calc.step(f"同期 LPR：{entry.since} 公布的{tenor} LPR {entry.value}%", entry.value)
     source = entry.parameter.metadata.get("publisher", entry.parameter.reference)
     notes = [f"采用 {entry.since} 公布的{tenor} LPR {entry.value}%（来源：{source}）。"]
-    if data.loan_date is None:
+    if loan_date is None:
         notes.append("未给出放款日期，按表中最新一期 LPR 计算。")
     through = entry.parameter.known_valid_through
-    if through is not None and (data.loan_date or entry.since) > through:
+    if through is not None and (loan_date or entry.since) > through:
         notes.append(
             f"放款日期晚于 LPR 表的核对日期 {through}，暂沿用最后一期数值；如其后 LPR 有调整，"
             "请以实际公布值为准（可直接输入 LPR）。"
@@ -146,7 +164,9 @@ def _term(calc: Calculation, data: LprLoanInput) -> tuple[Decimal, str, bool, li
     return Decimal(months) / 12, f"{months}/12", months > long_months, notes
 
 
-def _interest(principal: Decimal, cap: Decimal, rate: Decimal, years: Decimal, term_text: str) -> Part:
+def _interest(
+    principal: Decimal, cap: Decimal, rate: Decimal, years: Decimal, term_text: str, cap_text: str = ""
+) -> Part:
     """min(principal, cap) × rate × term, rounded down to the fen."""
     base = min(principal, cap)
     raw = base * rate / 100 * years
@@ -154,7 +174,7 @@ def _interest(principal: Decimal, cap: Decimal, rate: Decimal, years: Decimal, t
     formula = (
         f"min({format_yuan(principal)}, {format_yuan(cap)}) × {rate}% × {term_text} = {format_yuan(amount)}"
     )
-    caps = (f"补贴贷款额度最高 {wan_text(cap)}",) if principal > cap else ()
+    caps = ((cap_text or f"补贴贷款额度最高 {wan_text(cap)}"),) if principal > cap else ()
     steps = (
         cap_step(principal, cap, "补贴贷款额度最高"),
         Step(f"{format_yuan(base)} × {rate}% × {term_text} = {exact_yuan(raw)}", yuan_str(raw)),
@@ -163,9 +183,57 @@ def _interest(principal: Decimal, cap: Decimal, rate: Decimal, years: Decimal, t
     return Part(amount, formula, caps, steps)
 
 
+def _actual_rate(calc: Calculation, data: LprLoanInput, lpr: Decimal) -> tuple[Decimal, list[str]]:
+    """A lower actual loan rate replaces the LPR (the subsidy never exceeds the interest paid)."""
+    if data.actual_rate_percent is None or data.actual_rate_percent >= lpr:
+        return lpr, []
+    rate = data.actual_rate_percent
+    calc.step(f"实际利率 {rate}% 低于 LPR {lpr}%，按实际利率", rate)
+    return rate, [f"实际贷款利率 {rate}% 低于 LPR {lpr}%，贴息不超过实际支付的利息，按实际利率计算。"]
+
+
+def _several_loans(calc: Calculation, data: LprLoanInput) -> SubsidyResult:
+    """Several loans of one enterprise: each at the LPR of its own loan date, in the order they were taken;
+    together they are subsidised on at most 500万 of principal (a later loan gets what the earlier ones left).
+
+    Reading chosen: "补贴贷款额度最高不超过500万元" is one enterprise's total principal, used up in loan-date
+    order; a loan outside the three-year window uses none of it."""
+    failures = failed([(data.is_ic_enterprise, "借款方为集成电路企业"), (data.is_bank_loan, "使用银行贷款")])
+    years, term_text, long_term, term_notes = _term(calc, data)
+    cap = calc.param("lpr_principal_cap")
+    loans = [
+        (data.principal_yuan, data.loan_date),
+        *((x.principal_yuan, x.loan_date) for x in data.other_loans),
+    ]
+    loans.sort(key=lambda loan: loan[1] or date.max)
+    remaining, parts, notes, outside = cap, [], [], []
+    for principal, day in loans:
+        in_window, window_text = _within_window(calc, data, day)
+        if not in_window:
+            outside.append(f"{format_wan(principal)}（{window_text}）")
+            continue
+        lpr, rate_notes = _rate(calc, data, long_term, day)
+        rate, actual_notes = _actual_rate(calc, data, lpr)
+        notes += [n for n in rate_notes + actual_notes if n not in notes]
+        cap_text = f"补贴贷款额度最高 {wan_text(cap)}（多笔合计，这一笔还剩 {wan_text(remaining)}）"
+        parts.append(_interest(principal, remaining, rate, years, term_text, cap_text))
+        remaining -= min(principal, remaining)
+    if not parts:
+        failures.append("自设立或引进三年内使用银行贷款：" + "；".join(outside))
+    elif outside:
+        notes.append("以下贷款不在设立或引进三年内，不计贴息：" + "；".join(outside) + "。")
+    notes += term_notes + [
+        f"多笔贷款按放款先后合计，本金只按 {format_wan(cap)} 计算贴息，每笔按其放款日的 LPR。"
+    ]
+    part = combine(parts) if parts else None
+    return result(calc, "lpr_interest_subsidy", "m17", data, LPR_QUOTE, part, failures, notes)
+
+
 def lpr_interest_subsidy(data: LprLoanInput) -> SubsidyResult:
     """m17 贷款贴息：集成电路企业设立或引进三年内的银行贷款，按同期 LPR 贴息，本金最高按 500 万元计。"""
     calc = Calculation(DOC_ID)
+    if data.other_loans:
+        return _several_loans(calc, data)
     in_window, window_text = _within_window(calc, data)
     failures = failed(
         [(data.is_ic_enterprise, "借款方为集成电路企业"), (data.is_bank_loan, "使用银行贷款")]
@@ -173,11 +241,8 @@ def lpr_interest_subsidy(data: LprLoanInput) -> SubsidyResult:
     )
     years, term_text, long_term, term_notes = _term(calc, data)
     lpr, notes = _rate(calc, data, long_term)
-    rate = lpr
-    if data.actual_rate_percent is not None and data.actual_rate_percent < lpr:
-        rate = data.actual_rate_percent
-        calc.step(f"实际利率 {rate}% 低于 LPR {lpr}%，按实际利率", rate)
-        notes.append(f"实际贷款利率 {rate}% 低于 LPR {lpr}%，贴息不超过实际支付的利息，按实际利率计算。")
+    rate, actual_notes = _actual_rate(calc, data, lpr)
+    notes += actual_notes
     cap = calc.param("lpr_principal_cap")
     part = _interest(data.principal_yuan, cap, rate, years, term_text)
     notes += term_notes + [

@@ -115,3 +115,38 @@ def test_table_is_sorted_dated_data_with_its_source() -> None:
         dates = [v.since for v in param.values]
         assert dates == sorted(dates) and len(dates) == 6
         assert param.known_valid_through is not None and param.known_valid_through >= dates[-1]
+
+
+def test_several_loans_each_take_their_own_lpr_and_share_the_principal_cap() -> None:
+    # In loan-date order: 2024-01-10 300万 at 3.45% (LPR of 2023-08-21) uses 300万 of the 500万; the later
+    # 2025-06-01 400万 at 3.00% gets the 200万 left: 103,500 + 60,000.
+    res = subsidy(
+        principal_yuan="400万",
+        loan_date="2025-06-01",
+        other_loans=[{"principal_yuan": "300万", "loan_date": "2024-01-10"}],
+        established_date="2023-02-01",
+        term_months=12,
+    )
+    assert res.max_subsidy_yuan == Decimal(163500)
+    assert res.formula.startswith("min(3,000,000, 5,000,000) × 3.45%")
+    assert any("还剩 200 万元" in c for c in res.caps_applied)
+
+
+def test_a_loan_outside_the_window_uses_none_of_the_cap() -> None:
+    # Founded 2021-03-01: the window ends 2024-03-01, so the 2025 loan is out; the 2023-09-01 loan alone
+    # counts: 500万 × 3.45%.
+    res = subsidy(
+        principal_yuan="500万",
+        loan_date="2023-09-01",
+        other_loans=[{"principal_yuan": "300万", "loan_date": "2025-01-02"}],
+        established_date="2021-03-01",
+    )
+    assert res.eligible and res.max_subsidy_yuan == Decimal(172500)
+    assert any("不计贴息" in n for n in res.notes)
+    late = subsidy(
+        principal_yuan="500万",
+        loan_date="2025-09-01",
+        other_loans=[{"principal_yuan": "300万", "loan_date": "2025-01-02"}],
+        established_date="2021-03-01",
+    )
+    assert not late.eligible and late.max_subsidy_yuan == 0

@@ -71,3 +71,18 @@ def test_an_item_named_by_its_other_attribute_is_the_one_changed(engine: Any) ->
         "我们主导了一项行业标准，参与了一项国际标准，都已发布，奖励多少",
         "如果主导的那项其实是国家标准呢",
     ) == ["600000", "700000"]
+
+
+def test_loans_on_different_dates_each_take_their_lpr(engine: Any) -> None:
+    # 2024-05 300万 at 3.45% = 10.35万; 2025-01 150万 at 3.10% = 4.65万; 2026-03 100万 at 3.00% but only
+    # 50万 of the 500万 is left = 1.5万: 16.5万. Founded 2023-08: all three within three years.
+    assert _totals(
+        engine,
+        "公司2023年8月成立，做芯片设计的，三笔银行贷款：2024年5月300万，2025年1月150万，2026年3月100万，都是一年期，"
+        "能贴息多少",
+    ) == ["165000"]
+    assert _totals(
+        engine,
+        "我们是2023年3月成立的集成电路企业，2024年5月贷款300万，一年期，贴息多少",
+        "后来2025年6月又贷了一笔400万，一起算",
+    ) == ["103500", "163500"]
