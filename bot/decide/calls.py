@@ -128,7 +128,20 @@ def calls_for(reading: Reading, topic: RuleSpec) -> list[Call]:
         calls.append(Call(str(rule.tool), frame.args, rule, frame, year_of_figures(rule, figures)))
     if len(calls) > 1:
         calls = [c for c in calls if c.args] or calls[:1]
-    return calls
+    return _without_unasked(reading, calls)
+
+
+def _without_unasked(reading: Reading, calls: list[Call]) -> list[Call]:
+    """ "…应用成果落地推广，前期研发投入了900万，认定为第三档，奖励多少": a rule the message does not name, whose
+    facts are incomplete, does not hold back the complete calculation of the rule it names (its figure is
+    then listed as unused)."""
+    from bot.decide.questions import complete
+
+    named = {h.rule.id for h in reading.hits}
+    done = [c for c in calls if c.rule.id in named and complete(c.rule, c.args)]
+    if not done:
+        return calls
+    return [c for c in calls if c.rule.id in named or complete(c.rule, c.args)]
 
 
 def place_conditions(reading: Reading, rule: RuleSpec, args: dict[str, Any]) -> None:

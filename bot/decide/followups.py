@@ -416,9 +416,12 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
         dropped = remove_item(base.args, reading, act, [f.mention.value for f, _ in frame.excluded])
         if dropped != base.args:
             return dropped
-        if not reading.act("add"):
+        if reading.act("add"):
+            act = Act(ADD, act.item)  # "阿里云那份不算了，再加一份…": nothing left to remove, the rest adds
+        elif any(not isinstance(v, list) for v in new.values()):
+            act = Act(CHANGE, act.item)  # "这里面有1亿是关联企业的交易，得剔除吧": a fact of its own slot
+        else:
             return None
-        act = Act(ADD, act.item)  # "阿里云那份不算了，再加一份…": nothing left to remove, the rest adds
     if act.kind == ADD:
         new = {**new, **increments(reading, rule, base), **_dated_addition(rule, base.args, new)}
         new = {k: v for k, v in new.items() if v is not None}

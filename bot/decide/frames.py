@@ -298,7 +298,21 @@ def _fill_conditions(frame: Frame) -> None:
         frame.args[name] = argument(spec, said.met)
 
 
+def _without_hearsay(text: str, lang: Language) -> str:
+    """The text with every clause that reports someone else's words blanked ("听说国家标准能拿30万，我们主导了
+    一项国家标准…": the standard in the hearsay is nobody's item), unless the user's own words restart in it."""
+    layout = Layout.of(text)
+    out = text
+    for start in layout.clause_starts:
+        _, end = layout.clause_span(start)
+        marker = lang.hearsay.search(text, start, end) if start < len(text) else None
+        if marker is not None and not lang.restart.search(text, marker.end(), end):
+            out = out[:start] + " " * (end - start) + out[end:]
+    return out
+
+
 def _items(text: str, frame: Frame, lang: Language) -> None:
+    text = _without_hearsay(text, lang)
     for name, spec in frame.rule.slots.items():
         if spec.kind == "items" and spec.items is not None:
             items = structured_items(text, spec.items, lang)

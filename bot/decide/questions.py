@@ -29,7 +29,9 @@ _POLICY_WORDS = re.compile(r"补贴|补助|奖励|资助|扶持|支持|贴息|�
 _FILLER = re.compile(
     r"(有什么|有哪些|有没有|有啥|能不能|可以|可不可以|能|的|怎么|如何|申请|享受|领|拿|企业|公司|行业|产业|项目|相关|方面|类)+$"
 )
-_SELF = re.compile(r"我们|我司|我公司|本公司|咱们|这个|本|该|此|这份|这些|那个|哪些|什么")
+_SELF = re.compile(
+    r"我们|我司|我公司|本公司|咱们|这个|本|该|此|这份|这些|那个|哪些|什么|区里|区内|我区|区级|区上|区政府"
+)
 
 
 def foreign_subject(text: str, vocab: Vocabulary) -> bool:
@@ -87,9 +89,21 @@ def explains(reading: Reading, topic: RuleSpec | None, batch_tools: set[str]) ->
     if topic is not None and topic.tool not in batch_tools:
         return False
     money = [f for f in reading.figures if f.mention.kind == MONEY]
-    results = all(f.role in (HEARSAY, CLAIM) and f.label != QUOTED_CAP for f in money)
+    results = all(
+        (f.role in (HEARSAY, CLAIM) and f.label != QUOTED_CAP) or _no_money_input(reading, f) for f in money
+    )
     checks = bool(money) and results and reading.yes_no
     return reading.act("explain") or checks
+
+
+def _no_money_input(reading: Reading, figure: Any) -> bool:
+    """ "财务说行业标准那项只有5万，是吗": an amount for a rule that takes no amount is a result being checked."""
+    rule = reading.vocabulary.rule(figure.rule) if figure.rule and not figure.used else None
+    return (
+        rule is not None
+        and bool(rule.tool)
+        and not any(s.kind in ("money", "money_list") for s in rule.slots.values())
+    )
 
 
 def about_context(reading: Reading) -> bool:

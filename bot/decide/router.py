@@ -308,7 +308,12 @@ class Router:
         rule = self.vocabulary.rule_for_tool(base.tool) if base else None
         if base is None or rule is None:
             return None
-        rule = sibling(reading, rule) or rule
+        kin = sibling(reading, rule)
+        if kin is not None and _asks_rule_only(reading) and not session.pending:
+            return (
+                None  # "设备类的标准是怎么算的" after chips: the other kind's rule, not the chips recomputed
+            )
+        rule = kin or rule
         if rule.tool != base.tool and not session.pending:
             # "设备那块是2400万" after equipment and chips: the sibling's own call is the one changed.
             base = next((p for p in session.batch if p.tool == rule.tool), base)

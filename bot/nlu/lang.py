@@ -31,11 +31,13 @@ class RoleCue:
 class Language:
     negation: re.Pattern[str]
     not_negation: tuple[str, ...]
+    detached_after: re.Pattern[str]
     hearsay: re.Pattern[str]
     restart: re.Pattern[str]
     claim: re.Pattern[str]
     bound: re.Pattern[str]
     bound_after: re.Pattern[str]
+    step_before: re.Pattern[str]
     claim_after: re.Pattern[str]
     guess: re.Pattern[str]
     topic_link: re.Pattern[str]
@@ -50,6 +52,7 @@ class Language:
     acts: dict[str, re.Pattern[str]]
     not_inputs: tuple[RoleCue, ...]
     count_not_inputs: tuple[RoleCue, ...]
+    other_objects: tuple[str, ...]
     places: dict[str, Any]
 
     def negated_before(self, text: str, start: int, window: int = 4) -> bool:
@@ -81,11 +84,17 @@ def language() -> Language:
     return Language(
         negation=_alternation(data["negation"]),
         not_negation=tuple(data["not_negation"]),
-        hearsay=re.compile(_alternation(data["hearsay"]).pattern + "|" + data["document_quote"]),
+        detached_after=re.compile(
+            r"\s*(?:了|过|的)?\s*(?:" + _alternation(data["detached_after"]).pattern + ")"
+        ),
+        hearsay=re.compile(
+            "|".join([_alternation(data["hearsay"]).pattern, data["document_quote"], data["written_source"]])
+        ),
         restart=_alternation(data["restart"]),
         claim=re.compile(data["claim"], re.I),
         bound=re.compile("(" + "|".join(data["bound"]) + r")\s*$"),
         denied=re.compile("(" + "|".join(data["denied"]) + r")\s*$"),
+        step_before=re.compile("(" + "|".join(data["step_before"]) + r")\s*$"),
         bound_after=re.compile(r"\s*(" + "|".join(data["bound_after"]) + ")"),
         claim_after=re.compile(r"\s*(" + "|".join(data["claim_after"]) + ")"),
         guess=re.compile("(" + "|".join(data["guess"]) + r")\s*$"),
@@ -100,5 +109,6 @@ def language() -> Language:
         acts={name: re.compile(pattern) for name, pattern in data["acts"].items()},
         not_inputs=_role_cues(data["not_inputs"]),
         count_not_inputs=_role_cues(data["count_not_inputs"]),
+        other_objects=tuple(data["other_objects"]),
         places=data["places"],
     )

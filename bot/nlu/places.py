@@ -141,6 +141,7 @@ def find_places(
                 "venue_before",
                 "others_before",
                 "institution_after",
+                "third_party_after",
             )
         ),
     )
@@ -163,8 +164,8 @@ def _role(
 ) -> str:
     before, after = text[max(0, start - 8) : start], text[end : end + 30]
     sentence_end = min((i for i in (text.find(c, end) for c in "。；;？?！!") if i >= 0), default=len(text))
-    if rx["institution_after"].search(text[end : end + 16]):
-        return NEUTRAL  # "在杭州AI计算中心租了算力": the institution's name, not where the user is
+    if rx["institution_after"].search(text[end : end + 16]) or rx["third_party_after"].search(after):
+        return NEUTRAL  # "在杭州AI计算中心租了算力", "在深圳的晶圆厂做的": not where the user is
     if rx["origin_before"].search(before) and rx["moved"].search(text, end, sentence_end):
         return ORIGIN
     if ours and re.search(r"(迁|搬|转移|落户|引进)\S{0,4}$", before):

@@ -111,6 +111,7 @@ def _signals(text: str, spec: ConditionSpec, lang: Language) -> list[Signal]:
     words = [("neg", w) for w in spec.negative] + [("pos", w) for w in spec.positive]
     out: list[Signal] = []
     taken = find_words(text, words)
+    taken = [h for h in taken if not lang.detached_after.match(text, h.end)]
     for hit in taken:
         denied = negated(text, hit.start, lang)
         out.append(Signal(denied if hit.key == "neg" else not denied, hit.start, hit.end, hit.word))

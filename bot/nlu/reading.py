@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -136,6 +137,25 @@ def _place_terms(vocabulary: Vocabulary) -> list[str]:
     return words
 
 
+def _asked_cues(
+    text: str, hits: Sequence[RuleHit], layout: Layout, lang: Language
+) -> tuple[tuple[str, str, str, str], ...]:
+    """Every slot cue of a rule named in the clause that asks for the amount ("…合同80万已经登记了，…创新券能补
+    多少"): a figure with no cue of its own rule and one of these is the asked rule's."""
+    asked = {
+        h.rule.id: h.rule
+        for h in hits
+        if h.rule.tool and lang.asks_amount.search(text, *layout.clause_span(h.start))
+    }
+    return tuple(
+        (slot.kind, rule.id, name, cue)
+        for rule in asked.values()
+        for name, slot in rule.slots.items()
+        for cue in slot.cues
+        if len(cue) < 3
+    )
+
+
 def read(
     text: str,
     vocabulary: Vocabulary,
@@ -162,6 +182,7 @@ def read(
 
     named = {h.rule.id for h in hits}
     foreign = vocabulary.long_cues + tuple(c for c in vocabulary.sole_cues if c[1] in named)
+    foreign += _asked_cues(fixed, hits, layout, lang)
     figures = tuple(assign(fixed, mentions, hits, lang, context, candidates, foreign))
     jurisdiction = vocabulary.document.jurisdiction
     higher = vocabulary.document.higher_jurisdictions

@@ -95,10 +95,17 @@ def _cue_words(
         shared = {n for s in siblings for n in s.names}  # a name two rules share decides nothing
         if default and kind == MONEY:
             words += [(f"slot:{rule.id}:{default}", n) for n in rule.names if n not in shared]
+            words += [(f"ex:{w}", w) for w in _other_objects(rule, lang)]
     cues = lang.not_inputs if kind != COUNT else lang.count_not_inputs
     for role in cues:
         words += [(f"ni:{role.label}", w) for w in role.cues]
     return words
+
+
+def _other_objects(rule: RuleSpec, lang: Language) -> list[str]:
+    """The objects of spending that are not this rule's (none the rule's names or cues mention)."""
+    own = " ".join([*rule.names, *(c for s in rule.slots.values() for c in s.cues)])
+    return [w for w in lang.other_objects if w not in own]
 
 
 def _foreign_cue(
@@ -189,8 +196,10 @@ def _never_input(
     clause_start, _ = layout.clause_span(m.start)
     if lang.bound.search(text[max(clause_start, m.start - 6) : m.start]):
         return BOUND, None, "", None
-    if lang.bound_after.match(text, m.end):
-        return BOUND, None, "tier", None
+    if lang.bound_after.match(text, m.end) or lang.step_before.search(
+        text[max(clause_start, m.start - 3) : m.start]
+    ):
+        return BOUND, None, "tier", None  # "1000万以下的首次流片", "每满500万给10万
     return None
 
 
