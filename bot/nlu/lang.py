@@ -54,6 +54,7 @@ class Language:
     count_not_inputs: tuple[RoleCue, ...]
     other_objects: tuple[str, ...]
     places: dict[str, Any]
+    glossary: tuple[tuple[str, str], ...] = ()
 
     def negated_before(self, text: str, start: int, window: int = 4) -> bool:
         """Is the phrase starting at `start` negated by a word right before it ("不是首次", "没有报批")?"""
@@ -111,4 +112,5 @@ def language() -> Language:
         count_not_inputs=_role_cues(data["count_not_inputs"]),
         other_objects=tuple(data["other_objects"]),
         places=data["places"],
+        glossary=tuple((p, r) for p, r in data.get("glossary", [])),
     )

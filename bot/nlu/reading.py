@@ -8,6 +8,7 @@ from datetime import date
 from functools import cached_property
 
 from bot.nlu.figure import INPUT, Figure, RuleHit
+from bot.nlu.gloss import compiled, gloss
 from bot.nlu.lang import Language, language
 from bot.nlu.mentions import MONEY, Mention, find_mentions
 from bot.nlu.places import Places, find_places, own_zone_denied
@@ -165,9 +166,9 @@ def read(
 ) -> Reading:
     """Read a normalized message; `context` is the rule the conversation is about (for bare figures)."""
     lang = language()
-    fixed = text
+    fixed = gloss(text, compiled(vocabulary.glossary + lang.glossary))
     if homophones is not None:
-        fixed = homophones.correct(text, short_terms=not rule_hits(text, vocabulary))
+        fixed = homophones.correct(fixed, short_terms=not rule_hits(fixed, vocabulary))
     mentions = tuple(find_mentions(fixed, today))
     hits = tuple(h for h in rule_hits(fixed, vocabulary) if not _denied_name(fixed, h, lang))
     if not hits and context is None:

@@ -1,4 +1,5 @@
-"""Homophone typos of a pack's terms ("刘片" for 流片, "签合中心" for 签核中心), fixed before matching.
+"""Homophone typos of a pack's terms ("刘片" for 流片, "签合中心" for 签核中心), and letters of its acronyms typed in
+the wrong order ("EAD" for EDA, "PI核" for IP核), fixed before matching.
 
 A table of the pinyin of every character that sounds like a character of some vocabulary term is built once
 with pypinyin and cached as JSON next to the index, so a running engine never imports pypinyin.
@@ -18,6 +19,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 CACHE_NAME = "homophones.json"
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,4}(?![A-Za-z])")
 
 
 @dataclass(frozen=True)
@@ -26,12 +28,14 @@ class Homophones:
 
     pinyin: dict[str, str]
     terms: tuple[str, ...]
+    acronyms: tuple[str, ...] = ()
 
     def correct(self, text: str, short_terms: bool = True) -> str:
         """Replace every window that sounds like a term, shares a character with it, but is written otherwise.
 
         Two-character terms are corrected only when `short_terms` (the caller found no term as written):
         "续签合同" must not become "续签核同"."""
+        text = self._letters_fixed(text)
         if not self.terms:
             return text
         sounds = [self.pinyin.get(ch) for ch in text]
@@ -41,6 +45,20 @@ class Homophones:
             fixed = self._fix_at(out, sounds, i, text, short_terms)
             i += fixed or 1
         return "".join(out)
+
+    def _letters_fixed(self, text: str) -> str:
+        """An upper-case token that is no acronym of the pack but has the letters of exactly one ("EAD")."""
+        if not self.acronyms or not _ACRONYM.search(text):
+            return text
+
+        def fix(m: re.Match[str]) -> str:
+            word = m.group()
+            if word in self.acronyms:
+                return word
+            same = [a for a in self.acronyms if sorted(a) == sorted(word)]
+            return same[0] if len(same) == 1 else word
+
+        return _ACRONYM.sub(fix, text)
 
     def _fix_at(self, out: list[str], sounds: list[str | None], i: int, text: str, short_terms: bool) -> int:
         """Replace the longest term sounding like the window at i (a replacement keeps the length, so the
@@ -72,6 +90,10 @@ def _terms(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(han, key=lambda w: (-len(w), w)))  # a stable order: the cache's digest depends on it
 
 
+def _acronyms(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted({m.group() for w in words for m in _ACRONYM.finditer(w)}))
+
+
 def _digest(terms: tuple[str, ...]) -> str:
     return hashlib.sha256("|".join(terms).encode("utf-8")).hexdigest()[:16]
 
@@ -95,6 +117,7 @@ def build_table(terms: tuple[str, ...]) -> dict[str, str]:
 
 def load_homophones(words: Iterable[str], cache_dir: Path | None) -> Homophones:
     """The table for these terms, from the cache when it matches, else built (and cached when possible)."""
+    words = list(words)
     terms = _terms(words)
     digest = _digest(terms)
     path = cache_dir / CACHE_NAME if cache_dir else None
@@ -102,14 +125,14 @@ def load_homophones(words: Iterable[str], cache_dir: Path | None) -> Homophones:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("digest") == digest:
-                return Homophones(data["pinyin"], terms)
+                return Homophones(data["pinyin"], terms, _acronyms(words))
         except (OSError, ValueError, KeyError):
             log.warning("同音字表缓存损坏，重新生成：%s", path)
     try:
         table = build_table(terms)
     except ImportError:  # pypinyin missing: typo correction off, everything else works
         log.warning("未安装 pypinyin，不做同音错别字纠正")
-        return Homophones({}, ())
+        return Homophones({}, (), _acronyms(words))
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -118,4 +141,4 @@ def load_homophones(words: Iterable[str], cache_dir: Path | None) -> Homophones:
             )
         except OSError:
             log.warning("无法写入同音字表缓存：%s", path)
-    return Homophones(table, terms)
+    return Homophones(table, terms, _acronyms(words))

@@ -163,8 +163,18 @@ class DocumentSpec(_Strict):
     relocation_clauses: list[str] = Field(default_factory=list)
 
 
+class Gloss(_Strict):
+    """An English phrasing and the policy's words for it ("tape-out" → 流片), read before anything else."""
+
+    pattern: str
+    replace: str
+
+    _pattern_ok = field_validator("pattern")(lambda v: _valid_regex([v])[0])
+
+
 class VocabularySpec(_Strict):
     document: DocumentSpec
+    glossary: list[Gloss] = Field(default_factory=list)
     annexes: list[AnnexSpec] = Field(default_factory=list)
     named_parts: list[NamedPart] = Field(default_factory=list)
     document_questions: list[str] = Field(default_factory=list)
@@ -185,6 +195,10 @@ class Vocabulary:
     @property
     def document(self) -> DocumentSpec:
         return self.spec.document
+
+    @cached_property
+    def glossary(self) -> tuple[tuple[str, str], ...]:
+        return tuple((g.pattern, g.replace) for g in self.spec.glossary)
 
     def rule(self, rule_id: str) -> RuleSpec | None:
         return next((r for r in self.rules if r.id == rule_id), None)

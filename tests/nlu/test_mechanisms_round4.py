@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.fixtures import conversation
 
 
@@ -86,3 +88,112 @@ def test_loans_on_different_dates_each_take_their_lpr(engine: Any) -> None:
         "我们是2023年3月成立的集成电路企业，2024年5月贷款300万，一年期，贴息多少",
         "后来2025年6月又贷了一笔400万，一起算",
     ) == ["103500", "163500"]
+
+
+# Phrasings a reviewer wrote for the mechanisms behind holdout3's failures (never the held-out text), with the
+# amounts computed by hand from the policy; and variants of our own.
+@pytest.mark.parametrize(
+    ("questions", "totals"),
+    [
+        # Spending on another object (servers) is not the EDA purchase: 260万 × 20%.
+        (
+            [
+                "我们是滨江的射频芯片公司，2025年买了Synopsys的EDA许可，费用260万，另外还采购了一批测试服务器花了400多万，EDA能补多少？"
+            ],
+            ["520000"],
+        ),
+        (["芯片公司，买EDA工具花了150万，办公电脑花了30万，能补多少"], ["300000"]),
+        # The company's yearly income is revenue, not a circulation revenue: (120万 + 90万) × 10%.
+        (
+            [
+                "我们的医疗影像数据集有5家区内非关联企业调用，2025年流通收益两笔：120万、90万。公司年收入1.2亿，奖励多少？"
+            ],
+            ["210000"],
+        ),
+        # English revenue words: 600万 × 30%.
+        (
+            [
+                "Hello，我们做MCU的，annual sales around 80 million RMB，first tape-out in 2025 cost 6 million RMB，能补多少"
+            ],
+            ["1800000"],
+        ),
+        # A written source's step rate (每满500万给10万) is quoted, not purchased: floor(1600万 ÷ 500万) × 10万.
+        (
+            [
+                "宣传册上写着材料类每满500万给10万，我们是整机厂，2025年采购非关联企业自研首发的材料1600万，能补多少"
+            ],
+            ["300000"],
+        ),
+        # An unnamed rule's incomplete facts do not hold back the named award (third tier).
+        (
+            ["公司年营收3亿，智能客服应用成果已实际落地推广，前期研发投入了900万，认定为第三档，奖励多少？"],
+            ["100000"],
+        ),
+        # A third party's place is not the enterprise's: 900万 × 30%.
+        (
+            ["我们企业注册在高新区，这款芯片的首次流片是在深圳的晶圆厂做的，流片费900万，能补多少？"],
+            ["2700000"],
+        ),
+        # A removal verb with a fact of a single-value slot: (4亿 − 1亿) × 1%.
+        (
+            [
+                "我们是经认定的数据交易平台，2025年成交额4亿，运营补贴能拿多少？",
+                "这里面有1亿是关联企业的交易，得剔除吧？再算一遍",
+            ],
+            ["4000000", "3000000"],
+        ),
+        # Approval only after the event fails 事前报批.
+        (
+            [
+                "我们2025年在滨江办了一场集成电路论坛，已事前报批，场租80万，补多少？",
+                "更正一下，审批是会议开完之后才去补交的。",
+            ],
+            ["400000", "0"],
+        ),
+        # A repealed version's rate told by a document: 2000万 × 30%.
+        (
+            [
+                "我们是从萧山迁来滨江的已认定集成电路公共技术平台，设备软件投入2000万，19年那版文件讲按25%补，现在能补多少？"
+            ],
+            ["6000000"],
+        ),
+        # A result checked against the last calculation.
+        (
+            [
+                "我们主导了1项浙江制造标准、参与了1项行业标准（均已发布），奖励合计多少？",
+                "财务说行业标准那项只有5万，是吗？",
+            ],
+            ["200000", "200000"],
+        ),
+        # Acronym letters in the wrong order: 90万 × 20%; 260万 × 20%.
+        (["芯片设计公司，2025年买PI核授权费花了90万，补多少"], ["180000"]),
+        (["集成电路企业，买了EAD软件花了100万，补多少"], ["200000"]),
+        # English throughout: 300万 × 3.10% (LPR of 2024-10-21) × 12/12.
+        (
+            [
+                "We are an IC design firm in Binjiang founded in 2022; we borrowed RMB 3 million from a bank on 2024-11-05 for 12 months. What interest subsidy can we get?"
+            ],
+            ["93000"],
+        ),
+        (
+            [
+                "我们是系统集成商, purchased modules from a 非关联 IC vendor, self-developed & first-to-market, 2025 total 2.5 million RMB, 补多少?",
+                "sorry, missed an invoice, 2025 total is 4 million RMB",
+            ],
+            ["0", "1200000"],
+        ),
+        (["Our IC company bought EDA licenses for 1.5 million RMB, how much subsidy?"], ["300000"]),
+    ],
+)
+def test_reviewed_mechanisms(engine: Any, questions: list[str], totals: list[str]) -> None:
+    assert _totals(engine, *questions) == totals
+
+
+def test_the_district_itself_is_not_a_foreign_subject(engine: Any) -> None:
+    first, second = conversation(
+        engine,
+        "我们做光刻胶的，2025年研发投入7000万，已实现销售，能补多少？",
+        "另外我们还牵头承担了国家重点研发专项，区里给配套吗？",
+    )
+    assert first["total_max_subsidy_yuan"] == "10500000"  # 7000万 × 15%
+    assert second["status"] == "answered" and second["citations"][0]["clause_id"] == "m1"

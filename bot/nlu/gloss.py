@@ -1,0 +1,25 @@
+"""English phrasings glossed into the words the rest of the reading knows ("borrowed RMB 3 million on 2024-11-05
+for 12 months" → "贷款 3 million RMB …期限12个月"): the language's glossary (bot/nlu/zh.yaml, general English)
+and the pack's (its domain terms), applied only to a message with Latin letters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+@lru_cache(maxsize=8)
+def compiled(rows: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(p, re.I), r) for p, r in rows)
+
+
+def gloss(text: str, rules: Sequence[tuple[re.Pattern[str], str]]) -> str:
+    """The text with every English phrasing of `rules` replaced (in order), spaced off from Chinese."""
+    if not _LATIN.search(text):
+        return text
+    for pattern, replace in rules:
+        text = pattern.sub(replace, text)
+    return text
