@@ -22,8 +22,9 @@ SETS = {
     "dev3": ROOT / "tests" / "data" / "understanding" / "dev3.jsonl",
     "holdout2": ROOT / "tests" / "data" / "understanding" / "holdout2.jsonl",
     "holdout3": ROOT / "tests" / "data" / "understanding" / "holdout3.jsonl",
+    "holdout4": ROOT / "tests" / "data" / "understanding" / "holdout4.jsonl",
 }
-HELD_OUT = ("holdout", "public")  # measured, never looked at: no failure listing
+HELD_OUT = ("holdout", "public", "holdout4")  # measured, never looked at: no failure listing
 
 
 def main(argv: list[str] | None = None) -> None:
