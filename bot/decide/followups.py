@@ -207,7 +207,18 @@ def varies_last(reading: Reading, topic: RuleSpec, session: Session) -> bool:
     # A statement of more facts about the same rule ("LPR是3.45%，期限12个月") adds to the last calculation.
     statement = not reading.is_question
     family = {r.tool for r in reading.vocabulary.family(topic.family)} if topic.family else {topic.tool}
-    return bool(family & tools) and bool(varies or filling or statement)
+    # "银行实际执行利率是2.9%，那按哪个算": a fact of the rule that cannot be computed on its own goes with the rest.
+    partial = topic.tool in tools and _partial(reading, topic)
+    return bool(family & tools) and bool(varies or filling or statement or partial)
+
+
+def _partial(reading: Reading, topic: RuleSpec) -> bool:
+    from bot.decide.questions import complete
+
+    if not any(f.rule == topic.id for f in reading.inputs):
+        return False
+    frame = frame_for(topic, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+    return not complete(topic, frame.args)
 
 
 def sibling(reading: Reading, rule: RuleSpec) -> RuleSpec | None:

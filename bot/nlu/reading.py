@@ -68,7 +68,8 @@ class Reading:
 
 
 def rule_hits(text: str, vocabulary: Vocabulary) -> list[RuleHit]:
-    """Every place a rule is named, leftmost-longest, rules tried in vocabulary order on overlaps; a name never
+    """Every place a rule is named, leftmost-longest (a name inside another rule's longer one is not a hit),
+    rules tried in vocabulary order on overlaps; a name never
     runs over a clause break ("研发投入1.1亿元，其中EDA…" does not name the EDA R&D rule in its first clause)."""
     found: list[RuleHit] = []
     clauses = Layout.of(text).clause_starts
@@ -85,7 +86,13 @@ def rule_hits(text: str, vocabulary: Vocabulary) -> list[RuleHit]:
     found.sort(key=lambda h: (h.start, ranked[h.rule.id]))
     out: list[RuleHit] = []
     for hit in found:
-        if not any(
+        # A name inside a longer name of another rule is part of it ("专属算力资源" names no computing rule).
+        inside = any(
+            o.start <= hit.start and hit.end <= o.end and o.end - o.start > hit.end - hit.start
+            for o in found
+            if o.rule.id != hit.rule.id and text[o.start : o.end] in o.rule.names  # a name, not a pattern
+        )
+        if not inside and not any(
             o.start <= hit.start < o.end
             and o.rule.id != hit.rule.id
             and ranked[o.rule.id] < ranked[hit.rule.id]

@@ -197,3 +197,32 @@ def test_the_district_itself_is_not_a_foreign_subject(engine: Any) -> None:
     )
     assert first["total_max_subsidy_yuan"] == "10500000"  # 7000万 × 15%
     assert second["status"] == "answered" and second["citations"][0]["clause_id"] == "m1"
+
+
+def test_a_fact_that_cannot_be_computed_alone_continues_the_last_calculation(engine: Any) -> None:
+    # 2023-01 founded, 2025-03 loan of 400万 for two years at 3.10% (LPR of 2024-10-21): 24.8万; the actual
+    # rate 2.5% is lower: 20万.
+    assert _totals(
+        engine,
+        "我们2023年1月成立，集成电路设计，2025年3月银行贷款400万，两年期，贴息多少",
+        "银行那边合同利率其实是2.5%，按哪个算？",
+    ) == ["248000", "200000"]
+
+
+def test_a_name_inside_a_longer_name_of_another_rule_names_nothing(engine: Any) -> None:
+    data = conversation(engine, "专属算力资源奖励是怎么给的")[0]
+    assert data["citations"][0]["clause_id"] == "m14"
+
+
+@pytest.mark.parametrize(
+    ("message", "first"),
+    [
+        ("2019年那版的流片规定是不是被新文件取代了", "a4"),
+        (
+            "是不是所有流片的企业都能拿到2000万",
+            "m3",
+        ),  # a question about the cap, not about combining policies
+    ],
+)
+def test_annex_questions_by_their_subject(engine: Any, message: str, first: str) -> None:
+    assert conversation(engine, message)[0]["citations"][0]["clause_id"] == first

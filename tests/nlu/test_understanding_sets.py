@@ -29,10 +29,7 @@ HELD_OUT = {"holdout": (192, 8), "public": (102, 5), "holdout4": (150, 4)}
 @pytest.fixture(scope="module")
 def reports(engine):  # type: ignore[no-untyped-def]
     ask = engine_ask(engine)
-    return {
-        name: run_set(name, load(SETS / f"{name}.jsonl"), ask)
-        for name in (*FLOORS, *HELD_OUT)
-    }
+    return {name: run_set(name, load(SETS / f"{name}.jsonl"), ask) for name in (*FLOORS, *HELD_OUT)}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
