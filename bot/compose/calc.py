@@ -71,6 +71,18 @@ def unused_line(decision: Any, outcomes: list[Any]) -> str:
     return "消息中未用于测算的数字：" + "；".join(dict.fromkeys(parts)) + "。" if parts else ""
 
 
+def relocation_line(decision: Any, corpus: Corpus) -> str:
+    """ "从余杭迁入滨江": the amount is for an enterprise inside the jurisdiction, which it must be when applying."""
+    reading = getattr(decision, "reading", None)
+    if reading is None or not reading.places.moved_in:
+        return ""
+    vocab = reading.vocabulary
+    annex = vocab.annex("applicability")
+    inside = vocab.document.jurisdiction[0] if vocab.document.jurisdiction else ""
+    rule = f"（{where(corpus, annex.clause)}）" if annex is not None else ""
+    return f"您说企业已迁入或正在迁入{inside}：以上按区内企业测算，申报时须已在{inside}内{rule}。"
+
+
 def estimate_line(decision: Any) -> str:
     """ "预算600万，请测算": say the amount is an estimate on planned figures, not on money spent."""
     from bot.nlu.lang import language
@@ -171,7 +183,8 @@ def compose_calculation(
     total = total_of(outcomes)
     if len(outcomes) > 1:
         parts.append(f"合计最高 {money_text(total)}。")
-    parts += [line for line in (unused_line(decision, outcomes), estimate_line(decision)) if line]
+    moved = relocation_line(decision, corpus) if any(o.result.eligible for o in outcomes) else ""
+    parts += [line for line in (moved, unused_line(decision, outcomes), estimate_line(decision)) if line]
     clause_ids = [o.result.clause_id for o in outcomes]
     if any(o.result.eligible for o in outcomes):
         parts.append(CEILING)

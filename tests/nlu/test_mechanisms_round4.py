@@ -226,3 +226,9 @@ def test_a_name_inside_a_longer_name_of_another_rule_names_nothing(engine: Any) 
 )
 def test_annex_questions_by_their_subject(engine: Any, message: str, first: str) -> None:
     assert conversation(engine, message)[0]["citations"][0]["clause_id"] == first
+
+
+def test_an_enterprise_moving_in_is_computed_and_told_the_condition(engine: Any) -> None:
+    data = conversation(engine, "公司注册在余杭，正在办迁入滨江的手续，首次流片800万，能补多少")[0]
+    assert data["total_max_subsidy_yuan"] == "2400000"  # 800万 × 30%
+    assert "申报时须已在" in data["answer"] and "余杭" not in data["answer"].split("\n", 1)[0]
