@@ -19,7 +19,7 @@ from bot.http.clients import client_key
 from bot.http.errors import ApiError
 from bot.packs.corpus import Corpus
 from bot.packs.loader import load_packs
-from bot.records.store import request_client
+from bot.records.store import deferred_commits, request_client
 from bot.sessions.store import Lookup, Session
 from bot.settings import Settings
 
@@ -144,7 +144,17 @@ class Services:
     async def _ask_inline(
         self, text: str, session_id: str | None, history: Sequence[str], channel: str
     ) -> dict[str, Any]:
-        """`ask` on the loop; a store with async I/O (Redis) is opened and settled here, awaiting it."""
+        """`ask` on the loop, which never waits in it: a session store with async I/O (Redis) is opened and
+        settled here, and the record's commit (bot.records.commit) is awaited before the reply."""
+        with deferred_commits() as commits:
+            result = await self._ask_in_session(text, session_id, history, channel)
+        for committed in commits:
+            await asyncio.wrap_future(committed)
+        return result
+
+    async def _ask_in_session(
+        self, text: str, session_id: str | None, history: Sequence[str], channel: str
+    ) -> dict[str, Any]:
         sessions = getattr(self._engine, "sessions", None)
         if history or not hasattr(sessions, "open_async"):
             return self.ask(text, session_id, history, channel=channel)
