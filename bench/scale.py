@@ -57,38 +57,57 @@ def start(port: int, data_dir: str, redis_url: str | None, workers: int) -> subp
     )
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of a process so far (Linux /proc), None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def healthz_requests(port: int) -> list[bytes]:
     return [f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()]
 
 
-async def measure(port: int, requests: list[bytes], seconds: float) -> tuple[float, float, int]:
-    """(requests/s, p99 ms, errors) at CLIENTS keep-alive clients, after one second of warm-up."""
+async def measure(
+    port: int, requests: list[bytes], seconds: float, cpu: list[float] | None = None, pid: int = 0
+) -> tuple[float, float, int]:
+    """(requests/s, p99 ms, errors) at CLIENTS keep-alive clients, after one second of warm-up; with `cpu`,
+    appends the server process's CPU milliseconds per request."""
     warm: list[float] = []
     await asyncio.gather(
         *(one_client(port, requests, c, time.perf_counter() + 1.0, warm) for c in range(CLIENTS))
     )
+    before = cpu_seconds(pid) if cpu is not None else None
     lat: list[float] = []
     started = time.perf_counter()
     errors = await asyncio.gather(
         *(one_client(port, requests, c, started + seconds, lat) for c in range(CLIENTS))
     )
     elapsed = time.perf_counter() - started
+    after = cpu_seconds(pid) if cpu is not None else None
+    if cpu is not None and before is not None and after is not None and lat:
+        cpu.append((after - before) * 1000 / len(lat))
     lat.sort()
     return len(lat) / elapsed, pct(lat, 0.99), sum(errors)
 
 
 def run_server(
-    data_dir: str, redis_url: str | None, workers: int, with_healthz: bool
+    data_dir: str, redis_url: str | None, workers: int, with_healthz: bool, cpu: dict[str, list[float]]
 ) -> dict[str, tuple[float, float, int]]:
     port = free_port()
     proc = start(port, data_dir, redis_url, workers)
+    # One worker is the serve process itself: its CPU per request says where the ratio comes from.
+    own = cpu.setdefault("chat", []) if workers == 1 else None
     try:
         wait_ready(port, proc)
         if workers > 1:
             time.sleep(3.0)  # /readyz answered by one worker: give the others time to load their engine
-        out = {"chat": asyncio.run(measure(port, encode_requests(port), SECONDS))}
+        out = {"chat": asyncio.run(measure(port, encode_requests(port), SECONDS, own, proc.pid))}
         if with_healthz:
-            out["healthz"] = asyncio.run(measure(port, healthz_requests(port), SECONDS))
+            health = cpu.setdefault("healthz", [])
+            out["healthz"] = asyncio.run(measure(port, healthz_requests(port), SECONDS, health, proc.pid))
         return out
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -116,14 +135,15 @@ def main() -> None:
             runs: dict[int, list[tuple[float, float, int]]] = {n: [] for n in counts}
             health: list[tuple[float, float, int]] = []
             ratios: list[float] = []
+            cpu: dict[str, list[float]] = {}
             for _ in range(ROUNDS):
                 for n in counts:
-                    out = run_server(data, url, n, with_healthz=n == 1)
+                    out = run_server(data, url, n, with_healthz=n == 1, cpu=cpu)
                     runs[n].append(out["chat"])
                     if n == 1:
                         health.append(out["healthz"])
                         ratios.append(out["chat"][0] / out["healthz"][0])
-            _report(runs, health, ratios)
+            _report(runs, health, ratios, cpu)
         finally:
             if redis:
                 redis[0].terminate()
@@ -142,6 +162,7 @@ def _report(
     runs: dict[int, list[tuple[float, float, int]]],
     health: list[tuple[float, float, int]],
     ratios: list[float],
+    cpu: dict[str, list[float]],
 ) -> None:
     print(f"{'':12} {'rps':>8} {'p99 ms':>8} {'错误':>4}   各轮 rps")
     for n, rows in runs.items():
@@ -153,6 +174,9 @@ def _report(
     rps, p99, _ = _mean(health)
     print(f"GET /healthz（同一 1 进程服务器）：{rps:.1f} rps，p99 {p99:.2f} ms")
     print(f"POST /v1/chat ÷ GET /healthz 吞吐：{sum(ratios) / len(ratios):.2f}（目标 ≥ 0.6）")
+    if cpu.get("chat") and cpu.get("healthz"):
+        chat, health_ms = (sum(cpu[k]) / len(cpu[k]) for k in ("chat", "healthz"))
+        print(f"1 进程服务器每个请求的 CPU：POST /v1/chat {chat:.2f} ms，GET /healthz {health_ms:.2f} ms")
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ class Engine:
         *,
         channel: str = "local",
         client: str | None = None,
+        lookup: Lookup | None = None,
     ) -> Answer:
         """Answer one message; never raises for any input.
 
@@ -66,9 +67,14 @@ class Engine:
         `channel` names the session namespace ("api", "web", "wechat"; "local" for this process) and
         `client` who is asking, for the per-client session quota. Outside "local" and "wechat" a session
         id the server did not issue starts a new session, whose id the answer carries.
+
+        `lookup` is a session the caller already opened in `self.sessions` (on its event loop) and settles
+        itself after the turn.
         """
         if history:
             return self._ask_after(history, text)
+        if lookup is not None:
+            return self._answer_in(lookup.session, text, expired=lookup.expired)
         try:
             lookup = self.sessions.open(session_id or None, channel=channel, client=client)
         except Exception:  # pragma: no cover - the store only fails on a programming error

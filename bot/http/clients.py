@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import threading
@@ -28,6 +29,15 @@ class Caller:
 
 
 def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    # Parsing takes microseconds, each request parses its peer more than once, and the same addresses come
+    # back again and again: cached, for address-sized texts only, so header junk cannot fill the cache.
+    return _parsed_ip(text) if len(text) <= MAX_HOP_CHARS else _parse_ip(text)
+
+
+_ParsedIp = ipaddress.IPv4Address | ipaddress.IPv6Address | None
+
+
+def _parse_ip(text: str) -> _ParsedIp:
     try:
         ip = ipaddress.ip_address(text.strip().strip("[]"))
     except ValueError:
@@ -37,16 +47,26 @@ def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     return ip
 
 
+_parsed_ip = functools.lru_cache(maxsize=4096)(_parse_ip)
+
+
 def client_key(address: str | None) -> str | None:
     """The unit quotas are counted in: an IPv4 address, or the /64 an IPv6 host can pick addresses from."""
     if not address:
         return None
+    return _cached_client_key(address) if len(address) <= MAX_HOP_CHARS else _client_key(address)
+
+
+def _client_key(address: str) -> str:
     ip = _ip(address)
     if ip is None:
         return address[:MAX_HOP_CHARS]
     if isinstance(ip, ipaddress.IPv6Address):
         return str(ipaddress.IPv6Network((ip, 64), strict=False))
     return str(ip)
+
+
+_cached_client_key = functools.lru_cache(maxsize=4096)(_client_key)
 
 
 class ProxyPolicy:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from concurrent.futures import Future
 from typing import Any, cast
 
 from bot.records.store import PurgeResult, RecordStore, UnknownAnswerError, answer_row
@@ -123,9 +124,23 @@ class PostgresRecordStore(RecordStore):
             settings.database_url.get_secret_value(), load_salt(settings), settings.records_retention_days
         )
 
-    def _write_answer(self, row: tuple[Any, ...]) -> None:
+    def submit_answer(self, answer: dict[str, Any], question: str, **details: Any) -> Future[None]:
+        """Written at once on a pooled connection (the pool already runs several writes side by side)."""
+        row = answer_row(
+            answer,
+            question,
+            self.hash_client(details.get("client")),
+            details.get("latency_ms"),
+            details.get("mode"),
+            details.get("fallback_reason"),
+            details.get("channel"),
+        )
         with self._pool.connection() as conn:
             conn.execute(_UPSERT, row)
+        self._maybe_purge()
+        done: Future[None] = Future()
+        done.set_result(None)
+        return done
 
     def add_feedback(self, answer_id: str, helpful: bool, comment: str | None = None) -> int:
         with self._pool.connection() as conn, conn.transaction():

@@ -200,3 +200,49 @@ def test_empty_store_reads_cleanly(tmp_path: Path) -> None:
     store = RecordStore(tmp_path / "d" / DB_NAME, b"s")
     assert store.recent() == [] and store.counts()["feedback"] == 0
     assert os.path.exists(tmp_path / "d" / DB_NAME)
+
+
+def test_group_commit_acknowledges_each_record_only_once_committed(store: RecordStore) -> None:
+    import sqlite3
+
+    from bot.records.commit import GroupCommitter
+
+    batches: list[int] = []
+    real = store._write_answers
+
+    def slow_write(rows: Any) -> None:
+        batches.append(len(rows))
+        time.sleep(0.02)  # while one transaction commits, the next requests queue up behind it
+        real(rows)
+
+    store._committer = GroupCommitter(slow_write)
+    answers = [fake_answer() for _ in range(40)]
+    futures = [store.submit_answer(a, f"问题{i}") for i, a in enumerate(answers)]
+    for answer, future in zip(answers, futures, strict=True):
+        future.result(timeout=10)
+        # Acknowledged means committed: another connection already sees it.
+        with sqlite3.connect(store.path) as other:
+            assert other.execute("SELECT 1 FROM answers WHERE answer_id=?", (answer["answer_id"],)).fetchone()
+    assert sum(batches) >= 40 and max(batches) > 1
+
+
+def test_one_bad_record_fails_only_its_own_request(store: RecordStore) -> None:
+    from bot.records.commit import GroupCommitter
+
+    started = threading.Event()
+
+    def write(rows: Any) -> None:
+        started.wait(5)
+        if any(row[5] == "坏" for row in rows):
+            raise ValueError("bad row")
+        store._write_answers(rows)
+
+    store._committer = GroupCommitter(write)
+    good = [store.submit_answer(fake_answer(), "好") for _ in range(3)]
+    bad = store.submit_answer(fake_answer(), "坏")
+    started.set()
+    for future in good:
+        future.result(timeout=10)
+    with pytest.raises(ValueError):
+        bad.result(timeout=10)
+    assert store.counts()["answered"] == 3

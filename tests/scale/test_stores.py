@@ -3,6 +3,7 @@ nonces and MsgIds are shared between instances, records and feedback work the sa
 
 from __future__ import annotations
 
+import asyncio
 import io
 import time
 from decimal import Decimal
@@ -93,6 +94,45 @@ def test_a_trusted_channel_session_lost_in_redis_is_reported_expired(redis_url, 
     again = store.open("wx-openid", channel="wechat", client="wx:openid")
     store.settle(again)
     assert again.expired
+
+
+def test_turns_of_one_session_on_the_event_loop_and_in_a_thread_run_one_after_the_other(
+    redis_url, tmp_path
+) -> None:
+    settings = _settings(tmp_path, redis_url=redis_url)
+    store, other = RedisSessionStore.from_settings(settings), RedisSessionStore.from_settings(settings)
+    first = store.open(None, channel="api", client="a")
+    first.session.remember("q0", "answered")
+    store.settle(first)
+    sid = first.session.id
+    order: list[str] = []
+
+    async def turn(name: str, pause: float) -> None:
+        lookup = await store.open_async(sid, channel="api", client="a")
+        order.append(f"{name} sees {len(lookup.session.history)}")
+        await asyncio.sleep(pause)  # the loop keeps serving while this turn holds the lock
+        lookup.session.remember(name, "answered")
+        await store.settle_async(lookup)
+
+    def threaded() -> None:
+        time.sleep(0.05)
+        lookup = other.open(sid, channel="api", client="a")  # waits for the lock the loop's turns hold
+        order.append(f"thread sees {len(lookup.session.history)}")
+        lookup.session.remember("thread", "answered")
+        other.settle(lookup)
+
+    async def main() -> None:
+        await asyncio.gather(turn("one", 0.3), asyncio.to_thread(threaded), turn("two", 0.0))
+
+    asyncio.run(main())
+    assert order == ["one sees 1", "thread sees 2", "two sees 3"] or order == [
+        "one sees 1",
+        "two sees 2",
+        "thread sees 3",
+    ]
+    final = store.open(sid, channel="api", client="a")
+    store.settle(final)
+    assert [q for q, _ in final.session.history] == ["q0", *(o.split()[0] for o in order)]
 
 
 def test_rate_limit_buckets_are_shared_between_instances(redis_url) -> None:
