@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.http.guards import GuardError, require_admin
 from bot.http.shared_state import make_replay_guard
 from bot.records.backends import open_records
-from bot.records.store import RecordingEngine, RecordStore, UnknownAnswerError, export_csv
+from bot.records.recording import RecordingEngine
+from bot.records.store import RecordStore, UnknownAnswerError, export_csv
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from bot.http.clients import Caller, ConnectionCounter, ProxyPolicy, client_key, proxy_policy
-from bot.records.store import reset_request_context, set_request_context
+from bot.records.recording import reset_request_context, set_request_context
 from bot.settings import Settings
 
 Scope = MutableMapping[str, Any]

@@ -43,7 +43,7 @@ class Metrics:
         )
         self.answer_latency = Histogram(
             "policybot_answer_latency_seconds",
-            "问答耗时（引擎加记录）",
+            "问答耗时（引擎；在事件循环上时不含记录的批量提交等待）",
             buckets=LATENCY_BUCKETS,
             registry=reg,
         )

@@ -19,7 +19,7 @@ from bot.http.clients import client_key
 from bot.http.errors import ApiError
 from bot.packs.corpus import Corpus
 from bot.packs.loader import load_packs
-from bot.records.store import deferred_commits, request_client
+from bot.records.recording import deferred_commits, request_client
 from bot.sessions.store import Lookup, Session
 from bot.settings import Settings
 

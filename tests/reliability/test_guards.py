@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from bot.http.guards import install_guards, json_violation, require_admin
 from bot.http.limits import RateLimiter, check_wechat_timestamp
-from bot.records.store import _REQUEST
+from bot.records.recording import _REQUEST
 from bot.settings import Settings
 
 OUTSIDE = ("203.0.113.9", 40000)  # a documentation address: not exempt like 127.0.0.1

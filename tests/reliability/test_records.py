@@ -15,16 +15,14 @@ from typing import Any
 import pytest
 
 from bot.records.backends import open_records
+from bot.records.recording import RecordingEngine, reset_request_context, set_request_context
 from bot.records.store import (
     DB_NAME,
     SALT_NAME,
-    RecordingEngine,
     RecordStore,
     UnknownAnswerError,
     export_csv,
     load_salt,
-    reset_request_context,
-    set_request_context,
 )
 from bot.settings import Settings
 

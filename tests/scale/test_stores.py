@@ -125,11 +125,9 @@ def test_turns_of_one_session_on_the_event_loop_and_in_a_thread_run_one_after_th
         await asyncio.gather(turn("one", 0.3), asyncio.to_thread(threaded), turn("two", 0.0))
 
     asyncio.run(main())
-    assert order == ["one sees 1", "thread sees 2", "two sees 3"] or order == [
-        "one sees 1",
-        "two sees 2",
-        "thread sees 3",
-    ]
+    # Whichever turn takes the lock first, each one sees every turn settled before it, and no two overlap.
+    assert [o.split()[-1] for o in order] == ["1", "2", "3"]
+    assert sorted(o.split()[0] for o in order) == ["one", "thread", "two"]
     final = store.open(sid, channel="api", client="a")
     store.settle(final)
     assert [q for q, _ in final.session.history] == ["q0", *(o.split()[0] for o in order)]
