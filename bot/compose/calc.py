@@ -165,13 +165,31 @@ def stated_failures(decision: Any, tool: str) -> dict[str, Any]:
     for name, said in stated(reading.text, rule, reading.lang).items():
         spec = rule.conditions[name]
         if not said.met:
-            out[name] = _Said(spec.quote, said.said, False)
+            out[name] = _Said(spec.quote, said.said, False, spec.statement)
     return out
 
 
 class _Said:
-    def __init__(self, quote: str, said: str, met: bool) -> None:
-        self.quote, self.said, self.met = quote, said, met
+    def __init__(self, quote: str, said: str, met: bool, statement: str = "") -> None:
+        self.quote, self.said, self.met, self.statement = quote, said, met, statement
+
+
+def compose_disqualified(clause_id: str, corpus: Corpus, stated: dict[str, Any]) -> Answer:
+    """A calculation still missing a figure, where the user already states a condition it fails ("不从事网络安全
+    服务…保费30万，可以补吗"): it does not qualify, said first with the clause's words — nothing is asked."""
+    said = list(stated.values())
+    why = "；".join(s.statement for s in said)
+    words = "".join(f"（原文：“{s.quote}”；您说“{s.said}”）" for s in said)
+    place = where(corpus, clause_id)
+    lines = [f"不符合{place}的条件：须{why}{words}。这一项不能享受补贴，测算金额为0元。"]
+    clause = corpus.clause(clause_id)
+    units = units_text(clause) if clause else ""
+    return Answer(
+        status=ANSWERED,
+        answer="\n".join([*lines, *([units] if units else [])]),
+        citations=citations_for(corpus, [clause_id]),
+        total_max_subsidy_yuan="0",
+    )
 
 
 def compose_calculation(

@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from bot.compose import answer as A
-from bot.compose.calc import compose_calculation, compose_cases, compose_not_applicable, explanation
+from bot.compose.calc import (
+    compose_calculation,
+    compose_cases,
+    compose_disqualified,
+    compose_not_applicable,
+    explanation,
+    stated_failures,
+)
 from bot.compose.lookup import lookup_answer, overview_answer
 from bot.packs.loader import Packs
 from bot.tools import builtin as B
@@ -59,7 +66,11 @@ def _calculations(plan: Any, calcs: list[ToolOutcome], packs: Packs, marker: Any
     clause_id = _clause_of(calcs, packs) or (plan.clause_ids[0] if plan.clause_ids else "")
     missing = next((o for o in calcs if o.missing), None)
     if missing is not None:
-        return A.compose_missing(missing, corpus, _clause_of([missing], packs) or clause_id)
+        clause = _clause_of([missing], packs) or clause_id
+        stated = stated_failures(plan, missing.call.name)
+        if stated:
+            return compose_disqualified(clause, corpus, stated)
+        return A.compose_missing(missing, corpus, clause)
     failed = next((o for o in calcs if not o.ok), None)
     if failed is not None:
         return A.compose_tool_error(failed, corpus, _clause_of([failed], packs) or clause_id)

@@ -38,6 +38,7 @@ class Language:
     bound: re.Pattern[str]
     bound_after: re.Pattern[str]
     step_before: re.Pattern[str]
+    difference_before: re.Pattern[str]
     claim_after: re.Pattern[str]
     guess: re.Pattern[str]
     topic_link: re.Pattern[str]
@@ -95,6 +96,7 @@ def language() -> Language:
         claim=re.compile(data["claim"], re.I),
         bound=re.compile("(" + "|".join(data["bound"]) + r")\s*$"),
         denied=re.compile("(" + "|".join(data["denied"]) + r")\s*$"),
+        difference_before=re.compile(data["difference_before"]),
         step_before=re.compile("(" + "|".join(data["step_before"]) + r")\s*$"),
         bound_after=re.compile(r"\s*(" + "|".join(data["bound_after"]) + ")"),
         claim_after=re.compile(r"\s*(" + "|".join(data["claim_after"]) + ")"),

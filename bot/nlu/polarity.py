@@ -52,7 +52,10 @@ _FILLERS = (
     "按规定",
     "办理",
     "进行",
+    "从事",
+    "做",
 )
+_BY_LENGTH = sorted(_FILLERS, key=len, reverse=True)  # "从事" before "从"
 # A noun coordinated before the phrase stays under a verb's negation: "没有任何股权或关联关系" (not under the
 # prefix 非: "非关联、自研" lists two attributes).
 _COORDINATED = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:或者|或|和|及|与)")
@@ -88,7 +91,7 @@ def negated(text: str, start: int, lang: Language, window: int = 8) -> bool:
     for m in lang.negation.finditer(before):
         rest = before[m.end() :]
         while rest:
-            filler = next((f for f in _FILLERS if rest.startswith(f)), None)
+            filler = next((f for f in _BY_LENGTH if rest.startswith(f)), None)
             joined = _COORDINATED.match(rest) if filler is None and m.group() != "非" else None
             if filler is not None:
                 rest = rest[len(filler) :]

@@ -194,6 +194,8 @@ def _never_input(
     if lang.denied.search(text[max(0, m.start - 5) : m.start]):
         return DENIED, None, "", None
     clause_start, _ = layout.clause_span(m.start)
+    if lang.difference_before.search(text[clause_start : m.start]):
+        return NOT_INPUT, None, "增减额", None  # "较2024年增加了150万": the change, not an amount
     if lang.bound.search(text[max(clause_start, m.start - 6) : m.start]):
         return BOUND, None, "", None
     if lang.bound_after.match(text, m.end) or lang.step_before.search(
