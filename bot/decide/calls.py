@@ -59,6 +59,8 @@ def asked_year(reading: Reading) -> int | None:
         if m.kind != YEAR or m.founding:  # "2024年成立 2025年2月贷款…多少": a founding year asks nothing
             continue
         start, end = layout.clause_span(m.start)
+        if reading.lang.hearsay.search(reading.text, start, end):
+            continue  # "用2019年旧政策算…能补35%": the year of someone else's words asks nothing
         if any(w in reading.text[start:end] for w in _ASKS_YEAR):
             return int(m.value)
     return None

@@ -446,4 +446,17 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
     if without is not None:
         return without
     summed = frozenset(n for n, spec in rule.slots.items() if spec.kind == "money")
-    return merge(base.args, new, adding=adding, item=act.item, summed=summed)
+    old = _without_failed_items(base.args, new, item_conditions) if adding else base.args
+    return merge(old, new, adding=adding, item=act.item, summed=summed)
+
+
+def _without_failed_items(
+    old: dict[str, Any], new: dict[str, Any], item_conditions: dict[str, str]
+) -> dict[str, Any]:
+    """ "再加上和杭州人工智能计算中心签的40万合同" after a contract with another provider (the item condition
+    failed): the new items meet it, the earlier ones still do not — they leave the list rather than count."""
+    out = dict(old)
+    for flag, key in item_conditions.items():
+        if old.get(flag) is False and new.get(flag) is not False and isinstance(new.get(key), list):
+            out[key], out[flag] = [], True
+    return out

@@ -187,15 +187,19 @@ def _fill_counts(text: str, frame: Frame, figures: list[Figure], mentions: list[
             frame.args[name] = int(nth[-1].value)
 
 
+_PART_OF = re.compile(r"其中|里面|里头|当中|之中|中间|中有")
+
+
 def _excluded_part(text: str, total: Figure, figures: list[Figure]) -> int:
-    """ "一共5家企业调用，其中3家是我们的关联公司": the part the slot excludes comes off the total."""
+    """ "一共5家企业调用，其中3家是我们的关联公司", "这6家里面3家是集团的子公司": the part the slot excludes
+    comes off the total."""
     parts = [
         f
         for f in figures
         if f.mention.kind == COUNT
         and f.role == "excluded"
         and f.start > total.end
-        and "其中" in text[total.end : f.start]
+        and _PART_OF.search(text[total.end : f.start])
     ]
     return int(parts[0].mention.value) if parts and parts[0].mention.value < total.mention.value else 0
 
@@ -233,7 +237,23 @@ def _fill_enums(text: str, frame: Frame) -> None:
             frame.args[name] = int(value) if value.isdigit() else value
 
 
-def _dates(text: str, frame: Frame, mentions: list[Mention]) -> None:
+_PERIOD_END = re.compile(r"^\s*(?:至|到|~|～|—|-)\s*$")
+
+
+def _date_of_money(text: str, frame: Frame, dates: list[Mention], figures: list[Figure]) -> Mention:
+    """The date written last before the rule's own money figure ("2024年2月被引进…2025年6月贷了400万": the
+    loan's date is 2025年6月) — the start of a period that ends there ("2024年8月1日至2025年7月31日贷款") —
+    else the first date."""
+    money = [f for f in figures if f.rule == frame.rule.id and f.used and f.mention.kind == MONEY]
+    before = [d for d in dates if money and d.end <= money[0].start]
+    if not before:
+        return dates[0]
+    if len(before) > 1 and _PERIOD_END.match(text[before[-2].end : before[-1].start]):
+        return before[-2]
+    return before[-1]
+
+
+def _dates(text: str, frame: Frame, mentions: list[Mention], figures: list[Figure]) -> None:
     """Loan date, founding or arrival date (the later of the two: 设立或引进), and the loan's term."""
     slots = frame.rule.slots
     dates = [m for m in mentions if m.kind == DATE]
@@ -244,9 +264,9 @@ def _dates(text: str, frame: Frame, mentions: list[Mention]) -> None:
     ]
     if "established_date" in slots and founding:
         frame.args["established_date"] = max(founding)
-    loans = [m.value for m in dates if not m.founding]
+    loans = [m for m in dates if not m.founding]
     if "loan_date" in slots and loans:
-        frame.args["loan_date"] = loans[0]
+        frame.args["loan_date"] = _date_of_money(text, frame, loans, figures).value
     terms = [m for m in mentions if m.kind == TERM]
     if terms and "term_months" in slots:
         frame.args["term_months"] = terms[0].value
@@ -283,7 +303,12 @@ def _year(text: str, frame: Frame, mentions: list[Mention], figures: list[Figure
     slot = next((n for n, s in frame.rule.slots.items() if s.kind == "year"), None)
     if slot is None:
         return
-    # The first year or date written, founding ones aside ("2012年成立…2024年投保" insures in 2024).
+    # The year of the figures used, when they share one ("2025年保费40万，2026年续保后50万，2026年那笔…");
+    # else the first year or date written, founding ones aside ("2012年成立…2024年投保" insures in 2024).
+    used = {f.year for f in figures if f.rule == frame.rule.id and f.used and f.mention.kind == MONEY}
+    if len(used) == 1 and None not in used:
+        frame.args[slot] = used.pop()
+        return
     dated = [m for m in mentions if m.kind in (YEAR, DATE) and not m.founding]
     own = [m.value.year if m.kind == DATE else int(m.value) for m in dated]
     if own:
@@ -348,7 +373,7 @@ def frame_for(
     _fill_counts(text, frame, figures, mentions)
     _fill_percents(frame, figures)
     _fill_enums(text, frame)
-    _dates(text, frame, mentions)
+    _dates(text, frame, mentions, figures)
     _dated_items(frame, mentions, figures)
     _year(text, frame, mentions, figures)
     _items(text, frame, lang)

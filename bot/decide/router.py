@@ -22,6 +22,8 @@ from bot.decide.followups import (
 )
 from bot.decide.frames import frame_for
 from bot.decide.plan import Plan
+from bot.nlu.figure import BOUND
+from bot.nlu.polarity import stated
 from bot.nlu.reading import Reading, read
 from bot.nlu.references import References
 from bot.nlu.scope import is_greeting, is_injection
@@ -83,6 +85,15 @@ class Router:
         if other is not None:
             return self._about_document(reading, other)
         topic = self._topic(reading)
+        if (
+            topic is not None
+            and topic.tool is None
+            and context is not None
+            and stated(reading.text, context, reading.lang)
+        ):
+            # "不对，签的是另外一个智算中心，并不是杭州人工智能计算中心": a fact of the rule being computed, worded
+            # with another (uncomputed) rule's name.
+            topic = context
         continued = self._continue(reading, topic, session) if session is not None else None
         if continued is not None:
             return continued
@@ -402,7 +413,10 @@ class Router:
 
 
 def _asks_rule_only(reading: Reading) -> bool:
-    """A question about a rule's rate, cap or conditions with no figure of its own and no supposition."""
+    """A question about a rule's rate, cap or conditions with no figure of its own and no supposition (or with
+    only the rule's thresholds as figures)."""
     lang = reading.lang
     asks = lang.asks_rule.search(reading.text) is not None and reading.is_question
+    if reading.figures and all(f.role == BOUND for f in reading.figures):
+        return asks  # "那假设流片费高于1000万的话，补贴标准是怎样的": a threshold of the rule, not a fee
     return asks and not reading.figures and not reading.act("suppose")

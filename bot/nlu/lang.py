@@ -50,6 +50,7 @@ class Language:
     asks_rule: re.Pattern[str]
     threshold_talk: re.Pattern[str]
     relation: re.Pattern[str]
+    severed_after: re.Pattern[str]
     acts: dict[str, re.Pattern[str]]
     not_inputs: tuple[RoleCue, ...]
     count_not_inputs: tuple[RoleCue, ...]
@@ -109,6 +110,7 @@ def language() -> Language:
         asks_rule=re.compile(data["asks_rule"]),
         threshold_talk=_alternation(data["threshold_talk"]),
         relation=_alternation(data["relation"]),
+        severed_after=re.compile(data["severed_after"]),
         acts={name: re.compile(pattern) for name, pattern in data["acts"].items()},
         not_inputs=_role_cues(data["not_inputs"]),
         count_not_inputs=_role_cues(data["count_not_inputs"]),

@@ -115,12 +115,16 @@ def _signals(text: str, spec: ConditionSpec, lang: Language) -> list[Signal]:
     out: list[Signal] = []
     taken = find_words(text, words)
     taken = [h for h in taken if not lang.detached_after.match(text, h.end)]
+    # "股东2024年就已全部退出了那家公司": a relation that has ended says nothing against the condition.
+    taken = [h for h in taken if not (h.key == "neg" and lang.severed_after.match(text, h.end))]
     for hit in taken:
         denied = negated(text, hit.start, lang)
         out.append(Signal(denied if hit.key == "neg" else not denied, hit.start, hit.end, hit.word))
     if spec.relation:
         for m in lang.relation.finditer(text):
             hit = Hit("rel", m.start(), m.end(), m.group())
+            if lang.severed_after.match(text, m.end()):
+                continue  # "股东已全部退出": a relation that has ended
             if not _inside(hit, taken):
                 out.append(Signal(negated(text, hit.start, lang), hit.start, hit.end, hit.word))
                 taken.append(hit)
