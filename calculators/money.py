@@ -307,6 +307,8 @@ def find_amounts(text: str) -> list[AmountMention]:
     for match in _AMOUNT.finditer(folded):
         if any(e.start < match.end() and match.start() < e.end for e in english):
             continue
+        if _piece_word(match, folded):
+            continue
         try:
             mention = (
                 _approx_mention(match, folded) or _mention(match, folded) or _before_count(match, folded)
@@ -316,6 +318,25 @@ def find_amounts(text: str) -> list[AmountMention]:
         if mention is not None and not _is_foreign(mention, folded):
             found.append(mention)
     return sorted(found, key=lambda a: a.start)
+
+
+# "分成两块：一块是常规EDA…": 块 counting the parts of something, not yuan.
+_PIECE_AFTER = re.compile(r"\s?(?:[是：:，,、]|钱?[的]?(?:是|为))")
+_PIECE_BEFORE = re.compile(r"(?:分成|分为|分|成|另|另外|其中)\s?$")
+
+
+def _piece_word(match: re.Match[str], text: str) -> bool:
+    """A small Chinese numeral + 块 that counts parts: followed by 是/：/，, or after 分成/另."""
+    if (
+        match.group("yuan") != "块"
+        or len(match.group("body")) != 1
+        or match.group("body") not in "一两二三四五六七八九"
+    ):
+        return False
+    return bool(
+        _PIECE_AFTER.match(text, match.end())
+        or _PIECE_BEFORE.search(text[max(0, match.start() - 3) : match.start()])
+    )
 
 
 def _is_foreign(mention: AmountMention, text: str) -> bool:

@@ -161,7 +161,7 @@ def place_conditions(reading: Reading, rule: RuleSpec, args: dict[str, Any]) -> 
             args[name] = True
 
 
-_ALTERNATIVE = re.compile(r"要么|或者|还是|或")
+_ALTERNATIVE = re.compile(r"要么|或者|还是|或|也许|可能|或许|不然就是")
 _RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)?\s*(?:到|至|~|～|—|-)\s*(\d+(?:\.\d+)?)\s*(万|亿)")
 
 

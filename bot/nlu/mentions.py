@@ -27,17 +27,18 @@ MONEY, COUNT, PERCENT, YEAR, DATE, TERM, ORDINAL, NUMBER = (
 _NUM = r"(\d+|[一二两三四五六七八九十百]+)"
 # 1-2 digit counts only, and never the year of a date ("贷款2024年8月", "成立，24年8月").
 _SMALL = r"(?<![\d年.])(\d{1,2}|[一二两三四五六七八九十半]+)"
+# "60多家", "十余家": at least that many (approximate).
 _COUNT = re.compile(
-    r"(?<![\d.第])" + _NUM + r"\s*(个人|家|个|项|人|名|位|颗|款|份|笔|台|套|场|次|单)(?!月|年)"
+    r"(?<![\d.第])" + _NUM + r"\s*(多|余|来)?\s*(个人|家|个|项|人|名|位|颗|款|份|笔|台|套|场|次|单)(?!月|年)"
 )
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|个点)")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年|年度)")
 _TERM = re.compile(
-    r"(?:期限|贷款期|借款期|为期|借了?|贷了?)\D{0,4}?" + _SMALL + r"\s*(年(?!\s*\d)|个月|月(?!\s*\d|份))"
+    r"(?:期限|贷款期|借款期|为期|借了?|贷了?)\D{0,4}?" + _SMALL + r"\s*(年半|年(?!\s*\d)|个月|月(?!\s*\d|份))"
 )
 # Never the enterprise's age ("成立18个月"): that is _SINCE_FOUNDING's.
 _TERM_LOOSE = re.compile(
-    r"(?<!成立)(?<!设立)(?<!引进)(?<!落户)(?<!注册)(?<!入驻)" + _SMALL + r"\s*(个月|年期|年的期限)"
+    r"(?<!成立)(?<!设立)(?<!引进)(?<!落户)(?<!注册)(?<!入驻)" + _SMALL + r"\s*(个月|年半期|年期|年的期限)"
 )
 _RELATIVE_YEAR = re.compile(r"(?<![以之])[今本去上前明]年(?:度)?(?!\s*\d)")
 _ORDINAL = re.compile(r"第([一二两三四五六七八九十]|\d{1,2})(个|款|笔|项|件|批|份|家|套|台|单|颗|场|张)")
@@ -97,8 +98,8 @@ def _counts(text: str) -> list[Mention]:
     for m in _COUNT.finditer(text):
         value = _number(m.group(1))
         if value is not None:
-            unit = "人" if m.group(2) == "个人" else m.group(2)  # "团队30个人"
-            out.append(Mention(COUNT, value, m.start(), m.end(), m.group(), unit))
+            unit = "人" if m.group(3) == "个人" else m.group(3)  # "团队30个人"
+            out.append(Mention(COUNT, value, m.start(), m.end(), m.group(), unit, bool(m.group(2))))
     return out
 
 
@@ -116,7 +117,7 @@ def _terms(text: str) -> list[Mention]:
             n = 0.5 if token == "半" else _number(token)
             if n is None:
                 continue
-            months = int(n) if "月" in unit else int(n * 12)
+            months = int(n) if "月" in unit else int(n * 12) + (6 if "半" in unit else 0)  # 两年半: 30
             start = m.start(1)
             if months and not any(t.start == start for t in out):
                 out.append(Mention(TERM, months, start, m.end(), text[start : m.end()], "months"))
