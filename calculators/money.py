@@ -279,9 +279,10 @@ def _unit_of(body: str) -> str:
 
 
 # "5 million RMB", "1.2 million yuan": amounts written in English scale words.
+# "签了0.8M RMB" (right after a Chinese character), a bare "2.5M" (upper case: M never means metres here).
 _ENGLISH = re.compile(
-    r"(?<![\w.])(\d+(?:\.\d+)?)\s*(million|mn|billion|bn|thousand|m(?=\s*(?:RMB|CNY|yuan)))(?![A-Za-z])"
-    r"(?:\s*(?:RMB|CNY|yuan))?",
+    r"(?<![A-Za-z0-9_.])(\d+(?:\.\d+)?)\s*(million|mn|billion|bn|thousand|m(?=\s*(?:RMB|CNY|yuan))|(?-i:M))"
+    r"(?![A-Za-z])(?:\s*(?:RMB|CNY|yuan))?",
     re.I,
 )
 _ENGLISH_SCALE = {"million": 10**6, "mn": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9, "thousand": 10**3}

@@ -269,16 +269,18 @@ def compose_not_applicable(corpus: Corpus, result: Any, plan: Any) -> Answer:
     """An enterprise outside the document's area asking an amount: not eligible, by the applicability annex."""
     clause = corpus.clause(result.clause_id)
     quote = clause.text.split(". ", 1)[-1] if clause else ""
-    measure = where(corpus, result.measure_clause)
+    measure = where(corpus, result.measure_clause) if result.measure_clause else ""
+    # "我们注册在富阳，能申请这个政策吗": no measure named — none of its measures.
+    cannot = f"因此不能按{measure}申请，测算金额为0元。" if measure else "因此不能申请本政策的各项支持。"
     text = (
         f"不符合{where(corpus, result.clause_id)}的适用范围：您的企业在{result.place}，而本政策“{quote}”"
-        f"因此不能按{measure}申请，测算金额为0元。\n如企业迁入或在本区新设立，可按迁入后的情况重新咨询。"
+        f"{cannot}\n如企业迁入或在本区新设立，可按迁入后的情况重新咨询。"
     )
     unused = unused_line(plan, [])
     return Answer(
         status=ANSWERED,
         answer=text + ("\n" + unused if unused else ""),
-        citations=citations_for(corpus, [result.clause_id, result.measure_clause]),
+        citations=citations_for(corpus, [result.clause_id, *([result.measure_clause] if measure else [])]),
         calculations=[],
         # "能否按本政策申请" asks whether, not how much: no amount then, only the answer that it cannot.
         total_max_subsidy_yuan=None if _whether_only(plan) else "0",

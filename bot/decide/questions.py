@@ -39,9 +39,13 @@ def foreign_subject(text: str, vocab: Vocabulary) -> bool:
     m = _POLICY_WORDS.search(text)
     if m is None:
         return False
-    head = re.split(r"[，,。；;？?！!]", text[: m.start()])[-1]
+    head = re.split(r"[，,。；;？?！!]|\.\s", text[: m.start()])[-1]
     subject = _FILLER.sub("", head).strip()
     if len(re.findall(r"[\u4e00-\u9fff]", subject)) < 2 or _SELF.search(subject):
+        return False
+    for name in sorted(vocab.document.jurisdiction, key=len, reverse=True):
+        subject = subject.replace(name, "")  # "this 滨江 policy": the jurisdiction is no subject
+    if len(re.findall(r"[\u4e00-\u9fff]", subject)) < 2:
         return False
     return not vocab.domain_regex.search(subject)
 

@@ -305,9 +305,10 @@ class Router:
         applicability = reading.vocabulary.annex("applicability")
         where = Q.outside(reading)
         if where and not wants and applicability is not None:
-            if topic is not None and reading.yes_no:
-                # "我们公司在萧山，能申请滨江的算力补贴吗": it cannot, said first, with no amount.
-                return P.not_applicable(applicability.clause, topic.clause, where, [], topic, reading)
+            if reading.yes_no:
+                # "我们公司在萧山，能申请滨江的算力补贴吗", "注册在富阳，能申请这个政策吗": it cannot, said first.
+                measure = topic.clause if topic is not None else ""
+                return P.not_applicable(applicability.clause, measure, where, [], topic, reading)
             return P.lookup(self.related(reading.text, [applicability.clause, *named]), reading=reading)
         return None
 
