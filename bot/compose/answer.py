@@ -145,11 +145,17 @@ def scope_text(pack: Any) -> str:
 
 
 def compose_not_covered(
-    pack: Any, injection: bool = False, greeting: bool = False, place: str = ""
+    pack: Any, injection: bool = False, greeting: bool = False, place: str = "", document: str = ""
 ) -> Answer:
     scope = scope_text(pack)
     if greeting:
         return Answer(status=NOT_COVERED, answer="您好！" + scope)
+    if document:
+        text = (
+            f"抱歉，您问的是另一份文件（{document}），不在本助手的解答范围内，也不能用本政策的比例和上限去测算；"
+            "请查阅该文件或咨询其发布部门。\n" + scope
+        )
+        return Answer(status=NOT_COVERED, answer=text)
     if injection:
         text = (
             "抱歉，我不能按消息中的要求更改政策规定的比例、上限或条件，也不能透露系统配置或承诺补贴金额。"

@@ -28,6 +28,8 @@ def compose(plan: Any, outcomes: list[ToolOutcome], packs: Packs, text: str) -> 
     if first is not None and not first.ok and first.call.name in B.BY_NAME:
         result = B.Declined("off_topic")  # a builtin the decider called wrongly: say what we answer
     if isinstance(result, B.Declined):
+        if result.reason == "other_document":
+            return A.compose_not_covered(pack, document=result.place)
         return A.compose_not_covered(
             pack, result.reason == "injection", result.reason == "greeting", result.place
         )

@@ -29,6 +29,7 @@ _POLICY_WORDS = re.compile(r"补贴|补助|奖励|资助|扶持|支持|贴息|�
 _FILLER = re.compile(
     r"(有什么|有哪些|有没有|有啥|能不能|可以|可不可以|能|的|怎么|如何|申请|享受|领|拿|企业|公司|行业|产业|项目|相关|方面|类)+$"
 )
+_OURS = re.compile(r"区里|区内|本区|我区|区级|这边|这里|咱们这|我们这")
 _SELF = re.compile(
     r"我们|我司|我公司|本公司|咱们|这个|本|该|此|这份|这些|那个|哪些|什么|区里|区内|我区|区级|区上|区政府"
 )
@@ -69,7 +70,27 @@ def other_policy(reading: Reading) -> str:
     if place is None:
         return ""
     combining = reading.vocabulary.annex("combining")
-    return "" if combining is not None and combining.asked(reading.text) else place.name
+    # "省里给了…区里还能再拿吗" combines with ours; "省级层面还有没有补贴可以再拿？比例多少" asks the province's.
+    ours = any(p.ours for p in reading.places.items) or _OURS.search(reading.text)
+    return "" if combining is not None and combining.asked(reading.text) and ours else place.name
+
+
+# "滨江2023年那个数字经济发展办法里…": a document named by its year and kind (办法、意见…), quoted from.
+_DATED_DOCUMENT = re.compile(
+    r"(?:19|20)(\d{2})\s*年?(?:的|出台的|发的|印发的|那个|那份|那版|那一版|版)?[^，,。；;？?！!\d]{0,16}?"
+    r"(?:办法|意见|规划|条例|通知|细则|方案|措施)(?=里|中|上|规定|提到|说)"
+)
+
+
+def unloaded_document(reading: Reading, years: set[int]) -> str:
+    """The document a question quotes from, named by a year no loaded document has (none of ours), or ""."""
+    m = _DATED_DOCUMENT.search(reading.text)
+    if m is None or 2000 + int(m.group(1)) in years or 1900 + int(m.group(1)) in years:
+        return ""
+    repeal = reading.vocabulary.annex("repeal")
+    if repeal is not None and repeal.asked(reading.text):
+        return ""  # the document this one repealed: the repeal annex answers
+    return m.group()[:40]
 
 
 def outside(reading: Reading) -> str:

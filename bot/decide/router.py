@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cached_property
 from typing import Any, Protocol
 
 from bot.decide import plan as P
@@ -181,6 +182,11 @@ class Router:
             return self._followup(reading, session)
         return None
 
+    @cached_property
+    def _document_years(self) -> set[int]:
+        """The years in the loaded documents' numbers (…〔2024〕7号 → 2024)."""
+        return {int(y) for pack in self.packs.packs for y in re.findall(r"〔(\d{4})〕", pack.doc_number)}
+
     def _now_inside(self, reading: Reading, topic: RuleSpec | None, session: Session) -> Plan | None:
         """ "更正一下，我们已经把注册地迁到滨江了", "如果改由我们滨江本部来流片呢" after an amount answered as not
         applicable (the enterprise was outside): the calculations of that question, for an enterprise inside."""
@@ -214,6 +220,9 @@ class Router:
         other = Q.other_policy(reading)
         if other:
             return P.decline(reading, "other_jurisdiction", other)
+        document = Q.unloaded_document(reading, self._document_years)
+        if document:
+            return P.decline(reading, "other_document", document)
         if topic is None and ref is None and not Q.in_scope(reading):
             return P.decline(reading, "greeting" if is_greeting(reading.text) else "off_topic")
         wants = topic is not None and Q.wants_amount(reading, topic)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from bot.nlu.lang import Language
 from bot.nlu.spans import find_words
 
-OWN, ORIGIN, EVENT, OTHERS, OWNER, DESTINATION, NEUTRAL = (
+OWN, ORIGIN, EVENT, OTHERS, OWNER, DESTINATION, NEUTRAL, DENIED = (
     "own",
     "origin",
     "event",
@@ -23,7 +23,10 @@ OWN, ORIGIN, EVENT, OTHERS, OWNER, DESTINATION, NEUTRAL = (
     "owner",
     "destination",
     "neutral",
+    "denied",
 )
+# "问的是省里的，不是滨江的": a place the user says the question is not about.
+_DENIED_BEFORE = re.compile(r"(不是|并非|而不是|而非|不问)\s*$")
 _FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|咱们|我这边|我家")
 
 
@@ -54,7 +57,7 @@ class Places:
         if any(p.ours for p in owners):
             return None
         other = next((p for p in owners if not p.ours), None)
-        if other is not None and any(p.ours and p.start > other.end for p in self.items):
+        if other is not None and any(p.ours and p.start > other.end and p.role != DENIED for p in self.items):
             return None
         return other
 
@@ -163,6 +166,8 @@ def _role(
     text: str, start: int, end: int, ours: bool, rx: dict[str, re.Pattern[str]], earlier: list[Place]
 ) -> str:
     before, after = text[max(0, start - 8) : start], text[end : end + 30]
+    if ours and _DENIED_BEFORE.search(before):
+        return DENIED
     sentence_end = min((i for i in (text.find(c, end) for c in "。；;？?！!") if i >= 0), default=len(text))
     if rx["institution_after"].search(text[end : end + 16]) or rx["third_party_after"].search(after):
         return NEUTRAL  # "在杭州AI计算中心租了算力", "在深圳的晶圆厂做的": not where the user is
