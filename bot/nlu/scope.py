@@ -18,12 +18,15 @@ _INJECTION = re.compile(
             r"ignore (all |any )?(the )?(previous|prior|above|earlier)",
             r"forget (all |your |the )?(rules|instructions)",
             r"disregard (all |the |your )?(previous|prior|rules|instructions)",
-            r"系统提示|提示词|system ?prompt|api ?key|API密钥|密钥|环境变量|配置文件|token|password|密码",
+            # "系统提示需要上传合同" is the application website speaking: only the assistant's own prompt is asked for.
+            r"系统提示词|(显示|告诉我|输出|打印|泄露|给我看|发给我|忽略|无视).{0,4}系统提示|系统提示(的内容|原文|是什么)",
+            r"提示词|system ?prompt|api ?key|API密钥|密钥|环境变量|配置文件|token|password|密码",
             r"你现在是|你是管理员|我是管理员|开发者模式|developer mode|\bDAN\b|pretend|扮演|假装|jailbreak|越狱",
             r"^(系统|system)\s*[:：]",
             r"(比例|比率|费率|标准|上限|rate|cap)\s*(现在)?\s*(改为|改成|调整为|已调整为|变成|变为|is now|=)\s*\d+(\.\d+)?\s*(%|万)",
             r"(最新规定|新规定|最新政策|新政策规定|现在规定|已经调整|从现在开始).{0,12}(比例|比率|费率|标准|上限)\s*(是|为)\s*\d+(\.\d+)?\s*(%|万)",
-            r"(?<!是)按\s*\d+(\.\d+)?\s*%\s*(算|计算|来算|補|补)(?!.{0,4}([吗么嘛？?]|多少|几))",
+            # "按15%算就是9000万了吧？" is the user's own arithmetic, checked by a question later in the sentence.
+            r"(?<!是)按\s*\d+(\.\d+)?\s*%\s*(算|计算|来算|補|补)(?![^。！!\n]*([吗么嘛吧？?]|多少|几|能拿|能补|封顶|上限))",
             r"(上限|比例)(改|调)",
             r"(?<!有)没有上限|无上限|不设上限|no cap|unlimited|without (a )?cap",
             r"(保证|承诺|担保|确保)(我们|我|公司)?.{0,8}(一定|肯定|必须)?.{0,6}(拿到|获得|能拿|给)",
