@@ -183,5 +183,8 @@ def compose_tool_error(outcome: Any, corpus: Corpus, clause_id: str) -> Answer:
 def compose_missing(outcome: Any, corpus: Corpus, clause_id: str) -> Answer:
     """Ask exactly for what the calculator still needs."""
     needs = "；".join(m.description for m in outcome.missing)
-    text = f"要按{where(corpus, clause_id)}测算，还需要您提供：{needs}。请直接回复数字，例如“1200万”。"
+    # An amount is asked with an example of one; a choice ("1=最高 50 万元…") or a year, without.
+    money = any("（元）" in m.description for m in outcome.missing)
+    hint = "请直接回复数字，例如“1200万”。" if money else "请直接回复。"
+    text = f"要按{where(corpus, clause_id)}测算，还需要您提供：{needs}。{hint}"
     return Answer(status=NEED_MORE_INFO, answer=text, citations=citations_for(corpus, [clause_id]))

@@ -104,7 +104,8 @@ def _facts(outcome: Any) -> str:
     shown = []
     for key, value in outcome.call.args.items():
         label = (fields[key].description or key).split("（")[0].split("，")[0] if key in fields else key
-        shown.append(f"{label}：{_show(value)}")
+        unit = "%" if key.endswith("_percent") else ""  # percent arguments: "贷款实际年利率：3.8%"
+        shown.append(f"{label}：{_show(value)}{unit}")
     return "按以下事实测算：" + "；".join(shown) + "。" if shown else ""
 
 

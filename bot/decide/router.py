@@ -217,6 +217,10 @@ class Router:
         if reading.places.moved_in and topic is None:
             return P.lookup(list(vocab.document.relocation_clauses), reading=reading)
         ref = self.retriever.direct_reference(reading.text)
+        repeal = vocab.annex("repeal")
+        if repeal is not None and repeal.asked(reading.text) and _VALIDITY.search(reading.text):
+            # "修订依据第3条是…〔2019〕24号，这个文件现在还有效吗": whether it is in force, before any 第N条.
+            return P.lookup(self.related(reading.text, [repeal.clause]), reading=reading)
         other = Q.other_policy(reading)
         if other:
             return P.decline(reading, "other_jurisdiction", other)

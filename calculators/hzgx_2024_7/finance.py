@@ -185,8 +185,12 @@ def _interest(
 
 def _actual_rate(calc: Calculation, data: LprLoanInput, lpr: Decimal) -> tuple[Decimal, list[str]]:
     """A lower actual loan rate replaces the LPR (the subsidy never exceeds the interest paid)."""
-    if data.actual_rate_percent is None or data.actual_rate_percent >= lpr:
+    if data.actual_rate_percent is None:
         return lpr, []
+    if data.actual_rate_percent >= lpr:
+        return lpr, [
+            f"实际贷款利率 {data.actual_rate_percent}% 不低于 LPR {lpr}%，按 LPR 计算（贴息按同期 LPR）。"
+        ]
     rate = data.actual_rate_percent
     calc.step(f"实际利率 {rate}% 低于 LPR {lpr}%，按实际利率", rate)
     return rate, [f"实际贷款利率 {rate}% 低于 LPR {lpr}%，贴息不超过实际支付的利息，按实际利率计算。"]

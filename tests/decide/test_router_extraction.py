@@ -63,7 +63,13 @@ def test_founding_date_is_told_apart_from_the_loan_date() -> None:
 
 def test_loan_date_term_and_actual_rate_reach_the_calculator() -> None:
     d = decide("我们公司去年成立的，做芯片设计，从招行贷了1000万，期限2年，2024年8月放款，贴息能有多少")
-    assert d.calls[0].args == {"principal_yuan": 1000 * W, "term_months": 24, "loan_date": date(2024, 8, 1)}
+    # "做芯片设计" states the IC-enterprise condition too.
+    assert d.calls[0].args == {
+        "principal_yuan": 1000 * W,
+        "term_months": 24,
+        "loan_date": date(2024, 8, 1),
+        "is_ic_enterprise": True,
+    }
     d = decide("贷款500万，实际利率2.8%，LPR利率3.1%，贷款期限改成18个月")
     args = d.calls[0].args
     assert (args["actual_rate_percent"], args["lpr_percent"], args["term_months"]) == (
