@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.nlu.figure import BOUND, INPUT, Figure
 from bot.nlu.items import structured_items
-from bot.nlu.lang import Language
+from bot.nlu.lang import Language, language
 from bot.nlu.markers import kinds, net_of_parts
 from bot.nlu.mentions import (
     COUNT,
@@ -187,9 +187,6 @@ def _fill_counts(text: str, frame: Frame, figures: list[Figure], mentions: list[
             frame.args[name] = int(nth[-1].value)
 
 
-_PART_OF = re.compile(r"其中|里面|里头|当中|之中|中间|中有")
-
-
 def _excluded_part(text: str, total: Figure, figures: list[Figure]) -> int:
     """ "一共5家企业调用，其中3家是我们的关联公司", "这6家里面3家是集团的子公司": the part the slot excludes
     comes off the total."""
@@ -199,7 +196,7 @@ def _excluded_part(text: str, total: Figure, figures: list[Figure]) -> int:
         if f.mention.kind == COUNT
         and f.role == "excluded"
         and f.start > total.end
-        and _PART_OF.search(text[total.end : f.start])
+        and language().part_of.search(text[total.end : f.start])
     ]
     return int(parts[0].mention.value) if parts and parts[0].mention.value < total.mention.value else 0
 

@@ -51,6 +51,7 @@ class Language:
     threshold_talk: re.Pattern[str]
     relation: re.Pattern[str]
     severed_after: re.Pattern[str]
+    part_of: re.Pattern[str]
     acts: dict[str, re.Pattern[str]]
     not_inputs: tuple[RoleCue, ...]
     count_not_inputs: tuple[RoleCue, ...]
@@ -112,6 +113,7 @@ def language() -> Language:
         threshold_talk=_alternation(data["threshold_talk"]),
         relation=_alternation(data["relation"]),
         severed_after=re.compile(data["severed_after"]),
+        part_of=re.compile(data["part_of"]),
         acts={name: re.compile(pattern) for name, pattern in data["acts"].items()},
         not_inputs=_role_cues(data["not_inputs"]),
         count_not_inputs=_role_cues(data["count_not_inputs"]),

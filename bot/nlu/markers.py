@@ -88,10 +88,13 @@ def kinds(
 
 
 def net_of_parts(text: str, amounts: Sequence[Spanned], values: Sequence[Decimal]) -> list[Decimal]:
-    """ "一共300万，其中签核中心的100万" → [200万, 100万]: a part named after 其中 leaves its total."""
+    """ "一共300万，其中签核中心的100万" → [200万, 100万]: a part named after 其中 (只有…) leaves its total."""
+    from bot.nlu.lang import language
+
+    part_of = language().part_of
     out = list(values)
     for i in range(1, len(amounts)):
         between = text[amounts[i - 1].end : amounts[i].start]
-        if "其中" in between and out[i - 1] >= values[i]:
+        if part_of.search(between) and out[i - 1] >= values[i]:
             out[i - 1] -= values[i]
     return out
