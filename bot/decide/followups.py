@@ -49,7 +49,7 @@ def act_of(reading: Reading, previous: str) -> Act:
     item = ordinal(reading) if ordinal(reading) is not None else anchored(reading.text, previous)
     if reading.act("remove"):
         return Act(REMOVE, item)
-    if reading.act("add") and not reading.act("replace"):
+    if reading.act("remainder") or (reading.act("add") and not reading.act("replace")):
         return Act(ADD, item)
     if reading.act("together") and not any(reading.act(a) for a in ("replace", "vary", "separately")):
         return Act(ADD, item)  # "还有2000万，一起算"; but "若2025年为980万，两年合计" changes that year

@@ -306,17 +306,19 @@ class Router:
     def _annex_first(self, reading: Reading, topic: RuleSpec | None, wants: bool) -> Plan | None:
         """Questions an annex decides, the measure named (if any) cited second."""
         named = [topic.clause] if topic else []
+        where = Q.outside(reading)
         for annex in reading.vocabulary.spec.annexes:
             if not annex.asked(reading.text) or (topic is not None and not annex.overrides):
                 continue
             if annex.role == "applicability" and wants and topic is not None and topic.tool:
                 return None  # an amount asked from outside the zone: answered as not applicable
+            if annex.role == "applicability" and where and reading.yes_no:
+                break  # "…适用对象是…，我们注册在萧山，能申请吗": it cannot, said first (below)
             if annex.role == "repeal" and wants and reading.money_inputs:
                 continue  # "旧政策是20%，我们流片800万现在能拿多少": computed under the rule in force
             if not (annex.role == "contact" and Q.ISSUER.search(reading.text)):
                 return P.lookup(self.related(reading.text, [annex.clause, *named]), reading=reading)
         applicability = reading.vocabulary.annex("applicability")
-        where = Q.outside(reading)
         if where and not wants and applicability is not None:
             if reading.yes_no:
                 # "我们公司在萧山，能申请滨江的算力补贴吗", "注册在富阳，能申请这个政策吗": it cannot, said first.

@@ -38,7 +38,9 @@ _TERM = re.compile(
 )
 # Never the enterprise's age ("成立18个月"): that is _SINCE_FOUNDING's.
 _TERM_LOOSE = re.compile(
-    r"(?<!成立)(?<!设立)(?<!引进)(?<!落户)(?<!注册)(?<!入驻)" + _SMALL + r"\s*(个月|年半期|年期|年的期限)"
+    r"(?<!成立)(?<!设立)(?<!引进)(?<!落户)(?<!注册)(?<!入驻)"
+    + _SMALL
+    + r"\s*(个月|年半期|年期|年的期限|年半(?!\s*[前后内以]))"
 )
 _RELATIVE_YEAR = re.compile(r"(?<![以之])[今本去上前明]年(?:度)?(?!\s*\d)")
 _ORDINAL = re.compile(r"第([一二两三四五六七八九十]|\d{1,2})(个|款|笔|项|件|批|份|家|套|台|单|颗|场|张)")

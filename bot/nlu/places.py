@@ -27,6 +27,8 @@ OWN, ORIGIN, EVENT, OTHERS, OWNER, DESTINATION, NEUTRAL, DENIED = (
 )
 # "问的是省里的，不是滨江的": a place the user says the question is not about.
 _DENIED_BEFORE = re.compile(r"(不是|并非|而不是|而非|不问)\s*$")
+# A quotation of some length (a clause of a document), not a quoted name like “芯火”.
+_QUOTED = re.compile(r"“[^”]{12,}”")
 _FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|咱们|我这边|我家")
 
 
@@ -149,9 +151,12 @@ def find_places(
         ),
     )
     found: list[Place] = []
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     for hit in find_words(text, _gazetteer(lang, tuple(jurisdiction), tuple(terms), tuple(higher))):
         if hit.key == "mask":
             continue
+        if any(a < hit.start < b for a, b in quoted):
+            continue  # "解读里说适用对象是“在高新区（滨江）内…”": a quotation's place is nobody's location
         ours = hit.key == "ours"
         start, word = hit.start, hit.word
         if ours and found and found[-1].end == hit.start and not found[-1].ours:
