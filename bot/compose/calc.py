@@ -3,6 +3,7 @@ facts it used, the figures of the message it did not use, the ceiling disclaimer
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -245,8 +246,9 @@ def compose_cases(outcomes: list[Any], corpus: Corpus, plan: Any) -> Answer:
     )
 
 
-def explanation(outcomes: list[Any], corpus: Corpus, packs: Any) -> str:
-    """Why the last calculation came out as it did: the clause, the standard it applies, and each step."""
+def explanation(outcomes: list[Any], corpus: Corpus, packs: Any, plan: Any = None) -> str:
+    """Why the last calculation came out as it did: the clause, the standard it applies, and each step; a rate
+    the user asks about ("为什么不是50%") is shown where the clause gives it, or said to be none of its own."""
     lines = []
     for o in outcomes:
         res = o.result
@@ -258,7 +260,25 @@ def explanation(outcomes: list[Any], corpus: Corpus, packs: Any) -> str:
             lines.append("计算过程：" + "；".join(t for t in steps if t) + "。")
         if clause is not None and res.caps_applied:
             lines.append("金额受上限约束：" + "；".join(res.caps_applied) + "。")
+        if clause is not None:
+            lines += _rates_asked(plan, clause.text, res.formula, label)
     return "\n".join(lines)
+
+
+def _rates_asked(plan: Any, clause_text: str, formula: str, label: str) -> list[str]:
+    """ "为什么不是50%": where the clause gives that rate (another case of it), or that it gives none."""
+    reading = getattr(plan, "reading", None)
+    rates = [f.mention for f in getattr(reading, "figures", ()) if f.mention.kind == "percent"]
+    out = []
+    for rate in dict.fromkeys(f"{m.value.normalize():f}%" for m in rates):
+        if rate in formula.replace(" ", ""):
+            continue
+        said = [p for p in re.split(r"[；;。]", clause_text) if rate in p.replace(" ", "")]
+        if said:
+            out.append(f"{label}中的{rate}适用于另一种情形：“{said[0].strip()}”")
+        else:
+            out.append(f"{label}没有{rate}的比例。")
+    return out
 
 
 def _whether_only(plan: Any) -> bool:

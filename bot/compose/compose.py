@@ -84,7 +84,7 @@ def _calculations(plan: Any, calcs: list[ToolOutcome], packs: Packs, marker: Any
     extra = [combining.clause] if combining and any(o.result.chosen_rule for o in calcs) else []
     answer = compose_calculation(calcs, corpus, extra, plan)
     if isinstance(marker, B.Marker) and marker.kind == B.EXPLAIN:
-        answer.answer = explanation(calcs, corpus, packs) + "\n" + answer.answer
+        answer.answer = explanation(calcs, corpus, packs, plan) + "\n" + answer.answer
     return answer
 
 
