@@ -320,8 +320,9 @@ class Router:
                 return P.lookup(self.related(reading.text, [annex.clause, *named]), reading=reading)
         applicability = reading.vocabulary.annex("applicability")
         if where and not wants and applicability is not None:
-            if reading.yes_no:
+            if reading.yes_no and (topic is not None or reading.places.outside is not None):
                 # "我们公司在萧山，能申请滨江的算力补贴吗", "注册在富阳，能申请这个政策吗": it cannot, said first.
+                # ("外地的芯片公司能申请吗" asks about anyone outside: the annex's own answer.)
                 measure = topic.clause if topic is not None else ""
                 return P.not_applicable(applicability.clause, measure, where, [], topic, reading)
             return P.lookup(self.related(reading.text, [applicability.clause, *named]), reading=reading)
