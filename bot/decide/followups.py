@@ -6,22 +6,35 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from bot.decide.calls import place_conditions
+from bot.decide.edits import (
+    dated_addition,
+    drop_failing_item,
+    fail_item_by_value,
+    flip_items,
+    in_base_year,
+    increments,
+    keep_first,
+    merge,
+    remove_item,
+    replace_by_value,
+    replace_items,
+    split_part,
+    without_failed_items,
+)
 from bot.decide.frames import frame_for
-from bot.nlu.items import flags_said
-from bot.nlu.mentions import DATE, MONEY, ORDINAL
+from bot.nlu.mentions import ORDINAL
 from bot.nlu.polarity import negated
 from bot.nlu.reading import Reading
-from bot.nlu.references import chinese_number
 from bot.packs.vocabulary import RuleSpec
 from bot.sessions.store import Pending, Session
 from calculators.money import find_amounts
 
 ADD, REMOVE, CHANGE = "add", "remove", "change"
+
+
 # A label naming which item a correction changes: a month ("9月是150万", "3月份那笔改成100万") or a letter
 # ("B是1800万", "产品B改成1800万" after "A产品1500万，B产品800万").
 # The label may be followed by words saying it was wrong ("Q那个数记错了，其实是1200万"), or by a cancellation
@@ -32,8 +45,6 @@ _ANCHOR = re.compile(
     r"(?:是|改成|改为|应该是|其实是|实际是|应为)"
     r"|[^，,。；;\d]{0,4}?(?:撤了|取消|没做成|没流成|不做了|砍掉|砍了|不算了|去掉|不要了|不报了|不申报了))"
 )
-# A new loan term in days replaces one in months, and the other way round.
-_EXCLUSIVE = (("term_months", "term_days"),)
 
 
 @dataclass(frozen=True)
@@ -102,75 +113,6 @@ def _year_of(call: Pending) -> int | None:
 def listed(call: Pending | None) -> bool:
     """Does the call hold a list of several items an ordinal could pick from?"""
     return call is not None and any(isinstance(v, list) and len(v) > 1 for v in call.args.values())
-
-
-def _by_value(old: list[Any], reading: Reading) -> int | None:
-    """ "80万那笔去掉": the listed item whose amount the message names."""
-    values = [f.mention.value for f in reading.figures if f.mention.kind == MONEY]
-    for value in values:
-        if value in old:
-            return old.index(value)
-    return None
-
-
-def remove_item(old: dict[str, Any], reading: Reading, act: Act, excluded: list[Decimal]) -> dict[str, Any]:
-    """Drop one listed item: by ordinal, by its amount, or the items the message says now fail a condition."""
-    out = dict(old)
-    for key, items in old.items():
-        if not isinstance(items, list) or not items or not isinstance(items[0], Decimal):
-            continue
-        index = act.item if act.item is not None and act.item < len(items) else _by_value(items, reading)
-        if index is None and excluded:
-            kept = [v for v in items if v not in excluded]
-            if len(kept) < len(items):
-                out[key] = kept
-                return out
-        if index is not None:
-            out[key] = items[:index] + items[index + 1 :]
-            return out
-    return out
-
-
-def merge(
-    old: dict[str, Any],
-    new: dict[str, Any],
-    adding: bool,
-    item: int | None = None,
-    summed: frozenset[str] = frozenset(),
-) -> dict[str, Any]:
-    """New facts replace old ones; when adding, lists of items (amounts) are extended instead, and amounts
-    of `summed` slots (a money slot sums every figure: "软件投入还有2000万，一起算") added; an ordinal
-    ("第二个是1500万") replaces only that item of the list."""
-    merged = {k: v for k, v in {**old, **new}.items() if v != []}  # an emptied list is no longer given
-    for key, value in new.items():
-        items = old.get(key)
-        if item is not None and isinstance(items, list) and isinstance(value, list) and len(value) == 1:
-            if item <= len(items):  # "第三个是500万" after two items adds the third
-                merged[key] = items[:item] + value + items[item + 1 :]
-    for pair in _EXCLUSIVE:  # a new loan term in days replaces one in months, and the other way round
-        for key in pair:
-            if key in new:
-                merged = {k: v for k, v in merged.items() if k not in pair or k == key}
-    if adding:
-        for key, value in new.items():
-            if isinstance(value, list) and isinstance(old.get(key), list):
-                merged[key] = old[key] + value
-            elif key in summed and isinstance(value, Decimal) and isinstance(old.get(key), Decimal):
-                merged[key] = old[key] + value
-    return merged
-
-
-def drop_failing_item(
-    old: dict[str, Any], new: dict[str, Any], item: int | None, item_conditions: dict[str, str]
-) -> dict[str, Any] | None:
-    """ "第一个不是首次流片": that item leaves the list; the others keep their condition."""
-    if item is None:
-        return None
-    for flag, key in item_conditions.items():
-        items = old.get(key)
-        if new.get(flag) is False and isinstance(items, list) and 1 < len(items) and item < len(items):
-            return {**old, key: items[:item] + items[item + 1 :], flag: old.get(flag, True)}
-    return None
 
 
 def relabel(base: Pending, text: str, kinds: list[tuple[str, list[str]]]) -> dict[str, Any]:
@@ -255,165 +197,16 @@ def relabeled(reading: Reading, rule: RuleSpec, base: Pending) -> dict[str, Any]
     return {}
 
 
-def increments(reading: Reading, rule: RuleSpec, base: Pending) -> dict[str, Any]:
-    """ "后来又新增了10家": under an add, a count is added to the one given before."""
-    out: dict[str, Any] = {}
-    for name, spec in rule.slots.items():
-        if spec.kind != "count" or not isinstance(base.args.get(name), int):
-            continue
-        added = [
-            f
-            for f in reading.figures
-            if f.mention.kind == "count" and (not spec.units or f.mention.unit in spec.units)
-        ]
-        if added:
-            out[name] = base.args[name] + sum(int(f.mention.value) for f in added)
-    return out
-
-
-def replace_by_value(old: dict[str, Any], reading: Reading) -> dict[str, Any] | None:
-    """ "那700万那款 实际是1100万的话呢", "设备那块是2400万 不是2600万": the listed item one amount names, now
-    the other amount."""
-    figures = [f for f in reading.figures if f.mention.kind == MONEY]
-    denied = any(f.role == "denied" for f in figures)
-    acts = ("replace", "vary", "correct")
-    if len(figures) != 2 or not (denied or any(reading.act(a) for a in acts)):
-        return None
-    a, b = (f.mention.value for f in figures)
-    for key, items in old.items():
-        if not isinstance(items, list):
-            continue
-        if (a in items) == (b in items):
-            continue
-        was, now = (a, b) if a in items else (b, a)
-        at = items.index(was)
-        return {**old, key: items[:at] + [now] + items[at + 1 :]}
-    return None
-
-
-_PART = re.compile(r"中|里|其中")
-
-
-def split_part(old: dict[str, Any], new: dict[str, Any], reading: Reading) -> dict[str, Any] | None:
-    """ "上述650万元中，有300万元系向签核中心创建企业采购的": the part leaves the listed item for the kind the
-    message gives it."""
-    figures = [f for f in reading.figures if f.mention.kind == MONEY]
-    if len(figures) != 2 or not _PART.search(reading.text[figures[0].end : figures[1].start]):
-        return None
-    whole, part = (f.mention.value for f in figures)
-    home = next((k for k, v in old.items() if isinstance(v, list) and whole in v), None)
-    target = next((k for k, v in new.items() if isinstance(v, list) and part in v and k != home), None)
-    if home is None or target is None or part >= whole:
-        return None
-    items = list(old[home])
-    items[items.index(whole)] = whole - part
-    return {**old, home: items, target: list(old.get(target) or []) + [part]}
-
-
-def fail_item_by_value(old: dict[str, Any], frame: Any, reading: Reading) -> dict[str, Any] | None:
-    """ "如260万元那一场改在上海举办，其余不变": the listed item the amount names now fails a condition (the
-    message says so, or its place does), so it leaves the list; the other items keep their facts."""
-    figures = [f for f in reading.figures if f.mention.kind == MONEY]
-    failing = [n for n, s in frame.conditions.items() if not s.met] + [
-        n for n, v in frame.args.items() if v is False and n in frame.rule.conditions
-    ]
-    if len(figures) != 1 or not failing:
-        return None
-    value = figures[0].mention.value
-    for key, items in old.items():
-        if isinstance(items, list) and value in items and len(items) > 1:
-            at = items.index(value)
-            return {**old, key: items[:at] + items[at + 1 :]}
-    return None
-
-
-def keep_first(old: dict[str, Any], reading: Reading) -> dict[str, Any] | None:
-    """ "收益是前面4笔": only the first N listed items stay."""
-    m = reading.lang.acts["keep_first"].search(reading.text)
-    n = chinese_number(m.group(1)) if m else None
-    if not n:
-        return None
-    lists = [k for k, v in old.items() if isinstance(v, list) and len(v) > n]
-    return {**old, lists[0]: old[lists[0]][:n]} if lists else None
-
-
-def replace_items(old: dict[str, Any], new: dict[str, Any], trigger: str) -> dict[str, Any] | None:
-    """ "行业标准那个其实是他们主导的": an item of the same kind (its trigger value) is replaced, not the list."""
-    out = dict(old)
-    changed = False
-    for key, items in new.items():
-        before = old.get(key)
-        if not (
-            isinstance(items, list) and isinstance(before, list) and before and isinstance(before[0], dict)
-        ):
-            continue
-        merged = list(before)
-        for item in items:
-            same = [i for i, b in enumerate(merged) if b.get(trigger) == item.get(trigger)]
-            if not same:
-                # "如果参与的那项其实是国家标准呢": the one item agreeing on every other attribute said.
-                said = {k: v for k, v in item.items() if k != trigger}
-                same = [
-                    i for i, b in enumerate(merged) if said and all(b.get(k) == v for k, v in said.items())
-                ]
-                if len(same) != 1 or len(merged) < 2:
-                    return None
-            merged[same[0]] = {**merged[same[0]], **item}
-        out[key], changed = merged, True
-    return out if changed else None
-
-
-def flip_items(rule: RuleSpec, old: dict[str, Any], reading: Reading) -> dict[str, Any] | None:
-    """ "制定中的那项刚刚也正式发布了": the items whose flag was the opposite now have the flag said."""
-    for key, spec in rule.slots.items():
-        items = old.get(key)
-        if spec.items is None or not isinstance(items, list):
-            continue
-        said = flags_said(reading.text, spec.items, reading.lang)
-        flipped = [{**i, **{f: v for f, v in said.items() if i.get(f) == (not v)}} for i in items]
-        if flipped != items:
-            return {**old, key: flipped}
-    return None
-
-
 def _replaced_items(rule: RuleSpec, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any] | None:
     triggers = [s.items.trigger for s in rule.slots.values() if s.kind == "items" and s.items is not None]
     return replace_items(old, new, triggers[0]) if triggers else None
-
-
-def _in_base_year(new: dict[str, Any], old: dict[str, Any], reading: Reading) -> dict[str, Any]:
-    """ "查了一下，放款日期是7月25号" after "2024年7月放款": a date written without its year is in the year of
-    the date it corrects."""
-    if not any(m.kind == DATE and m.yearless for m in reading.mentions):
-        return new
-    for key, value in new.items():
-        before = old.get(key)
-        if isinstance(value, date) and isinstance(before, date) and value.year != before.year:
-            try:
-                new[key] = value.replace(year=before.year)
-            except ValueError:
-                continue  # 2月29日 in a year without it: the date as read
-    return new
-
-
-def _dated_addition(rule: RuleSpec, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """ "又在2025年3月贷了100万" after a dated loan: one more dated item, at its own date (None entries are
-    dropped by the caller)."""
-    out: dict[str, Any] = {}
-    for name, spec in rule.slots.items():
-        dated = spec.dated
-        if dated is None or name not in new or dated.date not in old:
-            continue
-        item = {name: new[name], dated.date: new.get(dated.date)}
-        out.update({name: None, dated.date: None, dated.list: [item]})
-    return out
 
 
 def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> dict[str, Any] | None:
     """The base call's arguments after this message, or None when the message gives the rule nothing."""
     frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
     place_conditions(reading, rule, frame.args)
-    new = _in_base_year(dict(frame.args), base.args, reading)
+    new = in_base_year(dict(frame.args), base.args, reading)
     if act.kind == CHANGE and rule.tool == base.tool:
         replaced = (
             fail_item_by_value(base.args, frame, reading)
@@ -428,7 +221,7 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
         if kept is not None:
             return {**kept, **{k: v for k, v in new.items() if not isinstance(v, list)}}
     if act.kind == REMOVE:
-        dropped = remove_item(base.args, reading, act, [f.mention.value for f, _ in frame.excluded])
+        dropped = remove_item(base.args, reading, act.item, [f.mention.value for f, _ in frame.excluded])
         if dropped != base.args:
             return dropped
         if reading.act("add"):
@@ -438,7 +231,7 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
         else:
             return None
     if act.kind == ADD:
-        new = {**new, **increments(reading, rule, base), **_dated_addition(rule, base.args, new)}
+        new = {**new, **increments(reading, rule, base), **dated_addition(rule, base.args, new)}
         new = {k: v for k, v in new.items() if v is not None}
     adding = act.kind == ADD and bool(new)
     if not new:
@@ -450,17 +243,5 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
     if without is not None:
         return without
     summed = frozenset(n for n, spec in rule.slots.items() if spec.kind == "money")
-    old = _without_failed_items(base.args, new, item_conditions) if adding else base.args
+    old = without_failed_items(base.args, new, item_conditions) if adding else base.args
     return merge(old, new, adding=adding, item=act.item, summed=summed)
-
-
-def _without_failed_items(
-    old: dict[str, Any], new: dict[str, Any], item_conditions: dict[str, str]
-) -> dict[str, Any]:
-    """ "再加上和杭州人工智能计算中心签的40万合同" after a contract with another provider (the item condition
-    failed): the new items meet it, the earlier ones still do not — they leave the list rather than count."""
-    out = dict(old)
-    for flag, key in item_conditions.items():
-        if old.get(flag) is False and new.get(flag) is not False and isinstance(new.get(key), list):
-            out[key], out[flag] = [], True
-    return out

@@ -11,10 +11,10 @@ from typing import Any, Protocol
 from bot.decide import plan as P
 from bot.decide import questions as Q
 from bot.decide.calls import Call, alternatives, calls_for, year_of_figures
+from bot.decide.edits import flip_items
 from bot.decide.followups import (
     act_of,
     changed_args,
-    flip_items,
     listed,
     relabeled,
     sibling,

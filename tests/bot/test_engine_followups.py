@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.decide.followups import merge as _merge
+from bot.decide.edits import merge as _merge
 from bot.decide.followups import ordinal
 from tests.decide.test_router import reading
 from tests.fixtures import conversation
