@@ -134,16 +134,18 @@ def calls_for(reading: Reading, topic: RuleSpec) -> list[Call]:
 
 
 def _without_unasked(reading: Reading, calls: list[Call]) -> list[Call]:
-    """ "…应用成果落地推广，前期研发投入了900万，认定为第三档，奖励多少": a rule the message does not name, whose
-    facts are incomplete, does not hold back the complete calculation of the rule it names (its figure is
-    then listed as unused)."""
+    """ "…应用成果落地推广，前期研发投入了900万，认定为第三档，奖励多少": beside a complete calculation of a rule the
+    message names, rules it does not name are not computed (their figures are listed as unused)."""
     from bot.decide.questions import complete
 
     named = {h.rule.id for h in reading.hits}
+    families = {h.rule.family for h in reading.hits if h.rule.family}
+    named |= {c.rule.id for c in calls if c.rule.family in families}  # "采购设备600万和芯片400万": one family
     done = [c for c in calls if c.rule.id in named and complete(c.rule, c.args)]
     if not done:
         return calls
-    return [c for c in calls if c.rule.id in named or complete(c.rule, c.args)]
+    # "公司研发总投入一年1.2亿，IP部分补多少": a rule the message never names takes no figure from a named one.
+    return [c for c in calls if c.rule.id in named]
 
 
 def place_conditions(reading: Reading, rule: RuleSpec, args: dict[str, Any]) -> None:

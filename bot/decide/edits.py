@@ -78,15 +78,16 @@ def merge(
 
 
 def drop_failing_item(
-    old: dict[str, Any], new: dict[str, Any], item: int | None, item_conditions: dict[str, str]
+    old: dict[str, Any], new: dict[str, Any], item: int | None, item_conditions: dict[str, tuple[str, bool]]
 ) -> dict[str, Any] | None:
-    """ "第一个不是首次流片": that item leaves the list; the others keep their condition."""
+    """ "第一个不是首次流片": that item leaves the list; the others keep their condition. `item_conditions`:
+    flag → (the list it applies to, the flag's value when it fails — True for an inverted one)."""
     if item is None:
         return None
-    for flag, key in item_conditions.items():
+    for flag, (key, fails) in item_conditions.items():
         items = old.get(key)
-        if new.get(flag) is False and isinstance(items, list) and 1 < len(items) and item < len(items):
-            return {**old, key: items[:item] + items[item + 1 :], flag: old.get(flag, True)}
+        if new.get(flag) is fails and isinstance(items, list) and 1 < len(items) and item < len(items):
+            return {**old, key: items[:item] + items[item + 1 :], flag: old.get(flag, not fails)}
     return None
 
 
@@ -240,12 +241,12 @@ def dated_addition(rule: RuleSpec, old: dict[str, Any], new: dict[str, Any]) -> 
 
 
 def without_failed_items(
-    old: dict[str, Any], new: dict[str, Any], item_conditions: dict[str, str]
+    old: dict[str, Any], new: dict[str, Any], item_conditions: dict[str, tuple[str, bool]]
 ) -> dict[str, Any]:
     """ "再加上和杭州人工智能计算中心签的40万合同" after a contract with another provider (the item condition
     failed): the new items meet it, the earlier ones still do not — they leave the list rather than count."""
     out = dict(old)
-    for flag, key in item_conditions.items():
-        if old.get(flag) is False and new.get(flag) is not False and isinstance(new.get(key), list):
-            out[key], out[flag] = [], True
+    for flag, (key, fails) in item_conditions.items():
+        if old.get(flag) is fails and new.get(flag) is not fails and isinstance(new.get(key), list):
+            out[key], out[flag] = [], not fails
     return out

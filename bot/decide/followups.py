@@ -26,7 +26,7 @@ from bot.decide.edits import (
 )
 from bot.decide.frames import frame_for
 from bot.nlu.mentions import ORDINAL
-from bot.nlu.polarity import negated
+from bot.nlu.polarity import argument, negated
 from bot.nlu.reading import Reading
 from bot.packs.vocabulary import RuleSpec
 from bot.sessions.store import Pending, Session
@@ -238,7 +238,9 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
         new = relabeled(reading, rule, base)  # the same amounts under another kind: never added twice
     if not new:
         return dict(base.args) if rule.tool != base.tool else None  # a sibling rule: the same facts
-    item_conditions = {name: spec.items for name, spec in rule.conditions.items() if spec.items}
+    item_conditions = {
+        name: (spec.items, argument(spec, False)) for name, spec in rule.conditions.items() if spec.items
+    }
     without = drop_failing_item(base.args, new, act.item, item_conditions)
     if without is not None:
         return without

@@ -39,6 +39,7 @@ class Language:
     bound_after: re.Pattern[str]
     step_before: re.Pattern[str]
     difference_before: re.Pattern[str]
+    retract_between: re.Pattern[str]
     claim_after: re.Pattern[str]
     guess: re.Pattern[str]
     topic_link: re.Pattern[str]
@@ -100,6 +101,7 @@ def language() -> Language:
         bound=re.compile("(" + "|".join(data["bound"]) + r")\s*$"),
         denied=re.compile("(" + "|".join(data["denied"]) + r")\s*$"),
         difference_before=re.compile(data["difference_before"]),
+        retract_between=re.compile(data["retract_between"]),
         step_before=re.compile("(" + "|".join(data["step_before"]) + r")\s*$"),
         bound_after=re.compile(r"\s*(" + "|".join(data["bound_after"]) + ")"),
         claim_after=re.compile(r"\s*(" + "|".join(data["claim_after"]) + ")"),

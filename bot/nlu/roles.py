@@ -300,7 +300,24 @@ def assign(
         times = _times(text, m, mentions, layout) if m.kind == MONEY else 1
         figures.append(Figure(m, role, rule.id if rule else None, slot, label, None, times))
     rules = {h.rule.id: h.rule for h in hits} | ({context.id: context} if context else {})
+    figures = _retracted(text, figures, lang)
     return _stand_ins(totals(text, _dated(figures, mentions, layout), hits), rules, lang)
+
+
+def _retracted(text: str, figures: list[Figure], lang: Language) -> list[Figure]:
+    """ "EDA费用350万，抱歉打错了，应该是250万": a figure the next one of its slot corrects is not used."""
+    out = list(figures)
+    money = [i for i, f in enumerate(figures) if f.used and f.mention.kind == MONEY]
+    for i, j in zip(money, money[1:], strict=False):
+        a, b = figures[i], figures[j]
+        between = text[a.end : b.start]
+        if (
+            (a.rule, a.slot) == (b.rule, b.slot)
+            and len(between) <= 20
+            and lang.retract_between.search(between)
+        ):
+            out[i] = replace(a, role=DENIED, slot=None, label="更正前")
+    return out
 
 
 def _linked(text: str, m: Mention, layout: Layout, lang: Language, mentions: Sequence[Mention]) -> int | None:
