@@ -26,7 +26,7 @@ from bot.decide.edits import (
 )
 from bot.decide.frames import frame_for
 from bot.nlu.mentions import ORDINAL
-from bot.nlu.polarity import argument, negated
+from bot.nlu.polarity import argument, negated, stated
 from bot.nlu.reading import Reading
 from bot.packs.vocabulary import RuleSpec
 from bot.sessions.store import Pending, Session
@@ -155,7 +155,9 @@ def varies_last(reading: Reading, topic: RuleSpec, session: Session) -> bool:
     family = {r.tool for r in reading.vocabulary.family(topic.family)} if topic.family else {topic.tool}
     # "银行实际执行利率是2.9%，那按哪个算": a fact of the rule that cannot be computed on its own goes with the rest.
     partial = topic.tool in tools and _partial(reading, topic)
-    return bool(family & tools) and bool(varies or filling or statement or partial)
+    # "供应商是我们集团的兄弟公司，芯片采购这块还能补吗": a fact about the computed rule's condition.
+    condition = topic.tool in tools and bool(stated(reading.text, topic, reading.lang))
+    return bool(family & tools) and bool(varies or filling or statement or partial or condition)
 
 
 def _partial(reading: Reading, topic: RuleSpec) -> bool:

@@ -313,10 +313,10 @@ def _year(text: str, frame: Frame, mentions: list[Mention], figures: list[Figure
 
 
 def _fill_conditions(frame: Frame) -> None:
+    # A condition decided by a place ("在滨江办") takes its phrasing here; the places of the message, when
+    # found, decide over it (bot.decide.calls.place_conditions).
     for name, said in frame.conditions.items():
         spec: ConditionSpec = frame.rule.conditions[name]
-        if spec.place:
-            continue  # decided by the places of the message (bot.decide.router)
         frame.args[name] = argument(spec, said.met)
 
 

@@ -170,6 +170,13 @@ class Router:
         inside = self._now_inside(reading, topic, session)
         if inside is not None:
             return inside
+        if session.batch and session.pending is None and self._asks_total(reading, topic, batch_tools):
+            # "加起来一共多少": the last calculations again, summed — nothing new to compute.
+            calls = [p.replay() for p in session.batch]
+            clauses = list(dict.fromkeys(p.clause_id for p in session.batch))
+            return Plan(
+                calls, topic=self.context_rule(session), reading=reading, followup=True, clauses=clauses
+            )
         if session.batch and session.pending is None and Q.explains(reading, topic, batch_tools):
             calls = [p.replay() for p in session.batch]
             clauses = list(dict.fromkeys(p.clause_id for p in session.batch))
@@ -186,6 +193,23 @@ class Router:
     def _document_years(self) -> set[int]:
         """The years in the loaded documents' numbers (…〔2024〕7号 → 2024)."""
         return {int(y) for pack in self.packs.packs for y in re.findall(r"〔(\d{4})〕", pack.doc_number)}
+
+    def _asks_total(self, reading: Reading, topic: RuleSpec | None, batch_tools: set[str]) -> bool:
+        """A question for the sum of what was said, with no figure or fact of its own ("两项合计多少")."""
+        # "期限改成两年呢" gives a term; "两项合计多少" only counts the items said.
+        facts = [
+            m for m in reading.mentions if m.kind not in ("ordinal", "count") or m.unit in ("家", "人", "名")
+        ]
+        if facts or not reading.act("total") or not reading.is_question or _asks_rule_only(reading):
+            return False
+        if topic is not None and topic.tool not in batch_tools:
+            return False
+        rules = [r for r in (self.vocabulary.rule_for_tool(t) for t in batch_tools) if r is not None]
+        # "还主导了一项国家标准，合计多少": items of the rule are facts too.
+        return not any(
+            frame_for(r, reading.text, list(reading.mentions), list(reading.figures), reading.lang).args
+            for r in rules
+        )
 
     def _now_inside(self, reading: Reading, topic: RuleSpec | None, session: Session) -> Plan | None:
         """ "更正一下，我们已经把注册地迁到滨江了", "如果改由我们滨江本部来流片呢" after an amount answered as not
