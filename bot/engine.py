@@ -176,6 +176,11 @@ class Engine:
         session.batch = [
             Pending(o.call.name, dict(o.call.args), [], o.result.clause_id, o.call.year) for o in calcs
         ]
+        if plan.keep:
+            session.batch = [
+                Pending(c.name, dict(c.args), [], self._clause(c.name) or clause_id, c.year)
+                for c in plan.keep
+            ]
         session.last = session.batch[-1]
 
     def _clause(self, tool: str) -> str | None:

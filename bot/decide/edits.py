@@ -250,3 +250,20 @@ def without_failed_items(
         if old.get(flag) is fails and new.get(flag) is not fails and isinstance(new.get(key), list):
             out[key], out[flag] = [], not fails
     return out
+
+
+def dated_item(
+    rule: RuleSpec, old: dict[str, Any], new: dict[str, Any], item: int | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """ "更正：第二笔是11月5日放的款" after two dated loans: the date of that item (the first is the slot's own,
+    the others are the dated list's), not of the first."""
+    for spec in rule.slots.values():
+        dated = spec.dated
+        if dated is None or not item or dated.date not in new or not isinstance(old.get(dated.list), list):
+            continue
+        others = [dict(x) for x in old[dated.list]]
+        if item - 1 < len(others):
+            others[item - 1][dated.date] = new[dated.date]
+            rest = {k: v for k, v in new.items() if k != dated.date}
+            return {**old, dated.list: others}, rest
+    return old, new

@@ -11,6 +11,7 @@ from typing import Any
 from bot.decide.calls import place_conditions
 from bot.decide.edits import (
     dated_addition,
+    dated_item,
     drop_failing_item,
     fail_item_by_value,
     flip_items,
@@ -248,4 +249,5 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
         return without
     summed = frozenset(n for n, spec in rule.slots.items() if spec.kind == "money")
     old = without_failed_items(base.args, new, item_conditions) if adding else base.args
+    old, new = dated_item(rule, old, new, act.item)
     return merge(old, new, adding=adding, item=act.item, summed=summed)

@@ -43,6 +43,9 @@ class Plan:
     excluded: list[tuple[Any, str]] = field(default_factory=list)
     doc_id: str | None = None
     clauses: list[str] = field(default_factory=list)  # the calculations' clauses, in order
+    # The calculations the conversation keeps, when they are not the ones answered ("这批能补多少" answers the
+    # new items alone; the session keeps them joined to the earlier ones, for "合计多少" next).
+    keep: list[ToolCall] | None = None
 
     @property
     def kind(self) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 from functools import cached_property
 from typing import Any, Protocol
 
 from bot.decide import plan as P
 from bot.decide import questions as Q
-from bot.decide.calls import Call, alternatives, calls_for, year_of_figures
+from bot.decide.calls import Call, alternatives, asked_year, calls_for, place_conditions, year_of_figures
 from bot.decide.edits import flip_items
 from bot.decide.followups import (
     act_of,
@@ -390,7 +391,24 @@ class Router:
         # The other calls of a multi-rule answer stay as they were: only the one the message names changes.
         calls = [changed if p is base else p.replay() for p in batch] or [changed]
         clauses = [c for c in (self._clause(c.name) for c in calls) if c] or [base.clause_id]
-        return Plan(calls, topic=rule, reading=reading, followup=True, clauses=list(dict.fromkeys(clauses)))
+        plan = Plan(calls, topic=rule, reading=reading, followup=True, clauses=list(dict.fromkeys(clauses)))
+        return self._own_items(plan, reading, rule, base, year)
+
+    def _own_items(self, plan: Plan, reading: Reading, rule: RuleSpec, base: Any, year: int | None) -> Plan:
+        """ "另外还采购了一批普通EDA，这批能补多少": more items asked about alone — answered alone, kept joined."""
+        if not (reading.act("this_item") or reading.act("separately")) or not reading.act("add"):
+            return plan
+        frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+        place_conditions(reading, rule, frame.args)
+        amounts = {k: v for k, v in frame.args.items() if isinstance(v, list | Decimal)}
+        # Alone only where its amount cannot depend on the earlier items: another kind (its own cap) or items
+        # with awards of their own; more items of the same list share its cap, so the running total is shown.
+        shared = [k for k, v in amounts.items() if k in base.args and not _own_awards(v)]
+        if not amounts or shared:
+            return plan
+        facts = {k: v for k, v in base.args.items() if isinstance(v, bool)}  # the enterprise's own facts
+        own = ToolCall(str(rule.tool), {**facts, **frame.args}, year=year)
+        return Plan([own], topic=rule, reading=reading, followup=True, clauses=[rule.clause], keep=plan.calls)
 
     def _without(
         self, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any], act: Any
@@ -431,6 +449,11 @@ class Router:
         added = ToolCall(str(rule.tool), {**facts, **frame.args}, year=year)
         calls = [p.replay() for p in batch] + [added]
         clauses = list(dict.fromkeys(c for c in (self._clause(c.name) for c in calls) if c))
+        if reading.act("this_item") or reading.act("separately") or asked_year(reading) == year is not None:
+            # "2025年又有一款首次流片1500万，2025年这一款补多少": that year's call answered, both kept.
+            return Plan(
+                [added], topic=rule, reading=reading, followup=True, clauses=[rule.clause], keep=calls
+            )
         return Plan(calls, topic=rule, reading=reading, followup=True, clauses=clauses)
 
     def _clause(self, tool: str) -> str | None:
@@ -451,6 +474,11 @@ class Router:
             or bool(relabeled(reading, rule, base))
             or flip_items(rule, base.args, reading) is not None
         )
+
+
+def _own_awards(value: Any) -> bool:
+    """Structured items (standards), each with an award of its own."""
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
 
 
 def _asks_rule_only(reading: Reading) -> bool:

@@ -348,3 +348,94 @@ def test_a_part_after_only_leaves_its_total_with_its_own_condition(engine: Any) 
         engine, "总共采购算力300万，只有100万是和杭州人工智能计算中心签的，其它在别的云厂商，能补多少"
     )
     assert answers[0]["total_max_subsidy_yuan"] == "500000"
+
+
+# Phrasings a reviewer wrote for holdout5's failures (never the held-out text), amounts by hand.
+@pytest.mark.parametrize(
+    ("turns", "totals"),
+    [
+        # More items asked about alone: answered alone, kept for the sum asked next.
+        (
+            [
+                "我们参与制定了一项行业标准，已发布，奖励多少",
+                "另外还参与了一项浙江制造标准，也发布了，这一项能奖多少",
+                "两项合计多少",
+            ],
+            ["100000", "50000", "150000"],
+        ),
+        (
+            [
+                "2025年买了参与省级签核中心创建企业研发的EDA工具300万，补多少",
+                "另外还采购了一批普通EDA，花了150万，这批能补多少",
+                "合计多少",
+            ],
+            ["1500000", "300000", "1800000"],
+        ),
+        (
+            ["2024年首次流片一款芯片，费用500万，补多少", "2025年又有一款首次流片1500万，2025年这一款补多少"],
+            ["1500000", "2250000"],
+        ),
+        # More items of one list share its cap: the running total, never this item alone.
+        (
+            [
+                "跟杭州人工智能计算中心签了算力合同60万，能补多少",
+                "又签了一份计算中心的合同50万，这份能补多少",
+            ],
+            ["300000", "550000"],
+        ),
+        # Company-wide R&D is no input of an unnamed sibling rule.
+        (
+            [
+                "我们是滨江的芯片设计企业，每年研发投入大概2500万。2025年委托一家经认定的公共服务平台做封装测试验证，经认定登记的技术服务合同90万，我们和平台之间没有投资关系。问下创新券能补多少？"
+            ],
+            ["270000"],
+        ),
+        (
+            [
+                "2025年我们买了IP核做先进工艺研发，IP直接费用650万，另外公司研发总投入一年1.2亿，IP部分补多少？"
+            ],
+            ["1300000"],
+        ),
+        # A provider described generically is another provider; per item.
+        (
+            ["我们用了两家的算力：杭州人工智能计算中心签了80万，另外某高校智算平台合同60万，能补多少"],
+            ["400000"],
+        ),
+        # A figure retracted in the same message.
+        (["2025年采购EDA工具的费用350万，抱歉打错了，应该是250万，能补多少"], ["500000"]),
+        (["我们买IP花了450万，更正一下是380万"], ["760000"]),
+        # A bare question for the sum.
+        (["2025年买IP花了300万，还买了普通EDA工具200万，各补多少", "加起来一共多少"], ["1000000", "1000000"]),
+        # One of two items fails its condition; the other still counts.
+        (
+            [
+                "2025年在滨江办了两场AI峰会，A场会前没有履行报批程序，场租70万；B场事前报批过，场租160万，补贴一共多少？"
+            ],
+            ["800000"],
+        ),
+        (
+            [
+                "2025年我们和两家经认定的公共服务平台签了技术服务合同：一家是我们控股的，合同100万；另一家跟我们没有任何投资关系，合同50万。创新券合计能补多少？"
+            ],
+            ["150000"],
+        ),
+        # A yes/no question stating a disqualifier recomputes the last calculation.
+        (
+            [
+                "我们2025年采购非关联企业自研首发的芯片400万，能补多少",
+                "供应商是我们集团的兄弟公司，芯片采购这块还能补吗",
+            ],
+            ["1200000", "0"],
+        ),
+        # The second loan's date corrected: 150万 × 3.45% + 300万 × 3.10% (LPR of 2024-10-21).
+        (
+            [
+                "我们是2023年11月在滨江成立的集成电路企业，2024年3月贷款150万，2024年9月又贷款300万，贴息一共多少？",
+                "更正：第二笔是11月5日放的款",
+            ],
+            ["152250", "144750"],
+        ),
+    ],
+)
+def test_reviewed_mechanisms_of_holdout5(engine: Any, turns: list[str], totals: list[str]) -> None:
+    assert [a["total_max_subsidy_yuan"] for a in conversation(engine, *turns)] == totals
