@@ -25,7 +25,7 @@ from bot.decide.followups import (
 from bot.decide.frames import frame_for
 from bot.decide.plan import Plan
 from bot.nlu.figure import BOUND
-from bot.nlu.polarity import stated
+from bot.nlu.polarity import argument, stated
 from bot.nlu.reading import Reading, read
 from bot.nlu.references import References
 from bot.nlu.scope import is_greeting, is_injection
@@ -102,7 +102,23 @@ class Router:
         if topic is None and context is not None and Q.about_context(reading):
             topic = context
         plan = self._fresh(reading, topic)
-        return self._combined(plan, reading, session)
+        return self._carried(self._combined(plan, reading, session), reading, session)
+
+    def _carried(self, plan: Plan, reading: Reading, session: Session | None) -> Plan:
+        """ "我们不做集成电路…" said in an earlier turn: a later calculation with that condition fails it too."""
+        if session is None or not session.history or plan.kind != P.CALCULATE:
+            return plan
+        for call in plan.calculator_calls:
+            rule = self.vocabulary.rule_for_tool(call.name)
+            if rule is None:
+                continue
+            for name, spec in rule.conditions.items():
+                if not spec.enterprise or name in call.args:
+                    continue
+                said = [stated(q, rule, reading.lang).get(name) for q, _ in session.history]
+                if any(s is not None and not s.met for s in said):
+                    call.args[name] = argument(spec, False)
+        return plan
 
     def _other_document(self, reading: Reading, session: Session | None) -> Pack | None:
         """A loaded document other than the primary one that the message names (文号 or title), or the one

@@ -82,6 +82,9 @@ class ConditionSpec(_Strict):
     invert: bool = False
     items: str | None = None
     place: Literal["event", "users"] | None = None
+    # A fact about the enterprise itself (集成电路企业, 网络安全服务企业): said once in a conversation, it holds
+    # for every later calculation that has this condition.
+    enterprise: bool = False
 
     @property
     def statement(self) -> str:

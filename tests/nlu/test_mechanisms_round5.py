@@ -439,3 +439,24 @@ def test_a_part_after_only_leaves_its_total_with_its_own_condition(engine: Any) 
 )
 def test_reviewed_mechanisms_of_holdout5(engine: Any, turns: list[str], totals: list[str]) -> None:
     assert [a["total_max_subsidy_yuan"] for a in conversation(engine, *turns)] == totals
+
+
+def test_a_fact_about_the_enterprise_holds_for_later_calculations(engine: Any) -> None:
+    # Said in the first turn (not an IC enterprise): the later loan question fails 集成电路企业.
+    answers = conversation(
+        engine,
+        "我们是滨江的数据交易平台企业，不做集成电路，平台经认定，2025年交易额3亿，其中关联企业交易额5000万，运营补贴多少",
+        "2025年3月我们贷了400万，贴息多少",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["2500000", "0"]
+    assert answers[1]["answer"].startswith("不符合")
+
+
+def test_two_more_items_asked_about_alone(engine: Any) -> None:
+    # 行业标准参与 10万; two national standards taken part in: 2 × 20万 alone.
+    answers = conversation(
+        engine,
+        "我们参与了一项行业标准，已发布，奖励多少",
+        "另外还参与了两项国家标准，也都发布了，这两项能奖多少",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["100000", "400000"]
