@@ -2,11 +2,11 @@
 development sets must stay where they are, and no set may ever overstate an amount.
 
 dev.jsonl was tuned on (100%); dev2.jsonl and dev3.jsonl were measured once fresh (59.5%, 81.2%) and then
-worked on by mechanism; holdout2 and holdout3 were each measured once while held out (91.2%, 88.3%), then a
-reviewer classified their failures by mechanism (no text shown) and those mechanisms were fixed, so they are
-development sets now. holdout.jsonl, public.jsonl and holdout4.jsonl are never looked at while developing:
-here only their figures are held to what was measured (tests/data/understanding/RESULTS.md), without
-printing which conversations fail.
+worked on by mechanism. holdout, public and holdout2…holdout5 were each measured while held out (holdout2
+91.2%, holdout3 88.3%, holdout4 93.8%, holdout5 91.9%, each once, fresh), then a reviewer classified their
+failures by mechanism (no text shown) and those mechanisms were fixed, so they are development sets now.
+holdout6.jsonl is never looked at while developing: here only its figures are held to what was measured
+once (tests/data/understanding/RESULTS.md), without printing which conversations fail.
 """
 
 from __future__ import annotations
@@ -19,11 +19,21 @@ from bot.evaluate import engine_ask, load, run_set
 
 SETS = Path(__file__).resolve().parent.parent / "data" / "understanding"
 # Conversations fully right, at least (fractions).
-FLOORS = {"dev": 0.99, "dev2": 0.96, "dev3": 0.97, "holdout2": 0.99, "holdout3": 0.99}
+FLOORS = {
+    "dev": 0.99,
+    "dev2": 0.97,
+    "dev3": 0.97,
+    "holdout": 0.99,
+    "public": 0.98,
+    "holdout2": 0.99,
+    "holdout3": 0.99,
+    "holdout4": 0.99,
+    "holdout5": 0.98,
+}
 # Overstated turns a development set still has (never more).
 OVERSTATED = dict.fromkeys(FLOORS, 0)
-# The held-out sets as last measured (RESULTS.md): right at least, overstated at most.
-HELD_OUT = {"holdout": (192, 8), "public": (102, 5), "holdout4": (150, 4)}
+# The held-out set as measured once (RESULTS.md): right at least, overstated at most.
+HELD_OUT = {"holdout6": (145, 7)}
 
 
 @pytest.fixture(scope="module")
