@@ -267,3 +267,33 @@ def dated_item(
             rest = {k: v for k, v in new.items() if k != dated.date}
             return {**old, dated.list: others}, rest
     return old, new
+
+
+def moved_kind(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any] | None:
+    """ "抱歉搞错了，这180万的EDA是签核中心创建企业开发的": an amount listed under one kind, now said to be of
+    another, moves there (never counted under both)."""
+    for key, values in new.items():
+        if not isinstance(values, list) or len(values) != 1 or not isinstance(values[0], Decimal):
+            continue
+        value = values[0]
+        homes = [k for k, v in old.items() if k != key and isinstance(v, list) and value in v]
+        if len(homes) == 1 and value not in (old.get(key) or []):
+            home = homes[0]
+            rest = list(old[home])
+            rest.remove(value)
+            moved = {**old, home: rest, key: [*(old.get(key) or []), value]}
+            return {k: v for k, v in moved.items() if v != []}  # an emptied list is no longer given
+    return None
+
+
+def failing_additions(
+    old: dict[str, Any], new: dict[str, Any], item_conditions: dict[str, tuple[str, bool]]
+) -> dict[str, Any]:
+    """ "另外在腾讯云也采购了50万算力，能一并计入吗" after a qualifying contract: the new items fail the condition
+    the earlier ones meet — they do not join the list (and do not fail the earlier ones)."""
+    out = dict(new)
+    for flag, (key, fails) in item_conditions.items():
+        if new.get(flag) is fails and old.get(flag) is not fails and isinstance(new.get(key), list):
+            out.pop(key, None)
+            out.pop(flag, None)
+    return out

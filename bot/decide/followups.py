@@ -14,11 +14,13 @@ from bot.decide.edits import (
     dated_item,
     drop_failing_item,
     fail_item_by_value,
+    failing_additions,
     flip_items,
     in_base_year,
     increments,
     keep_first,
     merge,
+    moved_kind,
     remove_item,
     replace_by_value,
     replace_items,
@@ -213,6 +215,7 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
     if act.kind == CHANGE and rule.tool == base.tool:
         replaced = (
             fail_item_by_value(base.args, frame, reading)
+            or (moved_kind(base.args, new) if reading.act("correct") else None)
             or split_part(base.args, new, reading)
             or replace_by_value(base.args, reading)
             or _replaced_items(rule, base.args, new)
@@ -249,5 +252,7 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
         return without
     summed = frozenset(n for n, spec in rule.slots.items() if spec.kind == "money")
     old = without_failed_items(base.args, new, item_conditions) if adding else base.args
+    if adding:
+        new = failing_additions(old, new, item_conditions)
     old, new = dated_item(rule, old, new, act.item)
     return merge(old, new, adding=adding, item=act.item, summed=summed)

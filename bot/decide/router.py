@@ -198,7 +198,7 @@ class Router:
             calls = [p.replay() for p in session.batch]
             clauses = list(dict.fromkeys(p.clause_id for p in session.batch))
             return P.marked(B.EXPLAIN, calls, self.context_rule(session), reading, clauses)
-        if topic is not None and _asks_rule_only(reading):
+        if (topic is not None or reading.figures) and _asks_rule_only(reading):
             return (
                 None  # "那采购芯片模组的补贴比例呢": the named rule's wording, not the last figures under it
             )

@@ -31,7 +31,9 @@ _SMALL = r"(?<![\d年.])(\d{1,2}|[一二两三四五六七八九十半]+)"
 _COUNT = re.compile(
     r"(?<![\d.第])" + _NUM + r"\s*(多|余|来)?\s*(个人|家|个|项|人|名|位|颗|款|份|笔|台|套|场|次|单)(?!月|年)"
 )
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|个点)")
+_PERCENT = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(%|％|个点)|(?<=LPR)\s*(?:是|为|按)?\s*(\d\.\d{1,3})(?![\d%％万亿元])"
+)
 _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*(?:年|年度)")
 _TERM = re.compile(
     r"(?:期限|贷款期|借款期|为期|借了?|贷了?)\D{0,4}?" + _SMALL + r"\s*(年半|年(?!\s*\d)|个月|月(?!\s*\d|份))"
@@ -107,7 +109,8 @@ def _counts(text: str) -> list[Mention]:
 
 def _percents(text: str) -> list[Mention]:
     return [
-        Mention(PERCENT, Decimal(m.group(1)), m.start(), m.end(), m.group()) for m in _PERCENT.finditer(text)
+        Mention(PERCENT, Decimal(m.group(1) or m.group(3)), m.start(), m.end(), m.group())
+        for m in _PERCENT.finditer(text)
     ]
 
 

@@ -460,3 +460,70 @@ def test_two_more_items_asked_about_alone(engine: Any) -> None:
         "另外还参与了两项国家标准，也都发布了，这两项能奖多少",
     )
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["100000", "400000"]
+
+
+# Phrasings a reviewer wrote for holdout6's failures (never the held-out text), amounts by hand; None: the turn
+# computes nothing new or is not checked.
+ROUND6 = [
+    ("R2", ["交易平台 2025 trading volume 2.4亿, related-party 4000万, 能补多少"], ["2000000"]),
+    (
+        "R3",
+        [
+            "2025年采购EDA软件180万，能补多少？",
+            "抱歉我搞错了，这180万的EDA是由参与国家级签核中心建设的企业开发的",
+        ],
+        ["360000", "900000"],
+    ),
+    ("R4", ["第一次流片花了2000万，我自己算2000×30%=600万，没错吧？"], ["3000000"]),
+    (
+        "R5",
+        ["第一次流片花了2000万，我自己算2000×30%=600万，没错吧？", "那低于1000万那一档每年最多多少？"],
+        ["3000000", None],
+    ),
+    (
+        "R6",
+        [
+            "我们2024年2月在滨江成立，IC设计。2024年5月贷款350万一年期，2025年1月贷款150万一年期，贴息一共多少？",
+            "要是2025年9月再借150万一年期呢，一共多少？",
+        ],
+        [None, "167250"],
+    ),
+    (
+        "R7",
+        [
+            "2025年采购非关联IC企业自研首发的芯片模组200万、设备800万，芯机联动补多少？",
+            "如果模组追加采购到400万，两项合计多少？",
+        ],
+        ["100000", "1300000"],
+    ),
+    (
+        "R8",
+        [
+            "2025年与杭州人工智能计算中心签订算力服务合同60万，补多少？",
+            "另外在腾讯云也采购了50万算力，能一并计入吗？合计多少？",
+        ],
+        ["300000", "300000"],
+    ),
+    ("R10", ["这个人工智能算力政策从哪天起施行？"], [None]),
+    (
+        "R11",
+        [
+            "2023年成立的集成电路企业 贷款300万 一年 LPR按3.3%算 贴息多少",
+            "and if the loan term were 6 months?",
+        ],
+        ["99000", "49500"],
+    ),
+    ("R12", ["LPR 3.35 贷款200万 24个月 2024年成立的集成电路公司 贴息多少"], ["134000"]),
+    ("R13", ["scenario platform, we serve 60 enterprises, project investment 800万, subsidy?"], ["1600000"]),
+    ("R15", ["hi, we are a national level 高能级平台, 2025 actual spending 410万, how much?"], ["4100000"]),
+]
+
+
+@pytest.mark.parametrize(("label", "turns", "totals"), ROUND6, ids=[c[0] for c in ROUND6])
+def test_reviewed_mechanisms_of_holdout6(engine: Any, label: str, turns: list[str], totals: list) -> None:
+    got = [a["total_max_subsidy_yuan"] for a in conversation(engine, *turns)]
+    assert [g for g, w in zip(got, totals, strict=True) if w is not None] == [
+        w for w in totals if w is not None
+    ]
+    if label in ("R5", "R10"):
+        assert got[-1] is None  # a rule question computes nothing
