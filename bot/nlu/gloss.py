@@ -11,9 +11,14 @@ from functools import lru_cache
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 
 
+# \b of the glossaries is a boundary of Latin letters and digits: Python counts Chinese characters as word
+# characters, so "related-party交易" has no \b after "party".
+_LATIN_BOUNDARY = r"(?:(?<![A-Za-z0-9])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?![A-Za-z0-9]))"
+
+
 @lru_cache(maxsize=8)
 def compiled(rows: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(p, re.I), r) for p, r in rows)
+    return tuple((re.compile(p.replace(r"\b", _LATIN_BOUNDARY), re.I), r) for p, r in rows)
 
 
 def gloss(text: str, rules: Sequence[tuple[re.Pattern[str], str]]) -> str:

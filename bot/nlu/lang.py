@@ -40,6 +40,7 @@ class Language:
     step_before: re.Pattern[str]
     difference_before: re.Pattern[str]
     retract_between: re.Pattern[str]
+    net_cue: re.Pattern[str]
     claim_after: re.Pattern[str]
     guess: re.Pattern[str]
     topic_link: re.Pattern[str]
@@ -102,6 +103,7 @@ def language() -> Language:
         denied=re.compile("(" + "|".join(data["denied"]) + r")\s*$"),
         difference_before=re.compile(data["difference_before"]),
         retract_between=re.compile(data["retract_between"]),
+        net_cue=re.compile(data["net_cue"]),
         step_before=re.compile("(" + "|".join(data["step_before"]) + r")\s*$"),
         bound_after=re.compile(r"\s*(" + "|".join(data["bound_after"]) + ")"),
         claim_after=re.compile(r"\s*(" + "|".join(data["claim_after"]) + ")"),

@@ -22,6 +22,7 @@ from bot.nlu.figure import (
     INPUT,
     NOT_INPUT,
     QUOTED_CAP,
+    TOTAL,
     UNKNOWN,
     Figure,
     RuleHit,
@@ -305,18 +306,18 @@ def assign(
 
 
 def _retracted(text: str, figures: list[Figure], lang: Language) -> list[Figure]:
-    """ "EDA费用350万，抱歉打错了，应该是250万": a figure the next one of its slot corrects is not used."""
+    """ "EDA费用350万，抱歉打错了，应该是250万": a figure the next one of its slot corrects is not used; nor is a
+    gross amount followed by its net ("3.2亿（不含关联企业交易额是2.9亿）")."""
     out = list(figures)
     money = [i for i, f in enumerate(figures) if f.used and f.mention.kind == MONEY]
     for i, j in zip(money, money[1:], strict=False):
         a, b = figures[i], figures[j]
         between = text[a.end : b.start]
-        if (
-            (a.rule, a.slot) == (b.rule, b.slot)
-            and len(between) <= 20
-            and lang.retract_between.search(between)
-        ):
+        same = (a.rule, a.slot) == (b.rule, b.slot)
+        if same and len(between) <= 20 and lang.retract_between.search(between):
             out[i] = replace(a, role=DENIED, slot=None, label="更正前")
+        elif same and lang.net_cue.match(b.label) and "。" not in between:
+            out[i] = replace(a, role=TOTAL, slot=None, label="扣除前的总额")
     return out
 
 
