@@ -294,6 +294,24 @@ def _dated_items(frame: Frame, mentions: list[Mention], figures: list[Figure]) -
         key, day = spec.dated.list, spec.dated.date
         frame.args[name], frame.args[day] = mine[0].mention.value, own[0]
         frame.args[key] = [{name: f.mention.value, day: d} for f, d in zip(mine[1:], own[1:], strict=True)]
+        terms = _own_terms(mentions, mine) if spec.dated.term else []
+        if spec.dated.term and any(t is not None for t in terms):
+            # "2024年8月200万一年期；2025年6月300万期限6个月": each loan its own term (else the first's).
+            if terms[0] is not None:
+                frame.args[spec.dated.term] = terms[0]
+            for item, term in zip(frame.args[key], terms[1:], strict=True):
+                if term is not None:
+                    item[spec.dated.term] = term
+
+
+def _own_terms(mentions: list[Mention], figures: list[Figure]) -> list[int | None]:
+    """The term written after each figure and before the next one, if any."""
+    out: list[int | None] = []
+    for i, f in enumerate(figures):
+        end = figures[i + 1].start if i + 1 < len(figures) else 10**9
+        terms = [m.value for m in mentions if m.kind == TERM and f.end <= m.start < end]
+        out.append(int(terms[0]) if terms else None)
+    return out
 
 
 def _year(text: str, frame: Frame, mentions: list[Mention], figures: list[Figure]) -> None:

@@ -57,6 +57,7 @@ class DatedSpec(_Strict):
 
     list: str
     date: str
+    term: str | None = None  # each item's own term, when written after its amount ("300万期限6个月")
 
 
 class SlotSpec(_Strict):

@@ -46,6 +46,7 @@ def add_years(day: date, years: int) -> date:
 class OtherLoan(CalcInput):
     principal_yuan: Money = Field(..., description="这笔贷款的本金（元）")
     loan_date: date | None = Field(None, description="这笔贷款的放款日期；用于查当期 LPR 和判断三年期限")
+    term_months: int | None = Field(None, ge=1, le=360, description="这笔贷款的期限（月）；不填则同第一笔")
 
 
 class LprLoanInput(CalcInput):
@@ -203,19 +204,22 @@ def _several_loans(calc: Calculation, data: LprLoanInput) -> SubsidyResult:
     Reading chosen: "补贴贷款额度最高不超过500万元" is one enterprise's total principal, used up in loan-date
     order; a loan outside the three-year window uses none of it."""
     failures = failed([(data.is_ic_enterprise, "借款方为集成电路企业"), (data.is_bank_loan, "使用银行贷款")])
-    years, term_text, long_term, term_notes = _term(calc, data)
     cap = calc.param("lpr_principal_cap")
     loans = [
-        (data.principal_yuan, data.loan_date),
-        *((x.principal_yuan, x.loan_date) for x in data.other_loans),
+        (data.principal_yuan, data.loan_date, None),
+        *((x.principal_yuan, x.loan_date, x.term_months) for x in data.other_loans),
     ]
     loans.sort(key=lambda loan: loan[1] or date.max)
-    remaining, parts, notes, outside = cap, [], [], []
-    for principal, day in loans:
+    remaining, parts, notes, outside, term_notes = cap, [], [], [], []
+    for principal, day, months in loans:
         in_window, window_text = _within_window(calc, data, day)
         if not in_window:
             outside.append(f"{format_wan(principal)}（{window_text}）")
             continue
+        # Each loan its own term when given ("300万期限6个月"), else the first loan's.
+        own = data.model_copy(update={"term_months": months, "term_days": None}) if months else data
+        years, term_text, long_term, own_notes = _term(calc, own)
+        term_notes += [n for n in own_notes if n not in term_notes]
         lpr, rate_notes = _rate(calc, data, long_term, day)
         rate, actual_notes = _actual_rate(calc, data, lpr)
         notes += [n for n in rate_notes + actual_notes if n not in notes]

@@ -150,3 +150,18 @@ def test_a_loan_outside_the_window_uses_none_of_the_cap() -> None:
         established_date="2021-03-01",
     )
     assert not late.eligible and late.max_subsidy_yuan == 0
+
+
+def test_each_of_several_loans_may_have_its_own_term() -> None:
+    # 2024-08 200万 × 3.35% × 12/12 + 2024-12 200万 × 3.10% × 12/12 + 2025-06 the 100万 left × 3.00% × 6/12.
+    res = subsidy(
+        principal_yuan="200万",
+        loan_date="2024-08-01",
+        term_months=12,
+        established_date="2024-04-01",
+        other_loans=[
+            {"principal_yuan": "200万", "loan_date": "2024-12-01", "term_months": 12},
+            {"principal_yuan": "300万", "loan_date": "2025-06-01", "term_months": 6},
+        ],
+    )
+    assert res.max_subsidy_yuan == Decimal(144000)

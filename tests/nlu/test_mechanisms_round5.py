@@ -527,3 +527,19 @@ def test_reviewed_mechanisms_of_holdout6(engine: Any, label: str, turns: list[st
     ]
     if label in ("R5", "R10"):
         assert got[-1] is None  # a rule question computes nothing
+
+
+def test_each_loan_keeps_its_own_term(engine: Any) -> None:
+    answers = conversation(
+        engine,
+        "我们2023年9月在滨江成立，做芯片设计。贷款：2024年9月250万一年期；2025年3月400万期限9个月。贴息一共多少？",
+    )
+    # 250万 × 3.35% = 83,750; the 250万 left of the cap × 3.10% × 9/12 = 58,125.
+    assert answers[0]["total_max_subsidy_yuan"] == "141875"
+
+
+def test_a_net_amount_after_its_gross_total(engine: Any) -> None:
+    answers = conversation(
+        engine, "我们数据交易平台2025年总交易额2.6亿（扣除关联企业后为2.2亿），员工120人，运营补贴能拿多少？"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "2200000"  # 2.2亿 × 1%
