@@ -224,6 +224,14 @@ def _fill_percents(frame: Frame, figures: list[Figure]) -> None:
             frame.args.setdefault(f.slot, f.mention.value)
 
 
+def _fill_spreads(frame: Frame, mentions: list[Mention]) -> None:
+    """ "贷款利率是LPR减20个基点": the spread, for a slot of basis points."""
+    spreads = [m for m in mentions if m.kind == "spread"]
+    for name, spec in frame.rule.slots.items():
+        if spec.kind == "basis_points" and spreads:
+            frame.args[name] = int(spreads[0].value)
+
+
 def _fill_enums(text: str, frame: Frame) -> None:
     for name, spec in frame.rule.slots.items():
         if spec.kind != "enum":
@@ -387,6 +395,7 @@ def frame_for(
     _zero_slots(text, frame, lang)
     _fill_counts(text, frame, figures, mentions)
     _fill_percents(frame, figures)
+    _fill_spreads(frame, mentions)
     _fill_enums(text, frame)
     _dates(text, frame, mentions, figures)
     _dated_items(frame, mentions, figures)

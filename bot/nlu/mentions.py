@@ -14,6 +14,11 @@ from bot.nlu.dates import find_dates, loan_term, relative_year
 from bot.nlu.references import chinese_number
 from calculators.money import find_amounts
 
+# A spread from a reference rate: "LPR减20个基点", "LPR下浮30bp", "LPR+15BP" (signed basis points).
+_SPREAD = re.compile(
+    r"LPR\s*(减|下浮|下调|下降|少|-|－|加|上浮|上调|\+|＋)\s*(\d{1,3})\s*个?\s*(?:基点|bps?|BPS?|BP)", re.I
+)
+SPREAD = "spread"
 MONEY, COUNT, PERCENT, YEAR, DATE, TERM, ORDINAL, NUMBER = (
     "money",
     "count",
@@ -107,6 +112,14 @@ def _counts(text: str) -> list[Mention]:
     return out
 
 
+def _spreads(text: str) -> list[Mention]:
+    out = []
+    for m in _SPREAD.finditer(text):
+        sign = 1 if m.group(1) in ("加", "上浮", "上调", "+", "＋") else -1
+        out.append(Mention(SPREAD, sign * int(m.group(2)), m.start(), m.end(), m.group(), "bp"))
+    return out
+
+
 def _percents(text: str) -> list[Mention]:
     return [
         Mention(PERCENT, Decimal(m.group(1) or m.group(3)), m.start(), m.end(), m.group())
@@ -180,6 +193,7 @@ def find_mentions(text: str, today: date | None = None) -> list[Mention]:
     for group in (
         dates,
         _terms(text),
+        _spreads(text),
         _percents(text),
         _years(text, dates, today),
         _ordinals(text),

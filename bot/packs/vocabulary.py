@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.packs.corpus import PackError
 
-SlotKind = Literal["money", "money_list", "count", "percent", "year", "date", "term", "enum", "items"]
+SlotKind = Literal[
+    "money", "money_list", "count", "percent", "year", "date", "term", "enum", "items", "basis_points"
+]
 
 
 class _Strict(BaseModel):

@@ -65,6 +65,9 @@ class LprLoanInput(CalcInput):
     actual_rate_percent: Percent | None = Field(
         None, description="贷款实际年利率（百分数）；低于 LPR 时按实际利息封顶"
     )
+    lpr_spread_bp: int | None = Field(
+        None, ge=-500, le=500, description="贷款利率相对同期 LPR 的加减点（基点），如“LPR减20个基点”填 -20"
+    )
     is_ic_enterprise: bool = Field(True, description="借款方是否为集成电路企业")
     is_bank_loan: bool = Field(True, description="是否为银行贷款（股东借款、民间借贷等不在补贴范围）")
     within_three_years: bool | None = Field(None, description="不给日期时：贷款是否在设立或引进后三年内")
@@ -185,7 +188,15 @@ def _interest(
 
 
 def _actual_rate(calc: Calculation, data: LprLoanInput, lpr: Decimal) -> tuple[Decimal, list[str]]:
-    """A lower actual loan rate replaces the LPR (the subsidy never exceeds the interest paid)."""
+    """A lower actual loan rate replaces the LPR (the subsidy never exceeds the interest paid); a rate given as
+    a spread from the LPR ("LPR减20个基点") is that LPR plus the spread."""
+    if data.actual_rate_percent is None and data.lpr_spread_bp is not None:
+        actual = lpr + Decimal(data.lpr_spread_bp) / 100
+        calc.step(f"实际利率：LPR {lpr}% {data.lpr_spread_bp:+d} 个基点 = {actual}%", actual)
+        if actual < lpr:
+            note = f"实际贷款利率为 LPR {lpr}% 减 {-data.lpr_spread_bp} 个基点，即 {actual}%，低于 LPR，按实际利率计算。"
+            return actual, [note]
+        return lpr, [f"实际贷款利率 {actual}% 不低于 LPR {lpr}%，按 LPR 计算（贴息按同期 LPR）。"]
     if data.actual_rate_percent is None:
         return lpr, []
     if data.actual_rate_percent >= lpr:

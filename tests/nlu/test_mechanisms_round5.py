@@ -543,3 +543,11 @@ def test_a_net_amount_after_its_gross_total(engine: Any) -> None:
         engine, "我们数据交易平台2025年总交易额2.6亿（扣除关联企业后为2.2亿），员工120人，运营补贴能拿多少？"
     )
     assert answers[0]["total_max_subsidy_yuan"] == "2200000"  # 2.2亿 × 1%
+
+
+def test_a_rate_given_as_a_spread_from_the_lpr(engine: Any) -> None:
+    # 2025-07 loan at LPR 3.00% less 30 basis points = 2.70%: 400万 × 2.70% = 10.8万.
+    answers = conversation(
+        engine, "2025年7月贷款400万一年期，执行利率LPR下浮30个基点，我们是2023年成立的IC企业，贴息多少？"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "108000"
