@@ -5,7 +5,8 @@ dev.jsonl was tuned on (100%); dev2.jsonl and dev3.jsonl were measured once fres
 worked on by mechanism. holdout, public and holdout2…holdout6 were each measured while held out (holdout2
 91.2%, holdout3 88.3%, holdout4 93.8%, holdout5 91.9%, holdout6 90.6%, each once, fresh), then a reviewer
 classified their failures by mechanism (no text shown) and those mechanisms were fixed, so they are all
-development sets now (tests/data/understanding/RESULTS.md). The next fresh set is the next held-out figure.
+development sets now (tests/data/understanding/RESULTS.md). holdout7.jsonl, written last, is never looked at:
+here only its figures are held to what was measured once, without printing which conversations fail.
 """
 
 from __future__ import annotations
@@ -32,14 +33,14 @@ FLOORS = {
 }
 # Overstated turns a development set still has (never more).
 OVERSTATED = dict.fromkeys(FLOORS, 0)
-# A fresh held-out set is measured once and then held here to (right at least, overstated at most) until it is
-# reviewed; holdout6, the last one (90.6%, 7 overstated, measured once at d6d9fb1), has been reviewed too.
+# The held-out set as measured once (RESULTS.md): right at least, overstated at most (until it is reviewed).
+HELD_OUT = {"holdout7": (111, 1)}
 
 
 @pytest.fixture(scope="module")
 def reports(engine):  # type: ignore[no-untyped-def]
     ask = engine_ask(engine)
-    return {name: run_set(name, load(SETS / f"{name}.jsonl"), ask) for name in FLOORS}
+    return {name: run_set(name, load(SETS / f"{name}.jsonl"), ask) for name in (*FLOORS, *HELD_OUT)}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
@@ -58,3 +59,10 @@ def test_development_sets_overstate_no_more_than_known(reports, name: str) -> No
     assert report.overstated <= OVERSTATED[name], (
         f"{name}: {report.overstated} turns overstate ({', '.join(over)})"
     )
+
+
+@pytest.mark.parametrize("name", sorted(HELD_OUT))
+def test_held_out_sets_do_not_get_worse(reports, name: str) -> None:  # type: ignore[no-untyped-def]
+    report = reports[name]
+    right, overstated = HELD_OUT[name]
+    assert report.right >= right and report.overstated <= overstated, "\n".join(report.lines()[:1])
