@@ -5,27 +5,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 from functools import cached_property
 from typing import Any, Protocol
 
+from bot.decide import continuing as C
 from bot.decide import plan as P
 from bot.decide import questions as Q
-from bot.decide.calls import Call, alternatives, asked_year, calls_for, place_conditions, year_of_figures
-from bot.decide.edits import flip_items
-from bot.decide.followups import (
-    act_of,
-    changed_args,
-    listed,
-    relabeled,
-    sibling,
-    target,
-    varies_last,
-)
-from bot.decide.frames import frame_for
+from bot.decide.calls import Call, alternatives, calls_for
 from bot.decide.plan import Plan
-from bot.nlu.figure import BOUND
-from bot.nlu.polarity import argument, stated
+from bot.nlu.polarity import stated
 from bot.nlu.reading import Reading, read
 from bot.nlu.references import References
 from bot.nlu.scope import is_greeting, is_injection
@@ -96,29 +84,13 @@ class Router:
             # "不对，签的是另外一个智算中心，并不是杭州人工智能计算中心": a fact of the rule being computed, worded
             # with another (uncomputed) rule's name.
             topic = context
-        continued = self._continue(reading, topic, session) if session is not None else None
+        continued = C.continued(self, reading, topic, session) if session is not None else None
         if continued is not None:
             return continued
         if topic is None and context is not None and Q.about_context(reading):
             topic = context
         plan = self._fresh(reading, topic)
-        return self._carried(self._combined(plan, reading, session), reading, session)
-
-    def _carried(self, plan: Plan, reading: Reading, session: Session | None) -> Plan:
-        """ "我们不做集成电路…" said in an earlier turn: a later calculation with that condition fails it too."""
-        if session is None or not session.history or plan.kind != P.CALCULATE:
-            return plan
-        for call in plan.calculator_calls:
-            rule = self.vocabulary.rule_for_tool(call.name)
-            if rule is None:
-                continue
-            for name, spec in rule.conditions.items():
-                if not spec.enterprise or name in call.args:
-                    continue
-                said = [stated(q, rule, reading.lang).get(name) for q, _ in session.history]
-                if any(s is not None and not s.met for s in said):
-                    call.args[name] = argument(spec, False)
-        return plan
+        return C.carried(self, self._combined(plan, reading, session), reading, session)
 
     def _other_document(self, reading: Reading, session: Session | None) -> Pack | None:
         """A loaded document other than the primary one that the message names (文号 or title), or the one
@@ -181,65 +153,10 @@ class Router:
             return reading.context  # a rule told by its own cue words ("场地租赁支出400万")
         return topic
 
-    def _continue(self, reading: Reading, topic: RuleSpec | None, session: Session) -> Plan | None:
-        """An explanation of the last calculation, or a follow-up that changes it."""
-        batch_tools = {p.tool for p in session.batch}
-        inside = self._now_inside(reading, topic, session)
-        if inside is not None:
-            return inside
-        if session.batch and session.pending is None and self._asks_total(reading, topic, batch_tools):
-            # "加起来一共多少": the last calculations again, summed — nothing new to compute.
-            calls = [p.replay() for p in session.batch]
-            clauses = list(dict.fromkeys(p.clause_id for p in session.batch))
-            return Plan(
-                calls, topic=self.context_rule(session), reading=reading, followup=True, clauses=clauses
-            )
-        if session.batch and session.pending is None and Q.explains(reading, topic, batch_tools):
-            calls = [p.replay() for p in session.batch]
-            clauses = list(dict.fromkeys(p.clause_id for p in session.batch))
-            return P.marked(B.EXPLAIN, calls, self.context_rule(session), reading, clauses)
-        if (topic is not None or reading.figures) and _asks_rule_only(reading):
-            return (
-                None  # "那采购芯片模组的补贴比例呢": the named rule's wording, not the last figures under it
-            )
-        if topic is None or varies_last(reading, topic, session):
-            return self._followup(reading, session)
-        return None
-
     @cached_property
     def _document_years(self) -> set[int]:
         """The years in the loaded documents' numbers (…〔2024〕7号 → 2024)."""
         return {int(y) for pack in self.packs.packs for y in re.findall(r"〔(\d{4})〕", pack.doc_number)}
-
-    def _asks_total(self, reading: Reading, topic: RuleSpec | None, batch_tools: set[str]) -> bool:
-        """A question for the sum of what was said, with no figure or fact of its own ("两项合计多少")."""
-        # "期限改成两年呢" gives a term; "两项合计多少" only counts the items said.
-        facts = [
-            m for m in reading.mentions if m.kind not in ("ordinal", "count") or m.unit in ("家", "人", "名")
-        ]
-        if facts or not reading.act("total") or not reading.is_question or _asks_rule_only(reading):
-            return False
-        if topic is not None and topic.tool not in batch_tools:
-            return False
-        rules = [r for r in (self.vocabulary.rule_for_tool(t) for t in batch_tools) if r is not None]
-        # "还主导了一项国家标准，合计多少": items of the rule are facts too.
-        return not any(
-            frame_for(r, reading.text, list(reading.mentions), list(reading.figures), reading.lang).args
-            for r in rules
-        )
-
-    def _now_inside(self, reading: Reading, topic: RuleSpec | None, session: Session) -> Plan | None:
-        """ "更正一下，我们已经把注册地迁到滨江了", "如果改由我们滨江本部来流片呢" after an amount answered as not
-        applicable (the enterprise was outside): the calculations of that question, for an enterprise inside."""
-        if not reading.places.inside or reading.figures or not session.history:
-            return None
-        before = self.decide(session.history[-1][0])
-        calls = before.calculator_calls
-        if before.kind != P.NOT_APPLICABLE or not calls:
-            return None
-        if topic is not None and topic.tool not in {c.name for c in calls}:
-            return None
-        return Plan(calls, topic=before.topic, reading=reading, followup=True, clauses=before.clauses)
 
     def _combined(self, plan: Plan, reading: Reading, session: Session | None) -> Plan:
         """ "那再加400万IP呢": a new rule's item joins the last answer's calculations."""
@@ -371,137 +288,6 @@ class Router:
 
     # ---- follow-ups -----------------------------------------------------------------------------------
 
-    def _followup(self, reading: Reading, session: Session) -> Plan | None:
-        """Fill a pending calculation's missing slots, or change the last one ("那如果是1500万呢")."""
-        base = session.pending or target(reading, session)
-        rule = self.vocabulary.rule_for_tool(base.tool) if base else None
-        if base is None or rule is None:
-            return None
-        kin = sibling(reading, rule)
-        if kin is not None and _asks_rule_only(reading) and not session.pending:
-            return (
-                None  # "设备类的标准是怎么算的" after chips: the other kind's rule, not the chips recomputed
-            )
-        rule = kin or rule
-        if rule.tool != base.tool and not session.pending:
-            # "设备那块是2400万" after equipment and chips: the sibling's own call is the one changed.
-            base = next((p for p in session.batch if p.tool == rule.tool), base)
-        if rule is not self.context_rule(session) or reading.act("part_of_last"):
-            prefix = session.history[-1][0] + "，" if reading.act("part_of_last") and session.history else ""
-            reading = self.read(prefix + reading.text, rule)
-        if not session.pending and not self._changes(reading, rule, base):
-            return None
-        previous = session.history[-1][0] if session.history else ""
-        batch = [] if session.pending else session.batch
-        dropped = self._without(reading, rule, base, batch, act_of(reading, previous))
-        if dropped is not None:
-            return dropped
-        added = self._alongside(reading, rule, base, batch)
-        if added is not None:
-            return added
-        args = changed_args(reading, rule, base, act_of(reading, previous))
-        if args is None:
-            return None  # facts the rule has no use for ("今年还有哪些政策"): not an answer to its question
-        year = year_of_figures(rule, list(reading.figures)) or base.year
-        changed = ToolCall(str(rule.tool), args, year=year)
-        # The other calls of a multi-rule answer stay as they were: only the one the message names changes.
-        calls = [changed if p is base else p.replay() for p in batch] or [changed]
-        clauses = [c for c in (self._clause(c.name) for c in calls) if c] or [base.clause_id]
-        plan = Plan(calls, topic=rule, reading=reading, followup=True, clauses=list(dict.fromkeys(clauses)))
-        return self._own_items(plan, reading, rule, base, year)
-
-    def _own_items(self, plan: Plan, reading: Reading, rule: RuleSpec, base: Any, year: int | None) -> Plan:
-        """ "另外还采购了一批普通EDA，这批能补多少": more items asked about alone — answered alone, kept joined."""
-        if not (reading.act("this_item") or reading.act("separately")) or not reading.act("add"):
-            return plan
-        frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
-        place_conditions(reading, rule, frame.args)
-        amounts = {k: v for k, v in frame.args.items() if isinstance(v, list | Decimal)}
-        # Alone only where its amount cannot depend on the earlier items: another kind (its own cap) or items
-        # with awards of their own; more items of the same list share its cap, so the running total is shown.
-        shared = [k for k, v in amounts.items() if k in base.args and not _own_awards(v)]
-        if not amounts or shared:
-            return plan
-        facts = {k: v for k, v in base.args.items() if isinstance(v, bool)}  # the enterprise's own facts
-        own = ToolCall(str(rule.tool), {**facts, **frame.args}, year=year)
-        return Plan([own], topic=rule, reading=reading, followup=True, clauses=[rule.clause], keep=plan.calls)
-
-    def _without(
-        self, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any], act: Any
-    ) -> Plan | None:
-        """ "第③项国际标准尚未发布，请剔除后重新计算", "EDA部分拟不申报": the call the message names leaves the
-        batch (no item of it is named: no amount, no ordinal within its list); the others stay as they were."""
-        if act.kind != "remove" or len(batch) < 2 or base not in batch or rule.tool != base.tool:
-            return None
-        if any(f.mention.kind == "money" for f in reading.figures) or (act.item is not None and listed(base)):
-            return None
-        calls = [p.replay() for p in batch if p is not base]
-        clauses = list(dict.fromkeys(c for c in (self._clause(c.name) for c in calls) if c))
-        topic = self.vocabulary.rule_for_tool(calls[-1].name)
-        return Plan(calls, topic=topic, reading=reading, followup=True, clauses=clauses)
-
-    def _alongside(self, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any]) -> Plan | None:
-        """A call beside the others, not more items of the last one: another year's figures of a per-year
-        rule ("另，2025年度有一款产品首次流片2200万" after 2024: rate and cap apply year by year), or items of a
-        sibling rule ("还买了芯片 350万" after equipment: each kind has its own rate and cap)."""
-        year = year_of_figures(rule, list(reading.figures))
-        if not any(reading.act(a) for a in ("total", "add", "combine", "together")):
-            return None  # "换成2025年的保费呢": the year of the same calculation changes
-        if any(p.tool == rule.tool and p.year == year for p in batch) and rule.tool != base.tool:
-            return None  # the sibling is already computed: the message changes that call
-        if reading.act("next_year") and year is None:
-            year = base.year + 1 if base.year is not None else None
-            if not any(p.tool == rule.tool and p.year == year and p is not base for p in batch):
-                return self._added(reading, rule, base, batch, year)
-        other_year = year is not None and base.year is not None and year != base.year
-        if not (other_year and not any(p.year == year for p in batch)) and rule.tool == base.tool:
-            return None
-        return self._added(reading, rule, base, batch, year)
-
-    def _added(self, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any], year: int | None) -> Plan:
-        """The batch as it was, and this message's call of `rule` (the enterprise's yes/no facts kept)."""
-        frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
-        facts = {k: v for k, v in base.args.items() if isinstance(v, bool)}  # the enterprise's own facts
-        added = ToolCall(str(rule.tool), {**facts, **frame.args}, year=year)
-        calls = [p.replay() for p in batch] + [added]
-        clauses = list(dict.fromkeys(c for c in (self._clause(c.name) for c in calls) if c))
-        if reading.act("this_item") or reading.act("separately") or asked_year(reading) == year is not None:
-            # "2025年又有一款首次流片1500万，2025年这一款补多少": that year's call answered, both kept.
-            return Plan(
-                [added], topic=rule, reading=reading, followup=True, clauses=[rule.clause], keep=calls
-            )
-        return Plan(calls, topic=rule, reading=reading, followup=True, clauses=clauses)
-
-    def _clause(self, tool: str) -> str | None:
+    def clause(self, tool: str) -> str | None:
         rule = self.vocabulary.rule_for_tool(tool)
         return rule.clause if rule else None
-
-    @staticmethod
-    def _changes(reading: Reading, rule: RuleSpec, base: Any) -> bool:
-        """Does the message change the base call at all (an act, a fact, a kind, a sibling rule)?"""
-        if (
-            any(reading.act(a) for a in ("vary", "replace", "correct", "remove", "add"))
-            or rule.tool != base.tool
-        ):
-            return True
-        frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
-        return (
-            bool(frame.args)
-            or bool(relabeled(reading, rule, base))
-            or flip_items(rule, base.args, reading) is not None
-        )
-
-
-def _own_awards(value: Any) -> bool:
-    """Structured items (standards), each with an award of its own."""
-    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
-
-
-def _asks_rule_only(reading: Reading) -> bool:
-    """A question about a rule's rate, cap or conditions with no figure of its own and no supposition (or with
-    only the rule's thresholds as figures)."""
-    lang = reading.lang
-    asks = lang.asks_rule.search(reading.text) is not None and reading.is_question
-    if reading.figures and all(f.role == BOUND for f in reading.figures):
-        return asks  # "那假设流片费高于1000万的话，补贴标准是怎样的": a threshold of the rule, not a fee
-    return asks and not reading.figures and not reading.act("suppose")

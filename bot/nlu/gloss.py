@@ -5,7 +5,6 @@ and the pack's (its domain terms), applied only to a message with Latin letters.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from functools import lru_cache
 
 _LATIN = re.compile(r"[A-Za-z]{2,}")
@@ -21,10 +20,11 @@ def compiled(rows: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern[str], 
     return tuple((re.compile(p.replace(r"\b", _LATIN_BOUNDARY), re.I), r) for p, r in rows)
 
 
-def gloss(text: str, rules: Sequence[tuple[re.Pattern[str], str]]) -> str:
-    """The text with every English phrasing of `rules` replaced (in order), spaced off from Chinese."""
+def gloss(text: str, rows: tuple[tuple[str, str], ...]) -> str:
+    """The text with every English phrasing of `rows` (pattern, replacement) replaced, in order; the patterns
+    are compiled on the first message with Latin letters (a Chinese-only start-up never pays for them)."""
     if not _LATIN.search(text):
         return text
-    for pattern, replace in rules:
+    for pattern, replace in compiled(rows):
         text = pattern.sub(replace, text)
     return text

@@ -118,8 +118,19 @@ def _build_gazetteer(
     names = [("place", n) for n in [*lang.places["names"], *higher]]
     suffixed = [("place", n + s) for _, n in names for s in lang.places["suffixes"]]
     ours = [("ours", j) for j in jurisdiction]
-    masks = [("mask", t) for t in masked_terms if any(n in t and n != t for _, n in names + ours)]
+    known = sorted({n for _, n in names + ours}, key=len, reverse=True)
+    inside = re.compile("|".join(re.escape(n) for n in known)) if known else None
+    masks = [
+        ("mask", t)
+        for t in dict.fromkeys(masked_terms)
+        if inside is not None and any(m.group() != t for m in _overlapping(inside, t))
+    ]
     return [*masks, *ours, *suffixed, *names]
+
+
+def _overlapping(rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Every match of rx starting at any position of text (a name inside a term, even inside another name)."""
+    return [m for i in range(len(text)) if (m := rx.match(text, i))]
 
 
 def find_places(

@@ -8,7 +8,7 @@ from datetime import date
 from functools import cached_property
 
 from bot.nlu.figure import INPUT, Figure, RuleHit
-from bot.nlu.gloss import compiled, gloss
+from bot.nlu.gloss import gloss
 from bot.nlu.lang import Language, language
 from bot.nlu.mentions import MONEY, Mention, find_mentions
 from bot.nlu.places import Places, find_places, own_zone_denied
@@ -173,7 +173,7 @@ def read(
 ) -> Reading:
     """Read a normalized message; `context` is the rule the conversation is about (for bare figures)."""
     lang = language()
-    fixed = gloss(text, compiled(vocabulary.glossary + lang.glossary))
+    fixed = gloss(text, vocabulary.glossary + lang.glossary)
     if homophones is not None:
         fixed = homophones.correct(fixed, short_terms=not rule_hits(fixed, vocabulary))
     mentions = tuple(find_mentions(fixed, today))
