@@ -13,15 +13,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from bot.nlu.asides import guessed, never_input
 from bot.nlu.figure import (
-    BOUND,
     CLAIM,
     DENIED,
     EXCLUDED,
-    HEARSAY,
     INPUT,
     NOT_INPUT,
-    QUOTED_CAP,
     TOTAL,
     UNKNOWN,
     Figure,
@@ -131,29 +129,6 @@ def _nearest(hits: list[Hit], lo: int, hi: int) -> Hit | None:
     return max(inside, key=lambda h: (h.end, h.end - h.start)) if inside else None
 
 
-def _hearsay(text: str, m: Mention, layout: Layout, lang: Language, since: int = 0) -> str | None:
-    """The hearsay marker ("听说", "网上说"…) earlier in the figure's own clause, if any — after `since`, where
-    the user's own statement restarts ("听说最高能补1万 首次流片花了1万": 流片 starts their own words)."""
-    clause_start, _ = layout.clause_span(m.start)
-    found = list(lang.hearsay.finditer(text, max(clause_start, since), m.start))
-    return found[-1].group() if found else None
-
-
-def _claimed(text: str, m: Mention, layout: Layout, lang: Language) -> bool:
-    clause_start, _ = layout.clause_span(m.start)
-    before = text[max(clause_start, m.start - 10) : m.start]
-    return bool(lang.claim.search(before))
-
-
-def _guessed(text: str, m: Mention, layout: Layout, lang: Language) -> bool:
-    """ "…，应该是240万吧？": a guess word right before the figure and a question tail right after it."""
-    clause_start, clause_end = layout.clause_span(m.start)
-    before = text[max(clause_start, m.start - 6) : m.start]
-    after = text[m.end : clause_end + 1].strip()
-    tails = (*lang.question_tail, "吧")
-    return bool(lang.guess.search(before)) and any(after.startswith(t) for t in tails)
-
-
 def _year_of(m: Mention, mentions: Sequence[Mention], layout: Layout) -> int | None:
     """The year a figure is dated by: the nearest year or date before it in its sentence."""
     dated = [
@@ -180,32 +155,6 @@ def _after_cue(text: str, m: Mention, hits: list[Hit], layout: Layout, nxt: int)
     return inside[0] if inside else None
 
 
-def _never_input(
-    text: str, m: Mention, layout: Layout, lang: Language, since: int
-) -> tuple[str, str | None, str, str | None] | None:
-    """The roles the words right around a figure decide whatever its rule: hearsay, a claimed result or a
-    quoted cap, a denied figure, a bound or a tier ("1000万以下的首次流片")."""
-    marker = _hearsay(text, m, layout, lang, since)
-    if marker:
-        return HEARSAY, None, marker, None
-    if m.kind in (MONEY, PERCENT) and _claimed(text, m, layout, lang):
-        return CLAIM, None, "", None
-    if m.kind in (MONEY, PERCENT) and lang.claim_after.match(text, m.end):
-        return CLAIM, None, QUOTED_CAP, None
-    if lang.denied.search(text[max(0, m.start - 5) : m.start]):
-        return DENIED, None, "", None
-    clause_start, _ = layout.clause_span(m.start)
-    if lang.difference_before.search(text[clause_start : m.start]):
-        return NOT_INPUT, None, "增减额", None  # "较2024年增加了150万": the change, not an amount
-    if lang.bound.search(text[max(clause_start, m.start - 6) : m.start]):
-        return BOUND, None, "", None
-    if lang.bound_after.match(text, m.end) or lang.step_before.search(
-        text[max(clause_start, m.start - 3) : m.start]
-    ):
-        return BOUND, None, "tier", None  # "1000万以下的首次流片", "每满500万给10万
-    return None
-
-
 def _decide(
     text: str,
     m: Mention,
@@ -223,7 +172,7 @@ def _decide(
     """(role, slot, label, rule id) of one figure from its cues alone (no list or default reasoning);
     `named` are the ids of the rules the message names; `linked`, where the previous clause starts when
     the figure's own clause only comments on its subject ("关联企业交易额说错了，是5000万")."""
-    fixed = _never_input(text, m, layout, lang, since)
+    fixed = never_input(text, m, layout, lang, since)
     if fixed is not None:
         return fixed
     cues = find_words(text, _cue_words(rule, m.kind, lang, m.unit, siblings))
@@ -235,7 +184,7 @@ def _decide(
     if hit is None and foreign:
         hit = _foreign_cue(text, m, rule, siblings, lo, foreign)
     if hit is None:
-        return (CLAIM, None, "", None) if _guessed(text, m, layout, lang) else (UNKNOWN, None, "", None)
+        return (CLAIM, None, "", None) if guessed(text, m, layout, lang) else (UNKNOWN, None, "", None)
     kind, _, name = hit.key.partition(":")
     if kind == "other" and name.partition(":")[0] in named:
         # "用创新券…做了流片验证，技术合同60万": the cue is the voucher's, and the message names the voucher.

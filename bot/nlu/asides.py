@@ -1,0 +1,58 @@
+"""Figures that are not the user's facts whatever their rule: someone else's words (hearsay, a quoted source),
+a claimed or guessed result, a quoted cap, a denied figure, a bound or tier, a rate's step, a difference."""
+
+from __future__ import annotations
+
+from bot.nlu.figure import BOUND, CLAIM, DENIED, HEARSAY, NOT_INPUT, QUOTED_CAP
+from bot.nlu.lang import Language
+from bot.nlu.mentions import MONEY, PERCENT, Mention
+from bot.nlu.spans import Layout
+
+
+def _hearsay(text: str, m: Mention, layout: Layout, lang: Language, since: int = 0) -> str | None:
+    """The hearsay marker ("听说", "网上说"…) earlier in the figure's own clause, if any — after `since`, where
+    the user's own statement restarts ("听说最高能补1万 首次流片花了1万": 流片 starts their own words)."""
+    clause_start, _ = layout.clause_span(m.start)
+    found = list(lang.hearsay.finditer(text, max(clause_start, since), m.start))
+    return found[-1].group() if found else None
+
+
+def _claimed(text: str, m: Mention, layout: Layout, lang: Language) -> bool:
+    clause_start, _ = layout.clause_span(m.start)
+    before = text[max(clause_start, m.start - 10) : m.start]
+    return bool(lang.claim.search(before))
+
+
+def guessed(text: str, m: Mention, layout: Layout, lang: Language) -> bool:
+    """ "…，应该是240万吧？": a guess word right before the figure and a question tail right after it."""
+    clause_start, clause_end = layout.clause_span(m.start)
+    before = text[max(clause_start, m.start - 6) : m.start]
+    after = text[m.end : clause_end + 1].strip()
+    tails = (*lang.question_tail, "吧")
+    return bool(lang.guess.search(before)) and any(after.startswith(t) for t in tails)
+
+
+def never_input(
+    text: str, m: Mention, layout: Layout, lang: Language, since: int
+) -> tuple[str, str | None, str, str | None] | None:
+    """The roles the words right around a figure decide whatever its rule: hearsay, a claimed result or a
+    quoted cap, a denied figure, a bound or a tier ("1000万以下的首次流片")."""
+    marker = _hearsay(text, m, layout, lang, since)
+    if marker:
+        return HEARSAY, None, marker, None
+    if m.kind in (MONEY, PERCENT) and _claimed(text, m, layout, lang):
+        return CLAIM, None, "", None
+    if m.kind in (MONEY, PERCENT) and lang.claim_after.match(text, m.end):
+        return CLAIM, None, QUOTED_CAP, None
+    if lang.denied.search(text[max(0, m.start - 5) : m.start]):
+        return DENIED, None, "", None
+    clause_start, _ = layout.clause_span(m.start)
+    if lang.difference_before.search(text[clause_start : m.start]):
+        return NOT_INPUT, None, "增减额", None  # "较2024年增加了150万": the change, not an amount
+    if lang.bound.search(text[max(clause_start, m.start - 6) : m.start]):
+        return BOUND, None, "", None
+    if lang.bound_after.match(text, m.end) or lang.step_before.search(
+        text[max(clause_start, m.start - 3) : m.start]
+    ):
+        return BOUND, None, "tier", None  # "1000万以下的首次流片", "每满500万给10万
+    return None
