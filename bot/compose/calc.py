@@ -146,9 +146,12 @@ def describe_result(outcome: Any, corpus: Corpus, stated: dict[str, Any] | None 
 
 def _not_met(outcome: Any, place: str, stated: dict[str, Any]) -> str:
     """A disqualified calculation: the condition not met, in the clause's words, and the user's words."""
-    res = outcome.result
-    why = "；".join(res.failed_conditions) or "条件不满足"
-    said = [s for s in stated.values() if not s.met and s.said]
+    why = "；".join(outcome.result.failed_conditions) or "条件不满足"
+    return _not_met_line(place, why, [s for s in stated.values() if not s.met and s.said])
+
+
+def _not_met_line(place: str, why: str, said: list[Any]) -> str:
+    """ "不符合第N条的条件：须…（原文：“…”；您说“…”）。…测算金额为0元。" """
     words = "".join(f"（原文：“{s.quote}”；您说“{s.said}”）" for s in said)
     return f"不符合{place}的条件：须{why}{words}。这一项不能享受补贴，测算金额为0元。"
 
@@ -180,10 +183,7 @@ def compose_disqualified(clause_id: str, corpus: Corpus, stated: dict[str, Any])
     """A calculation still missing a figure, where the user already states a condition it fails ("不从事网络安全
     服务…保费30万，可以补吗"): it does not qualify, said first with the clause's words — nothing is asked."""
     said = list(stated.values())
-    why = "；".join(s.statement for s in said)
-    words = "".join(f"（原文：“{s.quote}”；您说“{s.said}”）" for s in said)
-    place = where(corpus, clause_id)
-    lines = [f"不符合{place}的条件：须{why}{words}。这一项不能享受补贴，测算金额为0元。"]
+    lines = [_not_met_line(where(corpus, clause_id), "；".join(s.statement for s in said), said)]
     clause = corpus.clause(clause_id)
     units = units_text(clause) if clause else ""
     return Answer(

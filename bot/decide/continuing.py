@@ -23,6 +23,7 @@ from bot.decide.followups import (
 from bot.decide.frames import frame_for
 from bot.decide.plan import Plan
 from bot.nlu.figure import BOUND
+from bot.nlu.mentions import COUNT, ORDINAL
 from bot.nlu.polarity import argument, stated
 from bot.nlu.reading import Reading
 from bot.packs.vocabulary import RuleSpec, Vocabulary
@@ -90,9 +91,7 @@ def continued(router: RouterLike, reading: Reading, topic: RuleSpec | None, sess
 def asks_total(router: RouterLike, reading: Reading, topic: RuleSpec | None, batch_tools: set[str]) -> bool:
     """A question for the sum of what was said, with no figure or fact of its own ("两项合计多少")."""
     # "期限改成两年呢" gives a term; "两项合计多少" only counts the items said.
-    facts = [
-        m for m in reading.mentions if m.kind not in ("ordinal", "count") or m.unit in ("家", "人", "名")
-    ]
+    facts = [m for m in reading.mentions if m.kind not in (ORDINAL, COUNT) or m.unit in ("家", "人", "名")]
     if facts or not reading.act("total") or not reading.is_question or _asks_rule_only(reading):
         return False
     if topic is not None and topic.tool not in batch_tools:

@@ -19,6 +19,7 @@ from bot.nlu.mentions import (
     DATE,
     MONEY,
     PERCENT,
+    SPREAD,
     TERM,
     YEAR,
     Mention,
@@ -226,7 +227,7 @@ def _fill_percents(frame: Frame, figures: list[Figure]) -> None:
 
 def _fill_spreads(frame: Frame, mentions: list[Mention]) -> None:
     """ "贷款利率是LPR减20个基点": the spread, for a slot of basis points."""
-    spreads = [m for m in mentions if m.kind == "spread"]
+    spreads = [m for m in mentions if m.kind == SPREAD]
     for name, spec in frame.rule.slots.items():
         if spec.kind == "basis_points" and spreads:
             frame.args[name] = int(spreads[0].value)
