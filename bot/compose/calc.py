@@ -65,7 +65,10 @@ def unused_line(decision: Any, outcomes: list[Any]) -> str:
     if reading is None:
         return ""
     used = _used_values(outcomes)
-    figures = [f for f in reading.figures if not f.used or f.mention.value not in used]
+    taken = getattr(decision, "figures", None)
+    figures = [
+        f for f in (reading.figures if taken is None else taken) if not f.used or f.mention.value not in used
+    ]
     figures = [f for f in figures if f.role != "bound" and (f.role != "unknown" or f.mention.kind != "count")]
     parts = [_figure_text(f) for f in figures]
     parts += [f"{f.mention.raw.strip()}（{why}，不计入）" for f, why in getattr(decision, "excluded", [])]

@@ -66,9 +66,9 @@ def asked_year(reading: Reading) -> int | None:
     return None
 
 
-def _other_years(reading: Reading, figures: list[Figure]) -> list[Figure]:
-    """Figures dated by another year than the one asked about are left out (annual rules)."""
-    year = asked_year(reading)
+def _other_years(reading: Reading, figures: list[Figure], year: int | None = None) -> list[Figure]:
+    """Figures dated by another year than the one asked about (or `year`) are left out (annual rules)."""
+    year = year or asked_year(reading)
     if year is None:
         return figures
     out = []
@@ -113,9 +113,17 @@ def year_of_figures(rule: RuleSpec, figures: list[Figure]) -> int | None:
     return years.pop() if rule.per_year and len(years) == 1 and None not in years else None
 
 
-def calls_for(reading: Reading, topic: RuleSpec) -> list[Call]:
-    """One call per rule with facts of its own; the topic's call alone when no other rule has any."""
-    figures = _other_years(reading, _family_rules(reading, list(reading.figures)))
+def read_figures(reading: Reading, year: int | None = None) -> list[Figure]:
+    """The message's figures as the calculations take them: a family's rule named, other years' set aside."""
+    return _other_years(reading, _family_rules(reading, list(reading.figures)), year)
+
+
+def calls_for(
+    reading: Reading, topic: RuleSpec, year: int | None = None, figures: list[Figure] | None = None
+) -> list[Call]:
+    """One call per rule with facts of its own; the topic's call alone when no other rule has any (the
+    year asked is `year` when given, else the message's own; `figures` when read already)."""
+    figures = read_figures(reading, year) if figures is None else figures
     rules = [r for r in _rules_with_inputs(reading, figures) if r.tool]
     if topic.tool and topic not in rules and not rules:
         rules = [topic]

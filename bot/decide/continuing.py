@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from bot.decide import plan as P
 from bot.decide import questions as Q
-from bot.decide.calls import asked_year, place_conditions, year_of_figures
+from bot.decide.calls import asked_year, calls_for, place_conditions, read_figures, year_of_figures
 from bot.decide.edits import flip_items
 from bot.decide.followups import (
     act_of,
@@ -22,8 +22,8 @@ from bot.decide.followups import (
 )
 from bot.decide.frames import frame_for
 from bot.decide.plan import Plan
-from bot.nlu.figure import BOUND
-from bot.nlu.mentions import COUNT, ORDINAL
+from bot.nlu.figure import BOUND, OTHER_YEAR
+from bot.nlu.mentions import COUNT, ORDINAL, YEAR
 from bot.nlu.polarity import argument, stated
 from bot.nlu.reading import Reading
 from bot.packs.vocabulary import RuleSpec, Vocabulary
@@ -67,7 +67,7 @@ def carried(router: RouterLike, plan: Plan, reading: Reading, session: Session |
 def continued(router: RouterLike, reading: Reading, topic: RuleSpec | None, session: Session) -> Plan | None:
     """An explanation of the last calculation, or a follow-up that changes it."""
     batch_tools = {p.tool for p in session.batch}
-    inside = now_inside(router, reading, topic, session)
+    inside = now_inside(router, reading, topic, session) or year_set_aside(router, reading, topic, session)
     if inside is not None:
         return inside
     if session.batch and session.pending is None and asks_total(router, reading, topic, batch_tools):
@@ -116,6 +116,31 @@ def now_inside(router: RouterLike, reading: Reading, topic: RuleSpec | None, ses
     if topic is not None and topic.tool not in {c.name for c in calls}:
         return None
     return Plan(calls, topic=before.topic, reading=reading, followup=True, clauses=before.clauses)
+
+
+def year_set_aside(
+    router: RouterLike, reading: Reading, topic: RuleSpec | None, session: Session
+) -> Plan | None:
+    """ "那2024年那份合同当时能补多少" after an answer that set 2024's figures aside as another year's: the
+    question that gave them, asked for that year (answered alone; the conversation keeps both years)."""
+    years = [int(m.value) for m in reading.mentions if m.kind == YEAR and not m.founding]
+    sole = years[0] if len(years) == len(reading.mentions) == 1 and reading.is_question else None
+    year, rule = asked_year(reading) or sole, router.context_rule(session)  # "那2024年的呢"
+    if year is None or reading.money_inputs or rule is None or not rule.per_year or not session.batch:
+        return None
+    if (topic is not None and topic is not rule) or any(p.year == year for p in session.batch):
+        return None
+    for question, _ in reversed(session.history):
+        before = router.read(question, rule)
+        dated = [
+            f for f in read_figures(before) if f.rule == rule.id and f.role == OTHER_YEAR and f.year == year
+        ]
+        if dated:
+            calls = [c for c in calls_for(before, rule, year=year) if c.rule is rule]
+            added = [ToolCall(c.tool, c.args, year=c.year) for c in calls]
+            kept = [p.replay() for p in session.batch] + added
+            return Plan(added, topic=rule, reading=reading, followup=True, clauses=[rule.clause], keep=kept)
+    return None
 
 
 def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | None:

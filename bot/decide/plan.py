@@ -46,6 +46,8 @@ class Plan:
     # The calculations the conversation keeps, when they are not the ones answered ("这批能补多少" answers the
     # new items alone; the session keeps them joined to the earlier ones, for "合计多少" next).
     keep: list[ToolCall] | None = None
+    # The message's figures as the calculations took them (another year's set aside), when not the reading's.
+    figures: list[Any] | None = None
 
     @property
     def kind(self) -> str:

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from bot.decide import continuing as C
 from bot.decide import plan as P
 from bot.decide import questions as Q
-from bot.decide.calls import Call, alternatives, calls_for
+from bot.decide.calls import Call, alternatives, calls_for, read_figures
 from bot.decide.plan import Plan
 from bot.nlu.polarity import stated
 from bot.nlu.reading import Reading, read
@@ -213,7 +213,8 @@ class Router:
         return self._calculation(reading, topic)
 
     def _calculation(self, reading: Reading, topic: RuleSpec) -> Plan:
-        calls = calls_for(reading, topic)
+        figures = read_figures(reading)
+        calls = calls_for(reading, topic, figures=figures)
         offered = alternatives(reading)
         if offered and len(calls) == 1 and topic.default_slot():
             return P.marked(
@@ -226,7 +227,9 @@ class Router:
             return P.not_applicable(annex.clause, topic.clause, where, tool_calls, topic, reading)
         excluded = [e for c in calls if c.frame is not None for e in c.frame.excluded]
         clauses = list(dict.fromkeys(c.rule.clause for c in calls)) or [topic.clause]
-        return Plan(tool_calls, topic=topic, reading=reading, excluded=excluded, clauses=clauses)
+        return Plan(
+            tool_calls, topic=topic, reading=reading, excluded=excluded, clauses=clauses, figures=figures
+        )
 
     @staticmethod
     def _cases(call: Call, topic: RuleSpec, offered: list[Any]) -> list[ToolCall]:
