@@ -8,7 +8,17 @@ from decimal import Decimal
 from typing import Any
 
 from bot.compose.answer import ANSWERED, CEILING, Answer, citations_for, money_text, units_text, where
-from bot.nlu.figure import CLAIM, DENIED, EXCLUDED, HEARSAY, NOT_INPUT, OTHER_YEAR, TOTAL, Figure
+from bot.nlu.figure import (
+    CLAIM,
+    DENIED,
+    EXCLUDED,
+    HEARSAY,
+    NOT_INPUT,
+    OTHER_ENTITY,
+    OTHER_YEAR,
+    TOTAL,
+    Figure,
+)
 from bot.packs.corpus import Corpus
 from calculators.money import format_wan
 
@@ -21,6 +31,7 @@ _WHY_UNUSED = {
     EXCLUDED: "{label}，不计入",
     TOTAL: "{label}，只按其中所述分项计算",
     OTHER_YEAR: "{label}的数字，不属于所问年度",
+    OTHER_ENTITY: "{label}的数字，不是申请企业本身的",
 }
 
 
@@ -297,7 +308,8 @@ def compose_not_applicable(corpus: Corpus, result: Any, plan: Any) -> Answer:
     # "我们注册在富阳，能申请这个政策吗": no measure named — none of its measures.
     cannot = f"因此不能按{measure}申请，测算金额为0元。" if measure else "因此不能申请本政策的各项支持。"
     text = (
-        f"不符合{where(corpus, result.clause_id)}的适用范围：您的企业在{result.place}，而本政策“{quote}”"
+        f"不符合{where(corpus, result.clause_id)}的适用范围：您的{result.subject or '企业'}在{result.place}，"
+        f"而本政策“{quote}”"
         f"{cannot}\n如企业迁入或在本区新设立，可按迁入后的情况重新咨询。"
     )
     unused = unused_line(plan, [])

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.decide.frames import Frame, frame_for
-from bot.nlu.figure import INPUT, OTHER_YEAR, Figure
+from bot.nlu.figure import INPUT, OTHER_ENTITY, OTHER_YEAR, Figure
 from bot.nlu.markers import kinds
 from bot.nlu.mentions import MONEY, YEAR
+from bot.nlu.places import AFFILIATE, Place
 from bot.nlu.reading import Reading
 from bot.nlu.spans import Layout
 from bot.packs.vocabulary import RuleSpec
@@ -113,9 +114,38 @@ def year_of_figures(rule: RuleSpec, figures: list[Figure]) -> int | None:
     return years.pop() if rule.per_year and len(years) == 1 and None not in years else None
 
 
-def read_figures(reading: Reading, year: int | None = None) -> list[Figure]:
-    """The message's figures as the calculations take them: a family's rule named, other years' set aside."""
-    return _other_years(reading, _family_rules(reading, list(reading.figures)), year)
+def read_figures(reading: Reading, year: int | None = None, affiliates: bool = True) -> list[Figure]:
+    """The message's figures as the calculations take them: a family's rule named, other years' and (unless
+    the question is theirs) other legal persons' set aside."""
+    figures = _family_rules(reading, list(reading.figures))
+    return _other_years(reading, _of_affiliates(reading, figures) if affiliates else figures, year)
+
+
+def _of_affiliates(reading: Reading, figures: list[Figure]) -> list[Figure]:
+    """ "在上海也有一家子公司。上海子公司首次流片900万，滨江本部首次流片600万": a figure about another legal
+    person of the group outside the jurisdiction is that entity's, not the applicant's."""
+    if not reading.places.with_role(AFFILIATE):
+        return figures
+    out = []
+    for f in figures:
+        other = _affiliate(reading, f) if f.role == INPUT else None
+        out.append(f if other is None else replace(f, role=OTHER_ENTITY, label=other.name + other.entity))
+    return out
+
+
+def _affiliate(reading: Reading, figure: Figure) -> Place | None:
+    start = Layout.of(reading.text).clause_span(figure.start)[0]
+    return reading.places.affiliate_of(reading.text, start, figure.start)
+
+
+def affiliate_asked(reading: Reading, figures: list[Figure]) -> Place | None:
+    """The affiliate outside whose figures are the only amounts given ("在钱塘区有一家子公司，子公司首次流片500万
+    能补吗"): the question is that entity's, which is outside."""
+    money = [f for f in figures if f.mention.kind == MONEY]
+    theirs = [f for f in money if f.role == OTHER_ENTITY]
+    if not theirs or any(f.role == INPUT for f in money):
+        return None
+    return _affiliate(reading, theirs[0])
 
 
 def calls_for(

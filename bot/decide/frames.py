@@ -369,7 +369,7 @@ def _items(text: str, frame: Frame, lang: Language) -> None:
                 frame.args[name] = items
 
 
-_NOT_THE_USERS = ("hearsay", "claim", "not_input", "excluded", "other_year", "denied")
+_NOT_THE_USERS = ("hearsay", "claim", "not_input", "excluded", "other_year", "denied", "other_entity")
 
 
 def _own_statements(text: str, said: dict[str, Stated], figures: list[Figure]) -> dict[str, Stated]:

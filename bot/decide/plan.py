@@ -96,7 +96,9 @@ def marked(marker: str, calls: list[ToolCall], topic: Any, reading: Any, clauses
 
 
 def not_applicable(
-    annex: str, measure: str, place: str, calls: list[ToolCall], topic: Any, reading: Any
+    annex: str, measure: str, place: str, calls: list[ToolCall], topic: Any, reading: Any, subject: str = ""
 ) -> Plan:
-    call = ToolCall(B.NOT_APPLICABLE, {"clause_id": annex, "measure_clause": measure, "place": place})
+    """The enterprise (or the `subject` of the group asked about: "子公司") is outside the document's area."""
+    args = {"clause_id": annex, "measure_clause": measure, "place": place}
+    call = ToolCall(B.NOT_APPLICABLE, {**args, "subject": subject} if subject else args)
     return Plan([call, *calls], topic=topic, reading=reading)

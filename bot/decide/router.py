@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from bot.decide import continuing as C
 from bot.decide import plan as P
 from bot.decide import questions as Q
-from bot.decide.calls import Call, alternatives, calls_for, read_figures
+from bot.decide.calls import Call, affiliate_asked, alternatives, calls_for, read_figures
 from bot.decide.plan import Plan
 from bot.nlu.polarity import stated
 from bot.nlu.reading import Reading, read
@@ -214,6 +214,10 @@ class Router:
 
     def _calculation(self, reading: Reading, topic: RuleSpec) -> Plan:
         figures = read_figures(reading)
+        affiliate = affiliate_asked(reading, figures)
+        if affiliate is not None:
+            # "在钱塘区有一家子公司，子公司首次流片500万能补吗": that entity's question, computed for it, outside.
+            figures = read_figures(reading, affiliates=False)
         calls = calls_for(reading, topic, figures=figures)
         offered = alternatives(reading)
         if offered and len(calls) == 1 and topic.default_slot():
@@ -221,10 +225,11 @@ class Router:
                 B.ASK_WHICH, self._cases(calls[0], topic, offered), topic, reading, [topic.clause]
             )
         tool_calls = [ToolCall(c.tool, c.args, year=c.year) for c in calls]
-        where = Q.outside(reading)
+        where = affiliate.name if affiliate is not None else Q.outside(reading)
         annex = reading.vocabulary.annex("applicability")
         if where and annex is not None:
-            return P.not_applicable(annex.clause, topic.clause, where, tool_calls, topic, reading)
+            subject = affiliate.entity if affiliate is not None else ""
+            return P.not_applicable(annex.clause, topic.clause, where, tool_calls, topic, reading, subject)
         excluded = [e for c in calls if c.frame is not None for e in c.frame.excluded]
         clauses = list(dict.fromkeys(c.rule.clause for c in calls)) or [topic.clause]
         return Plan(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.nlu.mentions import Mention
 from bot.packs.vocabulary import RuleSpec
 
-INPUT, HEARSAY, CLAIM, BOUND, NOT_INPUT, EXCLUDED, TOTAL, OTHER_YEAR, UNKNOWN, DENIED = (
+INPUT, HEARSAY, CLAIM, BOUND, NOT_INPUT, EXCLUDED, TOTAL, OTHER_YEAR, UNKNOWN, DENIED, OTHER_ENTITY = (
     "input",
     "hearsay",
     "claim",
@@ -18,6 +18,7 @@ INPUT, HEARSAY, CLAIM, BOUND, NOT_INPUT, EXCLUDED, TOTAL, OTHER_YEAR, UNKNOWN, D
     "other_year",
     "unknown",
     "denied",  # "是2400万 不是2600万": a figure the user says is not the fact
+    "other_entity",  # "上海子公司流片900万": another entity of the group's figure, not the applicant's
 )
 QUOTED_CAP = "cap"  # the label of a claim that quotes the rule's cap ("这个100万封顶是每年的吗")
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from bot.nlu.lang import Language
 from bot.nlu.spans import find_words
 
-OWN, ORIGIN, EVENT, OTHERS, OWNER, DESTINATION, NEUTRAL, DENIED = (
+OWN, ORIGIN, EVENT, OTHERS, OWNER, DESTINATION, NEUTRAL, DENIED, BRANCH, AFFILIATE = (
     "own",
     "origin",
     "event",
@@ -24,6 +24,8 @@ OWN, ORIGIN, EVENT, OTHERS, OWNER, DESTINATION, NEUTRAL, DENIED = (
     "destination",
     "neutral",
     "denied",
+    "branch",  # a unit of the enterprise there (分公司, 研发中心): not where the enterprise is registered
+    "affiliate",  # another legal person of the group there (子公司, 母公司): its figures are its own
 )
 # "问的是省里的，不是滨江的": a place the user says the question is not about.
 _DENIED_BEFORE = re.compile(r"(不是|并非|而不是|而非|不问)\s*$")
@@ -39,6 +41,7 @@ class Place:
     end: int
     ours: bool  # inside this document's jurisdiction
     role: str
+    entity: str = ""  # an affiliate's kind of legal person ("子公司", "母公司")
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,15 @@ class Places:
     """The places of a message and what they imply for scope."""
 
     items: tuple[Place, ...]
+
+    def affiliate_of(self, text: str, start: int, at: int) -> Place | None:
+        """Another legal person of the group outside the jurisdiction that a figure at `at`, in a clause from
+        `start`, is about: named there ("上海子公司2024年首次流片900万") or by its kind after it was placed
+        ("在钱塘区有一家子公司，子公司首次流片500万")."""
+        for p in self.with_role(AFFILIATE):
+            if not p.ours and (start <= p.start < at or (p.start < start and p.entity in text[start:at])):
+                return p
+        return None
 
     def with_role(self, role: str) -> list[Place]:
         return [p for p in self.items if p.role == role]
@@ -70,12 +82,13 @@ class Places:
     @property
     def inside(self) -> bool:
         """The user's enterprise is (now) in the jurisdiction: moved in, or located there."""
-        return self.moved_in or any(p.ours for p in self.with_role(OWN))
+        return self.moved_in or any(p.ours for p in self.with_role(OWN) + self.with_role(AFFILIATE))
 
     @property
     def outside(self) -> Place | None:
-        """The user's enterprise is located outside the jurisdiction (and has not moved into it)."""
-        if self.moved_in:
+        """The user's enterprise is located outside the jurisdiction (and has not moved into it; "母公司在上海，
+        我们滨江子公司…": a subsidiary inside is the enterprise asking)."""
+        if self.moved_in or any(p.ours for p in self.with_role(AFFILIATE)):
             return None
         return next((p for p in self.with_role(OWN) if not p.ours), None)
 
@@ -158,6 +171,9 @@ def find_places(
                 "others_before",
                 "institution_after",
                 "third_party_after",
+                "branch_after",
+                "separate_entity",
+                "affiliate_before",
             )
         ),
     )
@@ -174,8 +190,18 @@ def find_places(
             # "合肥高新区": our zone's generic name after another city's is that city's zone.
             prev = found.pop()
             ours, start, word = False, prev.start, prev.name + hit.word
-        found.append(Place(word, start, hit.end, ours, _role(text, start, hit.end, ours, rx, found)))
+        role = _role(text, start, hit.end, ours, rx, found)
+        entity = _entity(text, start, hit.end, rx) if role == AFFILIATE else ""
+        found.append(Place(word, start, hit.end, ours, role, entity))
     return Places(tuple(found))
+
+
+def _entity(text: str, start: int, end: int, rx: dict[str, re.Pattern[str]]) -> str:
+    """The kind of legal person an affiliate's place belongs to: written after it or just before it."""
+    stop = min((i for i in (text.find(c, end) for c in "，,。；;？?！!") if i >= 0), default=len(text))
+    after = rx["separate_entity"].search(text, end, min(end + 12, stop))
+    before = list(rx["separate_entity"].finditer(text, max(0, start - 8), start))
+    return after.group() if after else before[-1].group() if before else ""
 
 
 def _role(
@@ -187,6 +213,12 @@ def _role(
     sentence_end = min((i for i in (text.find(c, end) for c in "。；;？?！!") if i >= 0), default=len(text))
     if rx["institution_after"].search(text[end : end + 16]) or rx["third_party_after"].search(after):
         return NEUTRAL  # "在杭州AI计算中心租了算力", "在深圳的晶圆厂做的": not where the user is
+    if rx["affiliate_before"].search(before):
+        return AFFILIATE  # "母公司在上海": where another legal person of the group is
+    branch = rx["branch_after"].search(after)
+    if branch is not None:
+        # "在上海也有一家子公司" (another legal person), "深圳分公司" (a unit of the enterprise itself).
+        return AFFILIATE if rx["separate_entity"].search(branch.group()) else BRANCH
     if rx["origin_before"].search(before) and rx["moved"].search(text, end, sentence_end):
         return ORIGIN
     if ours and re.search(r"(迁|搬|转移|落户|引进)\S{0,4}$", before):

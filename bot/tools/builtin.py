@@ -73,6 +73,7 @@ class NotApplicableArgs(_Args):
     clause_id: str = Field(..., description="适用范围条款")
     measure_clause: str = Field(..., description="所问措施的条款")
     place: str = Field("", max_length=40, description="企业所在地")
+    subject: str = Field("", max_length=20, description="所问的是集团内另一主体时，其类型（如“子公司”）")
 
 
 class ExplainArgs(_Args):
@@ -123,6 +124,7 @@ class NotApplicable:
     clause_id: str
     measure_clause: str
     place: str = ""
+    subject: str = ""  # another legal person of the group asked about ("子公司"), else the enterprise itself
 
     def to_dict(self) -> dict[str, Any]:
         return {"eligible": False, "clause_id": self.clause_id, "max_subsidy_yuan": "0", "place": self.place}
@@ -174,5 +176,5 @@ def builtin_result(name: str, args: BaseModel) -> Any:
     if name == DECLINE:
         return Declined(data["reason"], data["place"])
     if name == NOT_APPLICABLE:
-        return NotApplicable(data["clause_id"], data["measure_clause"], data["place"])
+        return NotApplicable(data["clause_id"], data["measure_clause"], data["place"], data["subject"])
     return Marker(name)

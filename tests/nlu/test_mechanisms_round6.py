@@ -36,3 +36,38 @@ def test_a_year_with_no_figures_set_aside_is_not_invented(engine: Any) -> None:
     # Nothing of 2023 was said: the rule is shown, 2025's figure is not reused for it.
     answers = conversation(engine, "2025年首次流片600万，2025年度能补多少", "那2023年的呢")
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["1800000", None]
+
+
+def test_another_legal_person_of_the_group_elsewhere_has_its_own_figures(engine: Any) -> None:
+    # The parent in 苏州 bought EDA for 500万: its own; the applicant's 200万 × 20% = 40万.
+    answers = conversation(engine, "我们在滨江，苏州的母公司采购EDA花了500万，我们自己买EDA花了200万，补多少")
+    assert answers[0]["total_max_subsidy_yuan"] == "400000"
+    assert "500万（苏州母公司的数字，不是申请企业本身的）" in answers[0]["answer"]
+
+
+def test_a_question_about_a_subsidiary_outside_is_answered_for_it(engine: Any) -> None:
+    # The subsidiary is in 萧山: outside (a1), 0; the same chip taped out by the enterprise itself: 400万 × 30%.
+    answers = conversation(
+        engine,
+        "我们总部在滨江，做芯片设计，在萧山设了一家子公司，子公司今年首次流片400万，能补吗",
+        "那要是滨江总部自己来流片呢",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["0", "1200000"]
+    assert answers[0]["answer"].startswith("不符合") and "您的子公司在萧山" in answers[0]["answer"]
+
+
+def test_a_subsidiary_inside_is_the_enterprise_asking(engine: Any) -> None:
+    # The parent elsewhere does not put the subsidiary in the zone outside it: 600万 × 30%.
+    for question in (
+        "母公司在上海，我们滨江子公司首次流片600万，能补多少",
+        "我们是上海一家公司在滨江的子公司，今年首次流片600万，能补多少",
+    ):
+        assert conversation(engine, question)[0]["total_max_subsidy_yuan"] == "1800000", question
+
+
+def test_a_branch_is_the_enterprise_itself(engine: Any) -> None:
+    # A 分公司 is no other legal person: its fee is the enterprise's (300万 × 30% + 1200万 × 15%).
+    answers = conversation(
+        engine, "我们在深圳有个分公司，深圳分公司的流片费300万，滨江总部首次流片1200万，能补多少"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "2700000"
