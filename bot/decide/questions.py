@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from bot.decide.frames import frame_for
-from bot.nlu.figure import CLAIM, HEARSAY, QUOTED_CAP
+from bot.nlu.figure import CLAIM, HEARSAY, OWN_RESULT, QUOTED_CAP
 from bot.nlu.mentions import MONEY
 from bot.nlu.reading import Reading
 from bot.packs.vocabulary import RuleSpec, Vocabulary
@@ -98,7 +98,9 @@ def outside(reading: Reading) -> str:
     place = reading.places.outside
     if place is not None:
         return place.name
-    return "区外" if reading.zone_denied and not reading.places.moved_in else ""
+    # "不在外地，就在高新区（滨江）": a place inside said for the enterprise outweighs any 外地 phrase.
+    inside = reading.places.moved_in or reading.places.inside
+    return "区外" if reading.zone_denied and not inside else ""
 
 
 def asks_overview(reading: Reading, topic: RuleSpec | None) -> bool:
@@ -110,14 +112,17 @@ def asks_overview(reading: Reading, topic: RuleSpec | None) -> bool:
 
 def explains(reading: Reading, topic: RuleSpec | None, batch_tools: set[str]) -> bool:
     """ "这是按哪条算的", "能把算式列一下吗", "怎么花得多反而补得少": explain the last calculation; so does
-    checking a figure against it ("同事说能补到120万，对吗"): every figure is hearsay or a claimed result."""
+    checking a figure against it ("同事说能补到120万，对吗", "我们测算出来是130万，差在哪"): every figure is
+    hearsay or a claimed result."""
     if topic is not None and topic.tool not in batch_tools:
         return False
     money = [f for f in reading.figures if f.mention.kind == MONEY]
     results = all(
         (f.role in (HEARSAY, CLAIM) and f.label != QUOTED_CAP) or _no_money_input(reading, f) for f in money
     )
-    checks = bool(money) and results and reading.yes_no
+    # "我们自己算的是120万，哪里不对？": any question about the user's own result checks it against the last one.
+    own = reading.is_question and any(f.label == OWN_RESULT for f in money)
+    checks = bool(money) and results and (reading.yes_no or own)
     return reading.act("explain") or checks
 
 

@@ -3,7 +3,7 @@ a claimed or guessed result, a quoted cap, a denied figure, a bound or tier, a r
 
 from __future__ import annotations
 
-from bot.nlu.figure import BOUND, CLAIM, DENIED, HEARSAY, NOT_INPUT, QUOTED_CAP
+from bot.nlu.figure import BOUND, CLAIM, DENIED, HEARSAY, NOT_INPUT, OWN_RESULT, QUOTED_CAP
 from bot.nlu.lang import Language
 from bot.nlu.mentions import MONEY, PERCENT, Mention
 from bot.nlu.spans import Layout
@@ -42,11 +42,13 @@ def never_input(
         return HEARSAY, None, marker, None
     if m.kind in (MONEY, PERCENT) and _claimed(text, m, layout, lang):
         return CLAIM, None, "", None
+    clause_start, _ = layout.clause_span(m.start)
+    if m.kind == MONEY and lang.own_result.search(text[max(clause_start, m.start - 12) : m.start]):
+        return CLAIM, None, OWN_RESULT, None  # "我们自己算的是120万": a result being checked
     if m.kind in (MONEY, PERCENT) and lang.claim_after.match(text, m.end):
         return CLAIM, None, QUOTED_CAP, None
     if lang.denied.search(text[max(0, m.start - 5) : m.start]):
         return DENIED, None, "", None
-    clause_start, _ = layout.clause_span(m.start)
     if lang.difference_before.search(text[clause_start : m.start]):
         return NOT_INPUT, None, "增减额", None  # "较2024年增加了150万": the change, not an amount
     if lang.bound.search(text[max(clause_start, m.start - 6) : m.start]):

@@ -21,6 +21,7 @@ INPUT, HEARSAY, CLAIM, BOUND, NOT_INPUT, EXCLUDED, TOTAL, OTHER_YEAR, UNKNOWN, D
     "other_entity",  # "上海子公司流片900万": another entity of the group's figure, not the applicant's
 )
 QUOTED_CAP = "cap"  # the label of a claim that quotes the rule's cap ("这个100万封顶是每年的吗")
+OWN_RESULT = "own_result"  # the label of the user's own result of a calculation ("我们自己算的是120万")
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class Language:
     hearsay: re.Pattern[str]
     restart: re.Pattern[str]
     claim: re.Pattern[str]
+    own_result: re.Pattern[str]
     bound: re.Pattern[str]
     bound_after: re.Pattern[str]
     step_before: re.Pattern[str]
@@ -99,6 +100,7 @@ def language() -> Language:
         ),
         restart=_alternation(data["restart"]),
         claim=re.compile(data["claim"], re.I),
+        own_result=re.compile(data["own_result"]),
         bound=re.compile("(" + "|".join(data["bound"]) + r")\s*$"),
         denied=re.compile("(" + "|".join(data["denied"]) + r")\s*$"),
         difference_before=re.compile(data["difference_before"]),

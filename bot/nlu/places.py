@@ -9,10 +9,11 @@ annex answers); "从苏州搬到滨江" is an enterprise now inside it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bot.nlu.lang import Language
+from bot.nlu.polarity import negated
 from bot.nlu.spans import find_words
 
 OWN, ORIGIN, EVENT, OTHERS, OWNER, DESTINATION, NEUTRAL, DENIED, BRANCH, AFFILIATE = (
@@ -174,6 +175,7 @@ def find_places(
                 "branch_after",
                 "separate_entity",
                 "affiliate_before",
+                "enterprise_after",
             )
         ),
     )
@@ -193,7 +195,20 @@ def find_places(
         role = _role(text, start, hit.end, ours, rx, found)
         entity = _entity(text, start, hit.end, rx) if role == AFFILIATE else ""
         found.append(Place(word, start, hit.end, ours, role, entity))
+    if any(p.ours and p.role == OWNER for p in found):
+        # "苏州的芯片企业可以享受滨江的流片补贴吗": the policy is ours, the place before the enterprise is where it is.
+        found = [_enterprise_of(p, text, rx) for p in found]
     return Places(tuple(found))
+
+
+def _enterprise_of(place: Place, text: str, rx: dict[str, re.Pattern[str]]) -> Place:
+    if (
+        place.ours
+        or place.role != OWNER
+        or not rx["enterprise_after"].search(text[place.end : place.end + 12])
+    ):
+        return place
+    return replace(place, role=OWN)
 
 
 def _entity(text: str, start: int, end: int, rx: dict[str, re.Pattern[str]]) -> str:
@@ -238,11 +253,14 @@ def _role(
     return NEUTRAL
 
 
-def own_zone_denied(text: str, jurisdiction: list[str]) -> bool:
+def own_zone_denied(text: str, jurisdiction: list[str], lang: Language) -> bool:
     """ "不在滨江", "外地企业": the user says the enterprise is not in the jurisdiction, naming no place."""
     names = "|".join(re.escape(j) for j in jurisdiction) or "(?!x)x"
     m = re.search(rf"不在({names}|区内)|外地|外区|区外|外省|外市|异地", text)
-    if m is None or re.search(r"(不是|并非|不属于|不算)\s*$", text[max(0, m.start() - 4) : m.start()]):
-        return False  # "我们不是外地企业": the user says it is in the zone
+    if m is None or (not m.group().startswith("不在") and negated(text, m.start(), lang)):
+        return False  # "我们不是外地企业", "从来没在外省开过分支机构": the user says it is not outside
+    branch = _compiled(id(lang), (("branch_after", lang.places["branch_after"]),))["branch_after"]
+    if branch.search(text[m.end() : m.end() + 30]):
+        return False  # "在外地有分公司": where a unit of the enterprise is, not where it is registered
     clause_start = max(text.rfind(c, 0, m.start()) for c in "，,；;。") + 1
     return bool(_FIRST_PERSON.search(text, clause_start, m.start())) or clause_start == 0

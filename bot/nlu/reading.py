@@ -203,6 +203,6 @@ def read(
         figures,
         places,
         lang,
-        own_zone_denied(fixed, jurisdiction),
+        own_zone_denied(fixed, jurisdiction, lang),
         context,
     )
