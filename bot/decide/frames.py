@@ -372,15 +372,28 @@ def _items(text: str, frame: Frame, lang: Language) -> None:
 _NOT_THE_USERS = ("hearsay", "claim", "not_input", "excluded", "other_year", "denied", "other_entity")
 
 
-def _own_statements(text: str, said: dict[str, Stated], figures: list[Figure]) -> dict[str, Stated]:
+def _own_statements(
+    text: str, said: dict[str, Stated], figures: list[Figure], rule: RuleSpec, mentions: list[Mention]
+) -> dict[str, Stated]:
     """Signals written in the clause of a figure that is not the user's ("别家报价要100万") describe that
-    figure, not the user: they decide nothing."""
+    figure, not the user: they decide nothing. Nor do signals in a sentence whose amounts are all another
+    call's ("设备1600万，供应商非关联；芯片400万，供应商是同一集团的": the related supplier is the chips' only)."""
     layout = Layout.of(text)
     foreign = {layout.clause_of[f.start] for f in figures if f.role in _NOT_THE_USERS}
     own = {layout.clause_of[f.start] for f in figures if f.used}
+    money = [f for f in figures if f.used and f.mention.kind == MONEY]
+    mine = {layout.sentence_of[f.start] for f in money if f.rule == rule.id}
+    given = {f.start for f in figures}  # a per-year call is given its own year's figures only
+    theirs = {layout.sentence_of[f.start] for f in money if f.rule != rule.id}
+    theirs |= {layout.sentence_of[m.start] for m in mentions if m.kind == MONEY and m.start not in given}
+    others = theirs - mine if mine else set()
     out = {}
     for name, st in said.items():
-        kept = tuple(s for s in st.signals if layout.clause_of[s.start] not in foreign - own)
+        kept = tuple(
+            s
+            for s in st.signals
+            if layout.clause_of[s.start] not in foreign - own and layout.sentence_of[s.start] not in others
+        )
         if kept:
             failing = [s for s in kept if not s.met]
             out[name] = Stated(name, not failing, (failing or list(kept))[0].said, kept)
@@ -391,7 +404,7 @@ def frame_for(
     rule: RuleSpec, text: str, mentions: list[Mention], figures: list[Figure], lang: Language
 ) -> Frame:
     """Everything this message gives for one rule (absent facts are left out, not guessed)."""
-    frame = Frame(rule, conditions=_own_statements(text, stated(text, rule, lang), figures))
+    frame = Frame(rule, conditions=_own_statements(text, stated(text, rule, lang), figures, rule, mentions))
     _fill_money(text, frame, figures, lang)
     _zero_slots(text, frame, lang)
     _fill_counts(text, frame, figures, mentions)

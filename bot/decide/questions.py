@@ -123,7 +123,15 @@ def explains(reading: Reading, topic: RuleSpec | None, batch_tools: set[str]) ->
     # "我们自己算的是120万，哪里不对？": any question about the user's own result checks it against the last one.
     own = reading.is_question and any(f.label == OWN_RESULT for f in money)
     checks = bool(money) and results and (reading.yes_no or own)
-    return reading.act("explain") or checks
+    # "营收不算进去吗？", "注册资本不考虑吗": a figure the last answer left unused, asked about by its label.
+    unused = not money and reading.is_question and _names_not_input(reading)
+    return reading.act("explain") or checks or unused
+
+
+def _names_not_input(reading: Reading) -> bool:
+    lang = reading.lang
+    cues = [c for rc in lang.not_inputs if not rc.fallback for c in rc.cues]
+    return any(c in reading.text for c in cues + [c for rc in lang.count_not_inputs for c in rc.cues])
 
 
 def _no_money_input(reading: Reading, figure: Any) -> bool:

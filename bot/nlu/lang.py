@@ -55,6 +55,8 @@ class Language:
     relation: re.Pattern[str]
     severed_after: re.Pattern[str]
     part_of: re.Pattern[str]
+    aggregate: re.Pattern[str]
+    offers: re.Pattern[str]
     acts: dict[str, re.Pattern[str]]
     not_inputs: tuple[RoleCue, ...]
     count_not_inputs: tuple[RoleCue, ...]
@@ -120,6 +122,8 @@ def language() -> Language:
         relation=_alternation(data["relation"]),
         severed_after=re.compile(data["severed_after"]),
         part_of=re.compile(data["part_of"]),
+        aggregate=re.compile(data["aggregate"]),
+        offers=re.compile(data["offers"]),
         acts={name: re.compile(pattern) for name, pattern in data["acts"].items()},
         not_inputs=_role_cues(data["not_inputs"]),
         count_not_inputs=_role_cues(data["count_not_inputs"]),

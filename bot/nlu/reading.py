@@ -102,6 +102,16 @@ def rule_hits(text: str, vocabulary: Vocabulary) -> list[RuleHit]:
     return out
 
 
+def _asked(text: str, hits: tuple[RuleHit, ...], lang: Language) -> tuple[RuleHit, ...]:
+    """ "公共技术平台，主要对外提供IP核和先进封测服务，研发设备投入3000万": names inside what the subject offers
+    are not what the message asks about, when some rule is named outside such a phrase."""
+    spans = [(m.start(), m.end()) for m in lang.offers.finditer(text)]
+    if not spans:
+        return hits
+    outside = tuple(h for h in hits if not any(a <= h.start and h.end <= b for a, b in spans))
+    return outside or hits
+
+
 def _denied_name(text: str, hit: RuleHit, lang: Language) -> bool:
     """ "研发投入8000万（主要是芯片设计，不是EDA）": a name after 不是/并非 says what the message is not about —
     unless it is how the rule's own condition is denied ("不是首次流片" is about tape-out, and fails it)."""
@@ -177,7 +187,9 @@ def read(
     if homophones is not None:
         fixed = homophones.correct(fixed, short_terms=not rule_hits(fixed, vocabulary))
     mentions = tuple(find_mentions(fixed, today))
-    hits = tuple(h for h in rule_hits(fixed, vocabulary) if not _denied_name(fixed, h, lang))
+    hits = _asked(
+        fixed, tuple(h for h in rule_hits(fixed, vocabulary) if not _denied_name(fixed, h, lang)), lang
+    )
     if not hits and context is None:
         context = inferred_rule(fixed, vocabulary)
     layout = Layout.of(fixed)

@@ -251,7 +251,7 @@ def assign(
         figures.append(Figure(m, role, rule.id if rule else None, slot, label, None, times))
     rules = {h.rule.id: h.rule for h in hits} | ({context.id: context} if context else {})
     figures = _retracted(text, figures, lang)
-    return _stand_ins(totals(text, _dated(figures, mentions, layout), hits), rules, lang)
+    return _stand_ins(totals(text, _dated(figures, mentions, layout), hits, lang.aggregate), rules, lang)
 
 
 def _retracted(text: str, figures: list[Figure], lang: Language) -> list[Figure]:

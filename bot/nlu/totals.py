@@ -29,7 +29,9 @@ def _broader(total: Figure, parts: list[Figure], hits: Sequence[RuleHit], layout
     return same and not named(total) and all(named(g) for g in parts)
 
 
-def totals(text: str, figures: list[Figure], hits: Sequence[RuleHit] = ()) -> list[Figure]:
+def totals(
+    text: str, figures: list[Figure], hits: Sequence[RuleHit] = (), aggregate: re.Pattern[str] | None = None
+) -> list[Figure]:
     """ "一共花了900万，其中600万…，300万…": a figure whose parts follow 其中 is not an input itself — a total
     when they add up to it, else a larger sum only the parts named of which count ("研发投入1.1亿元，其中EDA
     工具自主研发投入2600万元")."""
@@ -54,7 +56,32 @@ def totals(text: str, figures: list[Figure], hits: Sequence[RuleHit] = ()) -> li
             out[i] = replace(f, role=TOTAL, slot=None, label="合计")
         elif parts and total < f.mention.value and _broader(f, parts, hits, layout):
             out[i] = replace(f, role=TOTAL, slot=None, label="总额")
-    return _sums_after(text, out, layout)
+    out = _sums_after(text, out, layout)
+    return _aggregates(text, out, layout, aggregate) if aggregate is not None else out
+
+
+def _aggregates(text: str, figures: list[Figure], layout: Layout, aggregate: re.Pattern[str]) -> list[Figure]:
+    """ "购买EDA工具花了420万，公司全年软件采购总额约3000万": a larger aggregate of the same spending (…总额),
+    beside a specific figure of the same rule and slot, is not one more item."""
+    out = list(figures)
+    for i, f in enumerate(figures):
+        if not f.used or f.mention.kind != MONEY:
+            continue
+        start, _ = layout.clause_span(f.start)
+        if not aggregate.search(text[max(start, f.start - 12) : f.start]):
+            continue
+        specific = [
+            g
+            for j, g in enumerate(out)
+            if j != i
+            and g.used
+            and g.rule == f.rule
+            and g.slot == f.slot
+            and g.mention.value < f.mention.value
+        ]
+        if specific:
+            out[i] = replace(f, role=TOTAL, slot=None, label="总额")
+    return out
 
 
 _SUM_BEFORE = re.compile(r"(合计|共计|总计|一共|总共|加起来|共)\s*(是|为|约)?\s*$")

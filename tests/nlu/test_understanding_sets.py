@@ -30,6 +30,8 @@ FLOORS = {
     "holdout4": 0.99,
     "holdout5": 0.98,
     "holdout6": 0.98,
+    "holdout7": 0.99,
+    "review7": 1.0,  # the reviewer's own phrasings of holdout7's mechanisms
 }
 # Overstated turns a development set still has (never more).
 OVERSTATED = dict.fromkeys(FLOORS, 0)
@@ -40,7 +42,7 @@ HELD_OUT = {"holdout7": (111, 1)}
 @pytest.fixture(scope="module")
 def reports(engine):  # type: ignore[no-untyped-def]
     ask = engine_ask(engine)
-    return {name: run_set(name, load(SETS / f"{name}.jsonl"), ask) for name in (*FLOORS, *HELD_OUT)}
+    return {name: run_set(name, load(SETS / f"{name}.jsonl"), ask) for name in {*FLOORS, *HELD_OUT}}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
