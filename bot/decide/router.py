@@ -71,6 +71,10 @@ class Router:
         reading = self.read(text, context)
         if is_injection(reading):
             return P.decline(reading, "injection")
+        if reading.lang.asks_market.search(reading.text) and not reading.money_inputs:
+            return P.decline(
+                reading, "off_topic"
+            )  # "你知道杭州哪家GPU服务器租得便宜吗": the market, no policy
         other = self._other_document(reading, session)
         if other is not None:
             return self._about_document(reading, other)
@@ -282,6 +286,9 @@ class Router:
                 break  # "…适用对象是…，我们注册在萧山，能申请吗": it cannot, said first (below)
             if annex.role == "repeal" and wants and reading.money_inputs:
                 continue  # "旧政策是20%，我们流片800万现在能拿多少": computed under the rule in force
+            if annex.role == "combining" and topic is not None and _kinds_of_one_measure(reading):
+                # "普通EDA采购和签核中心企业研发的EDA补贴，可以同时享受吗": the measure's own rule for its kinds.
+                return P.lookup(self.related(reading.text, [topic.clause, annex.clause]), topic, reading)
             if not (annex.role == "contact" and Q.ISSUER.search(reading.text)):
                 return P.lookup(self.related(reading.text, [annex.clause, *named]), reading=reading)
         applicability = reading.vocabulary.annex("applicability")
@@ -299,3 +306,20 @@ class Router:
     def clause(self, tool: str) -> str | None:
         rule = self.vocabulary.rule_for_tool(tool)
         return rule.clause if rule else None
+
+
+def _kinds_of_one_measure(reading: Reading) -> bool:
+    """Two kinds of one measure named: rules of one clause (芯片 and 设备 of 芯机联动), or one rule's marked kind
+    beside its plain one ("普通EDA采购和签核中心创建企业研发的EDA")."""
+    rules = reading.rules
+    if not rules or len({r.clause for r in rules}) != 1:
+        return False
+    text = reading.text
+    marked = [p for r in rules for s in r.slots.values() for p in s.markers]
+    family = reading.vocabulary.family(rules[0].family) if rules[0].family else []
+    members = [m for m in family if any(re.search(p, text) for p in m.markers)]
+    return (
+        len(rules) > 1
+        or len(members) > 1
+        or (len(reading.hits) > 1 and any(re.search(p, text) for p in marked))
+    )

@@ -49,6 +49,7 @@ class Language:
     question_tail: tuple[str, ...]
     question: re.Pattern[str]
     yes_no: re.Pattern[str]
+    asks_market: re.Pattern[str]
     asks_amount: re.Pattern[str]
     asks_rule: re.Pattern[str]
     threshold_talk: re.Pattern[str]
@@ -116,6 +117,7 @@ def language() -> Language:
         question_tail=tuple(data["question_tail"]),
         question=re.compile(data["question"]),
         yes_no=re.compile(data["yes_no"]),
+        asks_market=re.compile(data["asks_market"]),
         asks_amount=re.compile(data["asks_amount"]),
         asks_rule=re.compile(data["asks_rule"]),
         threshold_talk=_alternation(data["threshold_talk"]),

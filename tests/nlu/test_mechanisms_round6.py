@@ -71,3 +71,26 @@ def test_a_branch_is_the_enterprise_itself(engine: Any) -> None:
         engine, "我们在深圳有个分公司，深圳分公司的流片费300万，滨江总部首次流片1200万，能补多少"
     )
     assert answers[0]["total_max_subsidy_yuan"] == "2700000"
+
+
+def test_two_kinds_of_one_measure_taken_together_are_that_measures_rule(engine: Any) -> None:
+    # Each kind keeps its own cap and they add (m2, m12): the measure answers first, 不重复享受 (a2) after it.
+    for question, first in (
+        ("签核中心企业研发的EDA和普通EDA都买了，两种补贴能同时享受吗", "m2"),
+        ("芯机联动里采购芯片和采购设备可以同时拿吗", "m12"),
+    ):
+        cites = [c["clause_id"] for c in conversation(engine, question)[0]["citations"]]
+        assert cites[:2] == [first, "a2"], question
+    # Two different measures: whether one project may take both is the annex's question.
+    cites = [c["clause_id"] for c in conversation(engine, "流片补贴和EDA补贴能同时享受吗")[0]["citations"]]
+    assert cites[0] == "a2"
+
+
+def test_a_question_about_the_market_is_not_the_policys(engine: Any) -> None:
+    answers = conversation(
+        engine, "和杭州人工智能计算中心签了算力合同30万，补多少", "对了，你知道哪家云服务商的GPU便宜点吗"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "150000"
+    assert answers[1]["status"] == "not_covered" and answers[1]["citations"] == []
+    # Which providers the voucher can be used with is the policy's question.
+    assert conversation(engine, "哪家算力中心的算力可以用算力券")[0]["status"] == "answered"
