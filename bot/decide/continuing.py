@@ -67,7 +67,11 @@ def carried(router: RouterLike, plan: Plan, reading: Reading, session: Session |
 def continued(router: RouterLike, reading: Reading, topic: RuleSpec | None, session: Session) -> Plan | None:
     """An explanation of the last calculation, or a follow-up that changes it."""
     batch_tools = {p.tool for p in session.batch}
-    inside = now_inside(router, reading, topic, session) or year_set_aside(router, reading, topic, session)
+    inside = (
+        now_inside(router, reading, topic, session)
+        or year_set_aside(router, reading, topic, session)
+        or one_year(router, reading, session)
+    )
     if inside is not None:
         return inside
     if session.batch and session.pending is None and asks_total(router, reading, topic, batch_tools):
@@ -141,6 +145,41 @@ def year_set_aside(
             kept = [p.replay() for p in session.batch] + added
             return Plan(added, topic=rule, reading=reading, followup=True, clauses=[rule.clause], keep=kept)
     return None
+
+
+def one_year(router: RouterLike, reading: Reading, session: Session) -> Plan | None:
+    """ "搞错了，两款都是2025年流的" after a rule computed year by year: its items are all of that year — one
+    call, the year's cap over all of them."""
+    years = [m for m in reading.mentions if m.kind == YEAR and not m.founding]
+    if len(years) != 1 or reading.money_inputs:
+        return None
+    at = years[0].start
+    if not reading.lang.acts["all_items"].search(reading.text[max(0, at - 4) : at]):
+        return None
+    by_tool: dict[str, list[Any]] = {}
+    for p in session.batch:
+        by_tool.setdefault(p.tool, []).append(p)
+    split = next((calls for calls in by_tool.values() if len({c.year for c in calls}) > 1), None)
+    rule = router.vocabulary.rule_for_tool(split[0].tool) if split else None
+    if split is None or rule is None:
+        return None
+    year = int(years[0].value)
+    merged: dict[str, Any] = {}
+    for call in split:
+        for name, value in call.args.items():
+            if isinstance(value, list):
+                merged[name] = merged.get(name, []) + value
+            elif isinstance(value, Decimal) and name in merged:
+                merged[name] += value
+            else:
+                merged.setdefault(name, value)
+    year_slot = next((n for n, s in rule.slots.items() if s.kind == "year"), None)
+    if year_slot:
+        merged[year_slot] = year
+    one = ToolCall(split[0].tool, merged, year=year)
+    calls = [one] + [p.replay() for p in session.batch if p not in split]
+    clauses = list(dict.fromkeys(c for c in (router.clause(c.name) for c in calls) if c))
+    return Plan(calls, topic=rule, reading=reading, followup=True, clauses=clauses)
 
 
 def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | None:

@@ -94,3 +94,20 @@ def test_a_question_about_the_market_is_not_the_policys(engine: Any) -> None:
     assert answers[1]["status"] == "not_covered" and answers[1]["citations"] == []
     # Which providers the voucher can be used with is the policy's question.
     assert conversation(engine, "哪家算力中心的算力可以用算力券")[0]["status"] == "answered"
+
+
+def test_items_computed_year_by_year_all_moved_to_one_year(engine: Any) -> None:
+    # m9: 2024 60万 × 70% + 2025 50万 × 60% = 72万; both premiums in 2025: 110万 × 60% = 66万 (cap 100万).
+    answers = conversation(
+        engine,
+        "我们是网络安全服务企业，2024年保费60万，2025年保费50万，两年各补多少",
+        "不好意思，两笔都是2025年交的",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["720000", "660000"]
+    # m3: one year's cap over both products (600万 × 30% + 900万 × 30% = 450万 → 300万).
+    answers = conversation(
+        engine,
+        "2024年首次流片一款600万，2025年首次流片一款900万，各年能补多少",
+        "说错了，其实两款全都是2024年流片的",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["4500000", "3000000"]
