@@ -77,12 +77,14 @@ def unused_line(decision: Any, outcomes: list[Any]) -> str:
         return ""
     used = _used_values(outcomes)
     taken = getattr(decision, "figures", None)
+    excluded = getattr(decision, "excluded", [])
+    left = {f.start for f, _ in excluded}  # items that failed a condition of their own are named below
     figures = [
         f for f in (reading.figures if taken is None else taken) if not f.used or f.mention.value not in used
     ]
     figures = [f for f in figures if f.role != "bound" and (f.role != "unknown" or f.mention.kind != "count")]
-    parts = [_figure_text(f) for f in figures]
-    parts += [f"{f.mention.raw.strip()}（{why}，不计入）" for f, why in getattr(decision, "excluded", [])]
+    parts = [_figure_text(f) for f in figures if f.start not in left]
+    parts += [f"{f.mention.raw.strip()}（不满足“{why}”，不计入）" for f, why in excluded]
     return "消息中未用于测算的数字：" + "；".join(dict.fromkeys(parts)) + "。" if parts else ""
 
 

@@ -4,6 +4,7 @@ year, another kind) — each a plan of tool calls, like the router's own."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -26,6 +27,7 @@ from bot.nlu.figure import BOUND, OTHER_YEAR
 from bot.nlu.mentions import COUNT, ORDINAL, YEAR
 from bot.nlu.polarity import argument, stated
 from bot.nlu.reading import Reading
+from bot.nlu.spans import Layout
 from bot.packs.vocabulary import RuleSpec, Vocabulary
 from bot.sessions.store import Session
 from bot.tools import builtin as B
@@ -71,6 +73,7 @@ def continued(router: RouterLike, reading: Reading, topic: RuleSpec | None, sess
         now_inside(router, reading, topic, session)
         or year_set_aside(router, reading, topic, session)
         or one_year(router, reading, session)
+        or revived(router, reading, session)
     )
     if inside is not None:
         return inside
@@ -180,6 +183,46 @@ def one_year(router: RouterLike, reading: Reading, session: Session) -> Plan | N
     calls = [one] + [p.replay() for p in session.batch if p not in split]
     clauses = list(dict.fromkeys(c for c in (router.clause(c.name) for c in calls) if c))
     return Plan(calls, topic=rule, reading=reading, followup=True, clauses=clauses)
+
+
+_LABEL = re.compile(r"(?<![A-Za-z])([A-Z])(?![A-Za-z])")
+
+
+def revived(router: RouterLike, reading: Reading, session: Session) -> Plan | None:
+    """ "B其实是一款全新芯片，也是首次流片" after B left the list as failing a per-item condition (再次流片): the
+    question that listed it, without the words that failed it — only that item's when several failed."""
+    rule = router.context_rule(session)
+    if rule is None or reading.money_inputs or not session.history or not session.batch:
+        return None
+    now = stated(reading.text, rule, reading.lang)
+    name = next((n for n, st in now.items() if st.met and rule.conditions[n].items), None)
+    if name is None:
+        return None
+    before = router.read(session.history[-1][0], rule)
+    said = stated(before.text, rule, reading.lang).get(name)
+    failing = [s for s in said.signals if not s.met] if said is not None else []
+    label = _LABEL.search(reading.text)
+    if label is not None:
+        at = before.text.find(label.group(1))
+        failing = [s for s in failing if at >= 0 and s.start > at]
+    layout = Layout.of(before.text)
+    failing = [s for s in failing if failing and layout.same_clause(s.start, failing[0].start)]
+    left = router.decide(before.text).excluded if failing else []
+    if not left:
+        return None
+    drop = {i for s in failing for i in range(s.start, s.end)}  # the item's failing words
+    text = "".join(ch for i, ch in enumerate(before.text) if i not in drop)
+    again = router.decide(text)
+    if again.kind != P.CALCULATE or len(again.excluded) >= len(left):
+        return None
+    return Plan(
+        again.calls,
+        topic=rule,
+        reading=reading,
+        followup=True,
+        clauses=again.clauses,
+        excluded=again.excluded,
+    )
 
 
 def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | None:

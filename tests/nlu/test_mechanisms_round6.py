@@ -111,3 +111,26 @@ def test_items_computed_year_by_year_all_moved_to_one_year(engine: Any) -> None:
         "说错了，其实两款全都是2024年流片的",
     )
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["4500000", "3000000"]
+
+
+def test_an_item_left_out_for_its_own_condition_comes_back_when_the_user_corrects_it(engine: Any) -> None:
+    # m12 chips: 一份 400万 from a non-affiliate (30% = 120万), 一份 300万 from a related company, left out;
+    # the second supplier is not related after all: (400万 + 300万) × 30% = 210万 → cap 150万.
+    answers = conversation(
+        engine,
+        "2025年采购芯片两笔：A是向非关联企业采购的自研首发芯片400万，B是向关联企业采购的300万，芯机联动能补多少",
+        "B那家其实不是关联企业，是第三方的",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["1200000", "1500000"]
+    assert "300万（不满足“" in answers[0]["answer"]
+
+
+def test_only_the_named_item_comes_back(engine: Any) -> None:
+    # Tape-outs: A first 500万 (150万); B and C re-spins 400万 and 300万, left out. B is a first tape-out after
+    # all: (500万 + 400万) × 30% = 270万 — C stays out.
+    answers = conversation(
+        engine,
+        "2025年三款芯片流片：A首次流片500万，B是改版再次流片400万，C也是改版再次流片300万，能补多少",
+        "更正一下，B其实是首次流片",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["1500000", "2700000"]
