@@ -113,6 +113,10 @@ def estimate_line(decision: Any) -> str:
     return f"{said}是{planned[0].label}金额：以上按它预估，申报时以实际发生并经认定的金额为准。"
 
 
+_COUNTED = re.compile(r"（(月|天|日|家|个|人|项)）")
+_UNITS = {"月": "个月", "天": "天", "日": "天", "家": "家", "个": "个", "人": "人", "项": "项"}
+
+
 def _facts(outcome: Any) -> str:
     """The facts a calculation used, as the user gave them."""
     from calculators import get_calculator
@@ -120,8 +124,13 @@ def _facts(outcome: Any) -> str:
     fields = get_calculator(outcome.call.name).input_model.model_fields
     shown = []
     for key, value in outcome.call.args.items():
-        label = (fields[key].description or key).split("（")[0].split("，")[0] if key in fields else key
-        unit = "%" if key.endswith("_percent") else ""  # percent arguments: "贷款实际年利率：3.8%"
+        description = (fields[key].description or key) if key in fields else key
+        label = description.split("（")[0].split("，")[0]
+        # "贷款期限：12个月" (a unit the description gives), "贷款实际年利率：3.8%" (percent arguments).
+        counted = (
+            _COUNTED.search(description) if isinstance(value, int) and not isinstance(value, bool) else None
+        )
+        unit = "%" if key.endswith("_percent") else _UNITS.get(counted.group(1), "") if counted else ""
         shown.append(f"{label}：{_show(value)}{unit}")
     return "按以下事实测算：" + "；".join(shown) + "。" if shown else ""
 
