@@ -218,7 +218,7 @@ def _evaluate(tokens: list[tuple[str, Decimal, str]], raw: str) -> Decimal:
     return total + section
 
 
-_COUNTER_AFTER_UNIT = re.compile(r"\s?[人家个次条项台套件份位户只张名倍%]")
+_COUNTER_AFTER_UNIT = re.compile(r"\s?[人家个次条项台套件份位户只张名倍%颗片粒枚款]")
 _COUNT_TAIL = re.compile(r"[万亿wW]\s?([一二两三四五六七八九十]+)$")
 # What a numeral right after 万/亿 may count instead of adding to the amount: items, terms, instalments.
 _COUNTED_AFTER_TAIL = re.compile(r"\s?(?:[人家个次条项台套件份位户只张名倍%年月期笔天周批轮]|季度)")
@@ -322,12 +322,13 @@ def find_amounts(text: str) -> list[AmountMention]:
 
 
 # "分成两块：一块是常规EDA…": 块 counting the parts of something, not yuan.
-_PIECE_AFTER = re.compile(r"\s?(?:[是：:，,、]|钱?[的]?(?:是|为))")
-_PIECE_BEFORE = re.compile(r"(?:分成|分为|分|成|另|另外|其中)\s?$")
+_PIECE_AFTER = re.compile(r"\s?(?:[是：:，,、都]|钱?[的]?(?:是|为)|加起来|合起来|一共|总共|合计|共|分别|各)")
+_PIECE_BEFORE = re.compile(r"(?:分成|分为|分|成|另|另外|其中|这|那|前|后)\s?$")
 
 
 def _piece_word(match: re.Match[str], text: str) -> bool:
-    """A small Chinese numeral + 块 that counts parts: followed by 是/：/，, or after 分成/另."""
+    """A small Chinese numeral + 块 that counts parts: followed by 是/：/，or a sum (加起来, 一共), or after 分成/另
+    or a demonstrative ("那两块一共多少")."""
     if (
         match.group("yuan") != "块"
         or len(match.group("body")) != 1

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from bot.nlu.spans import Layout
+
 if TYPE_CHECKING:
     from bot.nlu.reading import Reading
 
@@ -23,13 +25,22 @@ _INJECTION = re.compile(
             r"提示词|system ?prompt|api ?key|API密钥|密钥|环境变量|配置文件|token|password|密码",
             r"你现在是|你是管理员|我是管理员|开发者模式|developer mode|\bDAN\b|pretend|扮演|假装|jailbreak|越狱",
             r"^(系统|system)\s*[:：]",
+            r"(保证|承诺|担保|确保)(我们|我|公司)?.{0,8}(一定|肯定|必须)?.{0,6}(拿到|获得|能拿|给)",
+        ]
+    ),
+    re.I,
+)
+# Instructions that change a rule's rate or cap: never in someone else's words or in a question ("听说平台补贴
+# 没有上限？按投入能补多少" asks).
+_RULE_CHANGE = re.compile(
+    "|".join(
+        [
             r"(比例|比率|费率|标准|上限|rate|cap)\s*(现在)?\s*(改为|改成|调整为|已调整为|变成|变为|is now|=)\s*\d+(\.\d+)?\s*(%|万)",
             r"(最新规定|新规定|最新政策|新政策规定|现在规定|已经调整|从现在开始).{0,12}(比例|比率|费率|标准|上限)\s*(是|为)\s*\d+(\.\d+)?\s*(%|万)",
             # "按15%算就是9000万了吧？" is the user's own arithmetic, checked by a question later in the sentence.
             r"(?<!是)按\s*\d+(\.\d+)?\s*%\s*(算|计算|来算|補|补)(?![^。！!\n]*([吗么嘛吧？?]|多少|几|能拿|能补|封顶|上限))",
             r"(上限|比例)(改|调)",
             r"(?<!有)没有上限|无上限|不设上限|no cap|unlimited|without (a )?cap",
-            r"(保证|承诺|担保|确保)(我们|我|公司)?.{0,8}(一定|肯定|必须)?.{0,6}(拿到|获得|能拿|给)",
         ]
     ),
     re.I,
@@ -45,7 +56,24 @@ def is_injection(reading: Reading | str) -> bool:
     if _QUESTIONED.search(text):
         text = _QUESTIONED.sub("", text)
         text = re.sub(r"按\s*\d+(\.\d+)?\s*%\s*(算|计算|来算|補|补)", "", text)
-    return bool(_INJECTION.search(text))
+    if _INJECTION.search(text):
+        return True
+    said = text if isinstance(reading, str) else _reported_or_asked(reading, text)
+    return bool(_RULE_CHANGE.search(said))
+
+
+def _reported_or_asked(reading: Reading, text: str) -> str:
+    """The text with someone else's words (from the hearsay marker) and question clauses blanked out."""
+    layout = Layout.of(reading.text)
+    out = list(text)
+    for start in layout.clause_starts:
+        _, end = layout.clause_span(start)
+        marker = reading.lang.hearsay.search(reading.text, start, end)
+        tail = reading.text[end : end + 1]
+        asked = tail in ("？", "?") or reading.text[start:end].rstrip().endswith(("吗", "么", "嘛"))
+        lo = start if asked else marker.start() if marker else end
+        out[lo:end] = " " * (end - lo)
+    return "".join(out)
 
 
 def _masked(reading: Reading) -> str:

@@ -12,6 +12,14 @@ SENTENCES = "；;。！!？?\n"
 PERIODS = "。！!？?\n"
 
 
+def _full_stop(text: str, i: int) -> bool:
+    """A half-width "." ends a sentence unless it is a decimal point ("3.5%") or inside a Latin word or address
+    ("e.g", "www.x.cn")."""
+    before, after = text[i - 1 : i], text[i + 1 : i + 2]
+    latin = before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
+    return not latin and not (before.isdigit() and after.isdigit())
+
+
 @dataclass(frozen=True)
 class Layout:
     """Clause and sentence number of every character position of a text."""
@@ -35,10 +43,11 @@ class Layout:
             sentence.append(s)
             if ch == "," and 0 < i and padded[i - 1].isdigit() and padded[i + 1 : i + 2].isdigit():
                 continue  # "1,050万": a thousands separator, not a break
-            if ch in CLAUSES:
+            stop = ch == "." and _full_stop(padded, i)  # "没走事前报批. 网上说…": a half-width full stop
+            if ch in CLAUSES or stop:
                 c += 1
                 starts.append(i + 1)
-            if ch in SENTENCES:
+            if ch in SENTENCES or stop:
                 s += 1
         return cls(text, tuple(clause), tuple(sentence), tuple(starts))
 
@@ -66,7 +75,10 @@ class Layout:
     def same_period(self, a: int, b: int) -> bool:
         """In one sentence up to a full stop: parts joined by semicolons ("2024年度…；2025年度…") count as one."""
         lo, hi = min(a, b), max(a, b)
-        return not any(ch in PERIODS for ch in self.text[lo:hi])
+        return not any(
+            ch in PERIODS or (ch == "." and _full_stop(self.text, lo + i))
+            for i, ch in enumerate(self.text[lo:hi])
+        )
 
 
 @dataclass(frozen=True)

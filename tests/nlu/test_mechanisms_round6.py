@@ -137,5 +137,7 @@ def test_only_the_named_item_comes_back(engine: Any) -> None:
 
 
 def test_the_facts_line_gives_a_terms_unit(engine: Any) -> None:
-    answer = conversation(engine, "我们是2023年2月成立的芯片设计企业，2024年3月12日贷款300万，期限1年，贴息多少")[0]
+    answer = conversation(
+        engine, "我们是2023年2月成立的芯片设计企业，2024年3月12日贷款300万，期限1年，贴息多少"
+    )[0]
     assert "贷款期限：12个月" in answer["answer"]
