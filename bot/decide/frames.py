@@ -369,17 +369,29 @@ def _items(text: str, frame: Frame, lang: Language) -> None:
                 frame.args[name] = items
 
 
-_NOT_THE_USERS = ("hearsay", "claim", "not_input", "excluded", "other_year", "denied", "other_entity")
+# Figures that are not the user's own facts (a not-input is, unless it is someone else's: "别家报价要100万";
+# "新引进的一位教授入选了…", "我们这家25人的小公司不做集成电路" state the user's facts beside a headcount).
+_NOT_THE_USERS = ("hearsay", "claim", "excluded", "other_year", "denied", "other_entity")
 
 
 def _own_statements(
-    text: str, said: dict[str, Stated], figures: list[Figure], rule: RuleSpec, mentions: list[Mention]
+    text: str,
+    said: dict[str, Stated],
+    figures: list[Figure],
+    rule: RuleSpec,
+    mentions: list[Mention],
+    lang: Language,
 ) -> dict[str, Stated]:
     """Signals written in the clause of a figure that is not the user's ("别家报价要100万") describe that
     figure, not the user: they decide nothing. Nor do signals in a sentence whose amounts are all another
     call's ("设备1600万，供应商非关联；芯片400万，供应商是同一集团的": the related supplier is the chips' only)."""
     layout = Layout.of(text)
-    foreign = {layout.clause_of[f.start] for f in figures if f.role in _NOT_THE_USERS}
+    theirs_labels = {r.label for r in lang.not_inputs if r.others}
+    foreign = {
+        layout.clause_of[f.start]
+        for f in figures
+        if f.role in _NOT_THE_USERS or (f.role == "not_input" and f.label in theirs_labels)
+    }
     own = {layout.clause_of[f.start] for f in figures if f.used}
     money = [f for f in figures if f.used and f.mention.kind == MONEY]
     mine = {layout.sentence_of[f.start] for f in money if f.rule == rule.id}
@@ -404,7 +416,9 @@ def frame_for(
     rule: RuleSpec, text: str, mentions: list[Mention], figures: list[Figure], lang: Language
 ) -> Frame:
     """Everything this message gives for one rule (absent facts are left out, not guessed)."""
-    frame = Frame(rule, conditions=_own_statements(text, stated(text, rule, lang), figures, rule, mentions))
+    frame = Frame(
+        rule, conditions=_own_statements(text, stated(text, rule, lang), figures, rule, mentions, lang)
+    )
     _fill_money(text, frame, figures, lang)
     _zero_slots(text, frame, lang)
     _fill_counts(text, frame, figures, mentions)

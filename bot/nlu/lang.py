@@ -25,6 +25,8 @@ class RoleCue:
     units: tuple[str, ...] = ()
     # A stand-in: the figure is the input when nothing actual is given for its rule and year ("预算600万").
     fallback: bool = False
+    # Someone else's figure ("别家报价要100万"): the conditions written in its clause are not the user's.
+    others: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,13 @@ class Language:
 
 def _role_cues(rows: list[dict[str, Any]]) -> tuple[RoleCue, ...]:
     return tuple(
-        RoleCue(r["label"], tuple(r.get("cues", [])), tuple(r.get("units", [])), bool(r.get("fallback")))
+        RoleCue(
+            r["label"],
+            tuple(r.get("cues", [])),
+            tuple(r.get("units", [])),
+            bool(r.get("fallback")),
+            bool(r.get("others")),
+        )
         for r in rows
     )
 

@@ -327,13 +327,16 @@ def _stand_ins(figures: list[Figure], rules: dict[str, RuleSpec], lang: Language
     return out
 
 
-_EACH = re.compile(r"(?:每|各)([款个项份笔台套场次单颗家])?\s*(?:均为|均|都是|为|是)?\s*$")
+# "每场130万", "每场场租130万", "每份合同金额35万": a few words of the item (its cue) may stand between.
+_EACH = re.compile(
+    r"(?:每|各)([款个项份笔台套场次单颗家])?[\u4e00-\u9fff]{0,5}?\s*(?:均为|均|都是|为|是)?\s*$"
+)
 
 
 def _times(text: str, m: Mention, mentions: Sequence[Mention], layout: Layout) -> int:
     """ "2026年度三款，每款300万", "两份合同各50万": how many items one amount stands for (1 if not said)."""
     start, _ = layout.sentence_span(m.start)
-    each = _EACH.search(text[max(start, m.start - 6) : m.start])
+    each = _EACH.search(text[max(start, m.start - 10) : m.start])
     if each is None:
         return 1
     counts = [x for x in mentions if x.kind == COUNT and start <= x.start < m.start]
