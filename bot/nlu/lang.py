@@ -59,6 +59,7 @@ class Language:
     severed_after: re.Pattern[str]
     part_of: re.Pattern[str]
     aggregate: re.Pattern[str]
+    tenure: re.Pattern[str]
     offers: re.Pattern[str]
     acts: dict[str, re.Pattern[str]]
     not_inputs: tuple[RoleCue, ...]
@@ -133,6 +134,7 @@ def language() -> Language:
         severed_after=re.compile(data["severed_after"]),
         part_of=re.compile(data["part_of"]),
         aggregate=re.compile(data["aggregate"]),
+        tenure=re.compile(data["tenure"]),
         offers=re.compile(data["offers"]),
         acts={name: re.compile(pattern) for name, pattern in data["acts"].items()},
         not_inputs=_role_cues(data["not_inputs"]),

@@ -120,6 +120,12 @@ def _signals(text: str, spec: ConditionSpec, lang: Language) -> list[Signal]:
     for hit in taken:
         denied = negated(text, hit.start, lang)
         out.append(Signal(denied if hit.key == "neg" else not denied, hit.start, hit.end, hit.word))
+    if spec.recency:
+        for m in lang.tenure.finditer(text):
+            hit = Hit("tenure", m.start(), m.end(), m.group())
+            if not _inside(hit, taken):
+                out.append(Signal(negated(text, hit.start, lang), hit.start, hit.end, hit.word))
+                taken.append(hit)
     if spec.relation:
         for m in lang.relation.finditer(text):
             hit = Hit("rel", m.start(), m.end(), m.group())

@@ -88,6 +88,8 @@ class ConditionSpec(_Strict):
     # A fact about the enterprise itself (集成电路企业, 网络安全服务企业): said once in a conversation, it holds
     # for every later calculation that has this condition.
     enterprise: bool = False
+    # Asks for someone new (新引进): a tenure said for them ("2016年就加入公司", "老员工") fails it.
+    recency: bool = False
 
     @property
     def statement(self) -> str:
