@@ -26,7 +26,7 @@ from bot.nlu.mentions import (
     loan_period,
     months_since_founding,
 )
-from bot.nlu.polarity import MET, NOT_MET, Signal, Stated, argument, stated
+from bot.nlu.polarity import MET, NOT_MET, Signal, Stated, argument, negated, stated
 from bot.nlu.spans import Layout
 from bot.packs.vocabulary import ConditionSpec, RuleSpec, SlotSpec
 
@@ -233,14 +233,31 @@ def _fill_spreads(frame: Frame, mentions: list[Mention]) -> None:
             frame.args[name] = int(spreads[0].value)
 
 
-def _fill_enums(text: str, frame: Frame) -> None:
+def _fill_enums(text: str, frame: Frame, lang: Language) -> None:
+    """A choice (级别, 档次) read from its words nearest to the rule's own name in that name's clause, else its
+    own words first ("承担过国家重点研发项目，目前是市级…平台": 市级), then the first written; never a denied one."""
+    rx = frame.rule.name_regex
+    layout = Layout.of(text)
+    names = [m.start() for m in rx.finditer(text)] if rx is not None else []
     for name, spec in frame.rule.slots.items():
         if spec.kind != "enum":
             continue
-        found = [(text.find(w), value) for value, words in spec.values.items() for w in words if w in text]
-        if found:
-            value = min(found)[1]
-            frame.args[name] = int(value) if value.isdigit() else value
+        found = [
+            (
+                w != value,
+                m.start(),
+                value,
+            )  # the value's own word first ("市级" over 国家 of 国家重点研发项目)
+            for value, words in spec.values.items()
+            for w in words
+            for m in re.finditer(re.escape(w), text)
+            if not negated(text, m.start(), lang)  # "（只是市级，不是国家级也不是省级）"
+        ]
+        if not found:
+            continue
+        near = [(abs(at - n), at, v) for _, at, v in found for n in names if layout.same_clause(at, n)]
+        value = min(near)[2] if near else min(found)[2]
+        frame.args[name] = int(value) if value.isdigit() else value
 
 
 _PERIOD_END = re.compile(r"^\s*(?:至|到|~|～|—|-)\s*$")
@@ -424,7 +441,7 @@ def frame_for(
     _fill_counts(text, frame, figures, mentions)
     _fill_percents(frame, figures)
     _fill_spreads(frame, mentions)
-    _fill_enums(text, frame)
+    _fill_enums(text, frame, lang)
     _dates(text, frame, mentions, figures)
     _dated_items(frame, mentions, figures)
     _year(text, frame, mentions, figures)
