@@ -17,6 +17,7 @@ from bot.nlu.polarity import stated
 from bot.nlu.reading import Reading, read
 from bot.nlu.references import References
 from bot.nlu.scope import is_greeting, is_injection
+from bot.nlu.spans import Layout
 from bot.nlu.typos import Homophones
 from bot.packs.loader import Pack, Packs
 from bot.packs.vocabulary import RuleSpec, Vocabulary
@@ -142,6 +143,9 @@ class Router:
     def _topic(self, reading: Reading) -> RuleSpec | None:
         """The rule the message is about: the most specific one named, or the one its figures belong to."""
         topic = reading.first_rule
+        asked = _asked_rule(reading)
+        if asked is not None and asked is not topic and asked.tool is None and not reading.money_inputs:
+            return asked  # "…国家拨付经费1200万，区里的配套资金能给多少": the rule the question names
         calculable = [
             r for r in (reading.vocabulary.rule(f.rule) for f in reading.inputs if f.rule) if r and r.tool
         ]
@@ -323,3 +327,15 @@ def _kinds_of_one_measure(reading: Reading) -> bool:
         or len(members) > 1
         or (len(reading.hits) > 1 and any(re.search(p, text) for p in marked))
     )
+
+
+def _asked_rule(reading: Reading) -> RuleSpec | None:
+    """The one rule named in the clauses that ask ("区里的配套资金能给多少？"), if one is."""
+    layout = Layout.of(reading.text)
+    asking = [
+        (a, b)
+        for a, b in (layout.clause_span(s) for s in layout.clause_starts)
+        if reading.lang.asks_amount.search(reading.text, a, b) or reading.text[b : b + 1] in ("？", "?")
+    ]
+    named = {h.rule.id: h.rule for h in reading.hits for a, b in asking if a <= h.start < b}
+    return next(iter(named.values())) if len(named) == 1 else None
