@@ -14,6 +14,7 @@ from bot.nlu.mentions import MONEY, YEAR
 from bot.nlu.places import AFFILIATE, Place
 from bot.nlu.reading import Reading
 from bot.nlu.spans import Layout
+from bot.nlu.totals import aggregates
 from bot.packs.vocabulary import RuleSpec
 
 # "各100万", "分别为120万、260万": figures listed against the years written before them.
@@ -117,8 +118,20 @@ def year_of_figures(rule: RuleSpec, figures: list[Figure]) -> int | None:
 def read_figures(reading: Reading, year: int | None = None, affiliates: bool = True) -> list[Figure]:
     """The message's figures as the calculations take them: a family's rule named, other years' and (unless
     the question is theirs) other legal persons' set aside."""
-    figures = _family_rules(reading, list(reading.figures))
+    figures = _aggregates(reading, _family_rules(reading, list(reading.figures)))
     return _other_years(reading, _of_affiliates(reading, figures) if affiliates else figures, year)
+
+
+def _aggregates(reading: Reading, figures: list[Figure]) -> list[Figure]:
+    """ "年度采购总额8000万，其中…芯片500万": an aggregate beside a smaller amount of its rule's family (once the
+    kinds are regrouped) is no item."""
+    vocab = reading.vocabulary
+
+    def family(f: Figure) -> str | None:
+        rule = vocab.rule(f.rule) if f.rule else None
+        return (rule.family or rule.id) if rule else None
+
+    return aggregates(reading.text, figures, reading.lang.aggregate, lambda f, g: family(f) == family(g))
 
 
 def _of_affiliates(reading: Reading, figures: list[Figure]) -> list[Figure]:

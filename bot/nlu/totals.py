@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -57,12 +57,18 @@ def totals(
         elif parts and total < f.mention.value and _broader(f, parts, hits, layout):
             out[i] = replace(f, role=TOTAL, slot=None, label="总额")
     out = _sums_after(text, out, layout)
-    return _aggregates(text, out, layout, aggregate) if aggregate is not None else out
+    return aggregates(text, out, aggregate) if aggregate is not None else out
 
 
-def _aggregates(text: str, figures: list[Figure], layout: Layout, aggregate: re.Pattern[str]) -> list[Figure]:
+def aggregates(
+    text: str,
+    figures: list[Figure],
+    aggregate: re.Pattern[str],
+    kin: Callable[[Figure, Figure], bool] = lambda f, g: f.rule == g.rule and f.slot == g.slot,
+) -> list[Figure]:
     """ "购买EDA工具花了420万，公司全年软件采购总额约3000万": a larger aggregate of the same spending (…总额),
-    beside a specific figure of the same rule and slot, is not one more item."""
+    beside a smaller figure of its kin (same rule and slot; the deciders pass the rule's family), is no item."""
+    layout = Layout.of(text)
     out = list(figures)
     for i, f in enumerate(figures):
         if not f.used or f.mention.kind != MONEY:
@@ -70,16 +76,7 @@ def _aggregates(text: str, figures: list[Figure], layout: Layout, aggregate: re.
         start, _ = layout.clause_span(f.start)
         if not aggregate.search(text[max(start, f.start - 12) : f.start]):
             continue
-        specific = [
-            g
-            for j, g in enumerate(out)
-            if j != i
-            and g.used
-            and g.rule == f.rule
-            and g.slot == f.slot
-            and g.mention.value < f.mention.value
-        ]
-        if specific:
+        if any(j != i and g.used and kin(f, g) and g.mention.value < f.mention.value for j, g in enumerate(out)):
             out[i] = replace(f, role=TOTAL, slot=None, label="总额")
     return out
 
