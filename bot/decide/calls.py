@@ -19,7 +19,6 @@ from bot.packs.vocabulary import RuleSpec
 
 # "各100万", "分别为120万、260万": figures listed against the years written before them.
 _EACH = re.compile(r"各|分别|依次")
-_ASKS_YEAR = ("能补", "能拿", "多少", "想问", "问一下", "先问", "请问", "算一下", "能申请")
 
 
 @dataclass
@@ -63,7 +62,7 @@ def asked_year(reading: Reading) -> int | None:
         start, end = layout.clause_span(m.start)
         if reading.lang.hearsay.search(reading.text, start, end):
             continue  # "用2019年旧政策算…能补35%": the year of someone else's words asks nothing
-        if any(w in reading.text[start:end] for w in _ASKS_YEAR):
+        if any(w in reading.text[start:end] for w in reading.lang.asks_year):
             return int(m.value)
     return None
 

@@ -52,6 +52,7 @@ class Language:
     question: re.Pattern[str]
     yes_no: re.Pattern[str]
     asks_market: re.Pattern[str]
+    asks_year: tuple[str, ...]
     asks_amount: re.Pattern[str]
     asks_rule: re.Pattern[str]
     threshold_talk: re.Pattern[str]
@@ -127,6 +128,7 @@ def language() -> Language:
         question=re.compile(data["question"]),
         yes_no=re.compile(data["yes_no"]),
         asks_market=re.compile(data["asks_market"]),
+        asks_year=tuple(data["asks_year"]),
         asks_amount=re.compile(data["asks_amount"]),
         asks_rule=re.compile(data["asks_rule"]),
         threshold_talk=_alternation(data["threshold_talk"]),
