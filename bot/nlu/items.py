@@ -57,17 +57,22 @@ def _split(text: str, spec: ItemsSpec, end: int, n: int, lang: Language) -> list
     at = end + rest.index("其中") if "其中" in rest else end
     unit = re.escape(spec.count_unit)
     parts = list(re.finditer(_COUNT_WORD + r"\s*" + unit, text[at:hi]))
-    out = []
+    out: list[tuple[int, dict[str, bool]]] = []
     for i, m in enumerate(parts):
         lo = at + m.end()
         nxt = at + parts[i + 1].start() if i + 1 < len(parts) else hi
+        close = text.find("）", lo, nxt)
+        nxt = close if close >= 0 else nxt  # "（1项已发布，1项征求意见），参与一项…": the bracket ends the parts
         flags = {}
         for name, flag in spec.flags.items():
             said = _status_at(text, lo, nxt, flag, lang)
             if said is not None:
                 flags[name] = said
         out.append((chinese_number(m.group(1)) or 0, flags))
-    return out if sum(c for c, _ in out) == n and len(out) > 1 else []
+        total = sum(c for c, _ in out)
+        if total >= n:  # the first run of parts that adds up to n; the next item's count is not one of them
+            return out if total == n and len(out) > 1 else []
+    return []
 
 
 def flags_said(text: str, spec: ItemsSpec, lang: Language) -> dict[str, bool]:
