@@ -62,7 +62,9 @@ def _split(text: str, spec: ItemsSpec, end: int, n: int, lang: Language) -> list
         lo = at + m.end()
         nxt = at + parts[i + 1].start() if i + 1 < len(parts) else hi
         close = text.find("）", lo, nxt)
-        nxt = close if close >= 0 else nxt  # "（1项已发布，1项征求意见），参与一项…": the bracket ends the parts
+        nxt = (
+            close if close >= 0 else nxt
+        )  # "（1项已发布，1项征求意见），参与一项…": the bracket ends the parts
         flags = {}
         for name, flag in spec.flags.items():
             said = _status_at(text, lo, nxt, flag, lang)

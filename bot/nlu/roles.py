@@ -27,6 +27,7 @@ from bot.nlu.figure import (
 )
 from bot.nlu.lang import Language
 from bot.nlu.mentions import COUNT, DATE, MONEY, PERCENT, YEAR, Mention
+from bot.nlu.polarity import negated
 from bot.nlu.spans import Hit, Layout, find_words
 from bot.nlu.totals import totals
 from bot.packs.vocabulary import RuleSpec
@@ -124,6 +125,29 @@ def _foreign_cue(
     return _nearest(find_words(text, other), lo, m.start) if other else None
 
 
+def _modified(text: str, cues: list[Hit], lo: int, hit: Hit, lang: Language) -> Hit:
+    """ "关联方相互之间的成交额6000万", "预算里算力服务合同列了200万": a cue that modifies the nearest one (X的/X之间的/
+    X里 + head) is the figure's — another slot's or a not-input's — unless it is denied (非关联企业的交易额)."""
+    before = [
+        h
+        for h in cues
+        if lo <= h.start and h.end <= hit.start and h.key != hit.key and h.key.startswith(("slot:", "ni:"))
+    ]
+    if not before:
+        return hit
+    head = max(before, key=lambda h: h.end)
+    between = text[head.end : hit.start]
+    linked = "的" in between or between[:1] in ("里", "中", "内")
+    if (
+        len(between) > 8
+        or not linked
+        or any(c in between for c in "，,；;。")
+        or negated(text, head.start, lang)
+    ):
+        return hit
+    return head
+
+
 def _nearest(hits: list[Hit], lo: int, hi: int) -> Hit | None:
     inside = [h for h in hits if lo <= h.start and h.end <= hi]
     return max(inside, key=lambda h: (h.end, h.end - h.start)) if inside else None
@@ -185,6 +209,7 @@ def _decide(
         hit = _foreign_cue(text, m, rule, siblings, lo, foreign)
     if hit is None:
         return (CLAIM, None, "", None) if guessed(text, m, layout, lang) else (UNKNOWN, None, "", None)
+    hit = _modified(text, cues, lo, hit, lang)
     kind, _, name = hit.key.partition(":")
     if kind == "other" and name.partition(":")[0] in named:
         # "用创新券…做了流片验证，技术合同60万": the cue is the voucher's, and the message names the voucher.

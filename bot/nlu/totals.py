@@ -76,7 +76,9 @@ def aggregates(
         start, _ = layout.clause_span(f.start)
         if not aggregate.search(text[max(start, f.start - 12) : f.start]):
             continue
-        if any(j != i and g.used and kin(f, g) and g.mention.value < f.mention.value for j, g in enumerate(out)):
+        if any(
+            j != i and g.used and kin(f, g) and g.mention.value < f.mention.value for j, g in enumerate(out)
+        ):
             out[i] = replace(f, role=TOTAL, slot=None, label="总额")
     return out
 
