@@ -10,6 +10,7 @@ from bot.decide.frames import frame_for
 from bot.nlu.figure import CLAIM, HEARSAY, OWN_RESULT, QUOTED_CAP
 from bot.nlu.mentions import MONEY
 from bot.nlu.reading import Reading
+from bot.nlu.spans import Layout
 from bot.packs.vocabulary import RuleSpec, Vocabulary
 
 _OVERVIEW_ASK = re.compile(
@@ -69,6 +70,9 @@ def other_policy(reading: Reading) -> str:
     place = reading.places.other_policy
     if place is None:
         return ""
+    _, end = Layout.of(reading.text).sentence_span(place.start)
+    if reading.money_inputs and reading.lang.deferred.search(reading.text, place.end, end):
+        return ""  # "杭州市级的算力券政策我们后面再问，先算区里这条：…160万": this policy's amount asked now
     combining = reading.vocabulary.annex("combining")
     # "省里给了…区里还能再拿吗" combines with ours; "省级层面还有没有补贴可以再拿？比例多少" asks the province's.
     ours = any(p.ours for p in reading.places.items) or _OURS.search(reading.text)

@@ -52,6 +52,7 @@ class Language:
     question: re.Pattern[str]
     yes_no: re.Pattern[str]
     asks_market: re.Pattern[str]
+    deferred: re.Pattern[str]
     asks_year: tuple[str, ...]
     asks_amount: re.Pattern[str]
     asks_rule: re.Pattern[str]
@@ -128,6 +129,7 @@ def language() -> Language:
         question=re.compile(data["question"]),
         yes_no=re.compile(data["yes_no"]),
         asks_market=re.compile(data["asks_market"]),
+        deferred=re.compile(data["deferred"]),
         asks_year=tuple(data["asks_year"]),
         asks_amount=re.compile(data["asks_amount"]),
         asks_rule=re.compile(data["asks_rule"]),
