@@ -19,6 +19,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 CACHE_NAME = "homophones.json"
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_PINYIN_RUN = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")  # lower-case letters: pinyin, not an acronym
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,4}(?![A-Za-z])")
 
 
@@ -35,7 +36,7 @@ class Homophones:
 
         Two-character terms are corrected only when `short_terms` (the caller found no term as written):
         "续签合同" must not become "续签核同"."""
-        text = self._letters_fixed(text)
+        text = self._romanized_fixed(self._letters_fixed(text))
         if not self.terms:
             return text
         sounds = [self.pinyin.get(ch) for ch in text]
@@ -59,6 +60,62 @@ class Homophones:
             return same[0] if len(same) == 1 else word
 
         return _ACRONYM.sub(fix, text)
+
+    def _romanized_fixed(self, text: str) -> str:
+        """Terms typed partly or wholly in toneless pinyin ("首次liupian", "guoji标准", "流pian"): the letters that
+        spell the term's syllables, with the characters around them, become the term."""
+        if not self.terms or not _PINYIN_RUN.search(text):
+            return text
+        units: list[tuple[int, int, str | None, bool]] = []  # start, end, sound, typed in letters
+        at = 0
+        for m in _PINYIN_RUN.finditer(text):
+            units += [(i, i + 1, self.pinyin.get(text[i]), False) for i in range(at, m.start())]
+            split = self._syllables_of(m.group())
+            if split is None:
+                units.append((m.start(), m.end(), None, True))
+            else:
+                pos = m.start()
+                for syllable in split:
+                    units.append((pos, pos + len(syllable), syllable, True))
+                    pos += len(syllable)
+            at = m.end()
+        units += [(i, i + 1, self.pinyin.get(text[i]), False) for i in range(at, len(text))]
+        out, k, last = [], 0, 0
+        while k < len(units):
+            found = next(
+                (
+                    (term, len(sound))
+                    for term, sound in self._by_first_sound.get(units[k][2] or "", ())
+                    if [u[2] for u in units[k : k + len(sound)]] == sound
+                    and any(u[3] for u in units[k : k + len(sound)])
+                ),
+                None,
+            )
+            if found is None:
+                k += 1
+                continue
+            term, n = found
+            out += [text[last : units[k][0]], term]
+            last, k = units[k + n - 1][1], k + n
+        return "".join(out) + text[last:] if out else text
+
+    def _syllables_of(self, letters: str) -> list[str] | None:
+        """The letters split into pinyin syllables of the table, longest first; None when they are not pinyin."""
+        syllables = self._syllables
+        out, i = [], 0
+        while i < len(letters):
+            step = next(
+                (n for n in range(min(6, len(letters) - i), 0, -1) if letters[i : i + n] in syllables), 0
+            )
+            if not step:
+                return None
+            out.append(letters[i : i + step])
+            i += step
+        return out
+
+    @cached_property
+    def _syllables(self) -> frozenset[str]:
+        return frozenset(self.pinyin.values())
 
     def _fix_at(self, out: list[str], sounds: list[str | None], i: int, text: str, short_terms: bool) -> int:
         """Replace the longest term sounding like the window at i (a replacement keeps the length, so the
