@@ -194,15 +194,24 @@ def revived(router: RouterLike, reading: Reading, session: Session) -> Plan | No
     rule = router.context_rule(session)
     if rule is None or reading.money_inputs or not session.history or not session.batch:
         return None
-    now = stated(reading.text, rule, reading.lang)
-    name = next((n for n, st in now.items() if st.met and rule.conditions[n].items), None)
+    refers = reading.lang.acts["refers"]
+    name, pointed = None, []
+    for n, st in stated(reading.text, rule, reading.lang).items():
+        # "假如二次流片的B那颗也能算首次呢", "阿里云那份": failing words that only point at an item select it.
+        points = [s for s in st.signals if not s.met and refers.match(reading.text, s.end)]
+        rest = [s for s in st.signals if s not in points]
+        if rule.conditions[n].items and rest and all(s.met for s in rest):
+            name, pointed = n, points
+            break
     if name is None:
         return None
     before = router.read(session.history[-1][0], rule)
     said = stated(before.text, rule, reading.lang).get(name)
     failing = [s for s in said.signals if not s.met] if said is not None else []
     label = _LABEL.search(reading.text)
-    if label is not None:
+    if pointed:
+        failing = [s for s in failing if s.said in {p.said for p in pointed}]
+    elif label is not None:
         at = before.text.find(label.group(1))
         failing = [s for s in failing if at >= 0 and s.start > at]
     layout = Layout.of(before.text)
