@@ -58,7 +58,8 @@ def kinds(
 
     A marker belongs to the amounts of its own clause; a clause with markers but no amount describes the
     next amount when the text names a kind before its first amount ("一套是签核中心的，120万"), otherwise
-    the previous one ("买了200万的EDA，是签核中心企业研发的"). `hits` ((position, kind) pairs) may be given
+    the previous one ("买了200万的EDA，是签核中心企业研发的") unless that one has a marker of its own. `hits`
+    ((position, kind) pairs) may be given
     instead of marker patterns.
     """
     if not amounts:
@@ -68,11 +69,15 @@ def kinds(
     hits = sorted(hits) if hits is not None else marker_hits(text, markers)
     with_amounts = sorted({clause[a.start] for a in amounts})
     forward = bool(hits) and hits[0][0] < amounts[0].start
+    marked = {clause[pos] for pos, _ in hits if clause[pos] in with_amounts}
     local: dict[int, list[tuple[int, str]]] = {}
     for pos, kind in hits:
         before = [c for c in with_amounts if c <= clause[pos]]
         after = [c for c in with_amounts if c >= clause[pos]]
-        near = after[0] if after and (forward or not before) else before[-1]
+        # "买了200万的普通EDA；还有一套是签核中心企业研发的，花了180万": the amount before has a kind of its own,
+        # so this one describes the next.
+        ahead = forward or not before or (before[-1] != clause[pos] and before[-1] in marked)
+        near = after[0] if after and ahead else before[-1]
         local.setdefault(near, []).append((pos, kind))
     out: list[str | None] = []
     for c in with_amounts:
