@@ -174,10 +174,13 @@ def read(
     """Read a normalized message; `context` is the rule the conversation is about (for bare figures)."""
     lang = language()
     fixed = gloss(text, vocabulary.glossary + lang.glossary)
+    named_as_written = rule_hits(fixed, vocabulary)
     if homophones is not None:
-        fixed = homophones.correct(fixed, short_terms=not rule_hits(fixed, vocabulary))
+        corrected = homophones.correct(fixed, short_terms=not named_as_written)
+        if corrected != fixed:  # the names are found again only in a text that changed
+            fixed, named_as_written = corrected, rule_hits(corrected, vocabulary)
     mentions = tuple(find_mentions(fixed, today))
-    hits = tuple(h for h in rule_hits(fixed, vocabulary) if not _denied_name(fixed, h, lang))
+    hits = tuple(h for h in named_as_written if not _denied_name(fixed, h, lang))
     if not hits and context is None:
         context = inferred_rule(fixed, vocabulary)
     layout = Layout.of(fixed)
