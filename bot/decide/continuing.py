@@ -20,7 +20,7 @@ from bot.decide.followups import (
     target,
     varies_last,
 )
-from bot.decide.frames import frame_for
+from bot.decide.frame_cache import frame_of
 from bot.decide.plan import Plan
 from bot.nlu.figure import BOUND
 from bot.nlu.mentions import COUNT, ORDINAL
@@ -98,10 +98,7 @@ def asks_total(router: RouterLike, reading: Reading, topic: RuleSpec | None, bat
         return False
     rules = [r for r in (router.vocabulary.rule_for_tool(t) for t in batch_tools) if r is not None]
     # "还主导了一项国家标准，合计多少": items of the rule are facts too.
-    return not any(
-        frame_for(r, reading.text, list(reading.mentions), list(reading.figures), reading.lang).args
-        for r in rules
-    )
+    return not any(frame_of(reading, r).args for r in rules)
 
 
 def now_inside(router: RouterLike, reading: Reading, topic: RuleSpec | None, session: Session) -> Plan | None:
@@ -162,7 +159,7 @@ def own_items(
     """ "另外还采购了一批普通EDA，这批能补多少": more items asked about alone — answered alone, kept joined."""
     if not (reading.act("this_item") or reading.act("separately")) or not reading.act("add"):
         return plan
-    frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+    frame = frame_of(reading, rule)
     place_conditions(reading, rule, frame.args)
     amounts = {k: v for k, v in frame.args.items() if isinstance(v, list | Decimal)}
     # Alone only where its amount cannot depend on the earlier items: another kind (its own cap) or items
@@ -215,7 +212,7 @@ def added(
     router: RouterLike, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any], year: int | None
 ) -> Plan:
     """The batch as it was, and this message's call of `rule` (the enterprise's yes/no facts kept)."""
-    frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+    frame = frame_of(reading, rule)
     facts = {k: v for k, v in base.args.items() if isinstance(v, bool)}  # the enterprise's own facts
     added = ToolCall(str(rule.tool), {**facts, **frame.args}, year=year)
     calls = [p.replay() for p in batch] + [added]
@@ -230,7 +227,7 @@ def changes(reading: Reading, rule: RuleSpec, base: Any) -> bool:
     """Does the message change the base call at all (an act, a fact, a kind, a sibling rule)?"""
     if any(reading.act(a) for a in ("vary", "replace", "correct", "remove", "add")) or rule.tool != base.tool:
         return True
-    frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+    frame = frame_of(reading, rule)
     return (
         bool(frame.args)
         or bool(relabeled(reading, rule, base))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from bot.nlu.figure import INPUT, Figure, RuleHit
 from bot.nlu.gloss import gloss
@@ -31,6 +32,8 @@ class Reading:
     lang: Language
     zone_denied: bool = False
     context: RuleSpec | None = None
+    # What the deciders work out from this reading more than once (bot.decide.frame_cache), for its life.
+    frames: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def rules(self) -> list[RuleSpec]:
