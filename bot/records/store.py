@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import hmac
 import json
 import logging
@@ -134,7 +135,7 @@ class RecordStore:
         """Keyed hash of a client address: enough to count repeat askers, useless to recover the IP."""
         if not address:
             return None
-        return hmac.digest(self._salt, address.encode(), "sha256").hex()[:20]
+        return hmac.new(self._salt, address.encode(), hashlib.sha256).hexdigest()[:20]
 
     def record_answer(
         self,
