@@ -24,7 +24,7 @@ from bot.decide.frame_cache import frame_of
 from bot.decide.plan import Plan
 from bot.nlu.figure import BOUND
 from bot.nlu.mentions import COUNT, ORDINAL
-from bot.nlu.polarity import argument, stated
+from bot.nlu.polarity import Stated, argument, stated
 from bot.nlu.reading import Reading
 from bot.packs.vocabulary import RuleSpec, Vocabulary
 from bot.sessions.store import Session
@@ -55,10 +55,14 @@ def carried(router: RouterLike, plan: Plan, reading: Reading, session: Session |
         rule = router.vocabulary.rule_for_tool(call.name)
         if rule is None:
             continue
+        # The earlier turns are read once for all of the rule's conditions, and only if one is needed.
+        said_before: list[dict[str, Stated]] | None = None
         for name, spec in rule.conditions.items():
             if not spec.enterprise or name in call.args:
                 continue
-            said = [stated(q, rule, reading.lang).get(name) for q, _ in session.history]
+            if said_before is None:
+                said_before = [stated(q, rule, reading.lang) for q, _ in session.history]
+            said = [earlier.get(name) for earlier in said_before]
             if any(s is not None and not s.met for s in said):
                 call.args[name] = argument(spec, False)
     return plan
