@@ -121,15 +121,22 @@ def inferred_rule(text: str, vocabulary: Vocabulary) -> RuleSpec | None:
     return vocabulary.rule(found.pop()) if len(found) == 1 else None
 
 
-_PLACE_TERMS: dict[int, tuple[Vocabulary, list[str]]] = {}  # the vocabulary kept: its id stays its own
+PlaceWords = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+_PLACE_TERMS: dict[int, tuple[Vocabulary, PlaceWords]] = {}  # the vocabulary kept: its id stays its own
 
 
-def place_terms(vocabulary: Vocabulary) -> list[str]:
-    """The pack's own terms: a place name inside one of them (杭州人工智能计算中心) is not a place (built once
-    per vocabulary)."""
+def place_words(vocabulary: Vocabulary) -> PlaceWords:
+    """The pack's jurisdiction, its own terms (a place name inside one of them, 杭州人工智能计算中心, is not a
+    place) and its higher jurisdictions, as tuples built once per vocabulary."""
     key = id(vocabulary)
     if key not in _PLACE_TERMS or _PLACE_TERMS[key][0] is not vocabulary:
-        _PLACE_TERMS[key] = (vocabulary, _place_terms(vocabulary))
+        document = vocabulary.document
+        words = (
+            tuple(document.jurisdiction),
+            tuple(_place_terms(vocabulary)),
+            tuple(document.higher_jurisdictions),
+        )
+        _PLACE_TERMS[key] = (vocabulary, words)
     return _PLACE_TERMS[key][1]
 
 
@@ -198,9 +205,8 @@ def read(
     foreign = vocabulary.long_cues + tuple(c for c in vocabulary.sole_cues if c[1] in named)
     foreign += _asked_cues(fixed, hits, layout, lang)
     figures = tuple(assign(fixed, mentions, hits, lang, context, candidates, foreign))
-    jurisdiction = vocabulary.document.jurisdiction
-    higher = vocabulary.document.higher_jurisdictions
-    places = find_places(fixed, lang, jurisdiction, place_terms(vocabulary), higher)
+    jurisdiction, terms, higher = place_words(vocabulary)
+    places = find_places(fixed, lang, jurisdiction, terms, higher)
     return Reading(
         fixed,
         vocabulary,
