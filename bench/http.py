@@ -133,21 +133,29 @@ def wrk_script(requests: list[bytes]) -> str:
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def parse_wrk(out: str) -> tuple[int, float, float, int]:
-    """(requests, seconds, p99 ms, errors: non-2xx/3xx replies and socket errors) from `wrk --latency`."""
-    done = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)", out)
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    if done is None or p99 is None:
+def _latency_ms(out: str, percent: int) -> float:
+    found = re.search(rf"\b{percent}%\s+([\d.]+)(us|ms|s)\b", out)
+    if found is None:
+        raise RuntimeError("无法读取 wrk 的输出：" + out)
+    return float(found.group(1)) * _UNIT_MS[found.group(2)]
+
+
+def parse_wrk(out: str) -> tuple[int, float, float, float, int]:
+    """(requests, seconds, p50 ms, p99 ms, errors: non-2xx/3xx replies and socket errors) from `wrk --latency`."""
+    done = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)\b", out)
+    if done is None:
         raise RuntimeError("无法读取 wrk 的输出：" + out)
     seconds = float(done.group(2)) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[done.group(3)]
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = int(non_2xx.group(1)) if non_2xx else 0
     errors += sum(int(n) for n in sockets.groups()) if sockets else 0
-    return int(done.group(1)), seconds, float(p99.group(1)) * _UNIT_MS[p99.group(2)], errors
+    return int(done.group(1)), seconds, _latency_ms(out, 50), _latency_ms(out, 99), errors
 
 
-def run_wrk(port: int, requests: list[bytes], clients: int, seconds: float) -> tuple[int, float, float, int]:
+def run_wrk(
+    port: int, requests: list[bytes], clients: int, seconds: float
+) -> tuple[int, float, float, float, int]:
     """wrk with `clients` connections on one thread (the server keeps the other core) for whole seconds."""
     binary = wrk_binary()
     assert binary is not None
@@ -178,12 +186,12 @@ async def run_level(port: int, clients: int, seconds: float) -> tuple[list[float
 
 
 def level_figures(port: int, clients: int, seconds: float) -> tuple[int, float, float, float, int]:
-    """(requests, rps, p50 ms or nan under wrk, p99 ms, errors) at `clients` connections after a warm-up."""
+    """(requests, rps, p50 ms, p99 ms, errors) at `clients` connections after a warm-up."""
     requests = encode_requests(port)
     if wrk_binary():
         run_wrk(port, requests, clients, WARMUP_SECONDS)
-        n, elapsed, p99, errors = run_wrk(port, requests, clients, seconds)
-        return n, n / elapsed, float("nan"), p99, errors
+        n, elapsed, p50, p99, errors = run_wrk(port, requests, clients, seconds)
+        return n, n / elapsed, p50, p99, errors
     lat, errors, elapsed = asyncio.run(run_level(port, clients, seconds))
     lat.sort()
     return len(lat), len(lat) / elapsed, pct(lat, 0.5), pct(lat, 0.99), errors

@@ -90,7 +90,7 @@ def measure(
     if wrk_binary():
         run_wrk(port, requests, CLIENTS, 1.0)
         before = cpu_seconds(pid) if cpu is not None else None
-        n, elapsed, p99, errors = run_wrk(port, requests, CLIENTS, seconds)
+        n, elapsed, _, p99, errors = run_wrk(port, requests, CLIENTS, seconds)
         after = cpu_seconds(pid) if cpu is not None else None
         if cpu is not None and before is not None and after is not None and n:
             cpu.append((after - before) * 1000 / n)
