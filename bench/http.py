@@ -1,7 +1,9 @@
 """HTTP figures: `policybot serve` on 127.0.0.1, POST /v1/chat at 1, 8 and 32 concurrent clients.
 
-The load generator is asyncio over raw keep-alive sockets with pre-encoded requests, so on a 2-core machine
-it takes as little CPU as possible away from the server it measures.
+The load generator is wrk (Debian's `apt-get install wrk`) when it is installed: compiled, it takes about a
+tenth of the CPU per request that Python does, which on a 2-core machine is CPU taken away from the server
+it measures. Without it (or with BENCH_CLIENT=python), asyncio over raw keep-alive sockets with
+pre-encoded requests.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -80,23 +84,91 @@ async def one_client(port: int, requests: list[bytes], offset: int, stop_at: flo
     """Send requests back to back on one keep-alive connection until stop_at; return non-200 count."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     errors, i = 0, offset
+    clock = time.perf_counter
     try:
-        while time.perf_counter() < stop_at:
-            t0 = time.perf_counter()
+        while clock() < stop_at:
+            t0 = clock()
             writer.write(requests[i % len(requests)])
             head = await reader.readuntil(b"\r\n\r\n")
-            length = next(
-                int(line.split(b":", 1)[1])
-                for line in head.split(b"\r\n")
-                if line.lower().startswith(b"content-length")
-            )
-            await reader.readexactly(length)
-            lat.append(time.perf_counter() - t0)
+            await reader.readexactly(_content_length(head))
+            lat.append(clock() - t0)
             errors += not head.startswith(b"HTTP/1.1 200")
             i += 1
     finally:
         writer.close()
     return errors
+
+
+def _content_length(head: bytes) -> int:
+    at = head.lower().index(b"\r\ncontent-length:") + 17
+    return int(head[at : head.index(b"\r\n", at)])
+
+
+def wrk_binary() -> str | None:
+    """The wrk load generator, unless BENCH_CLIENT=python asks for the Python one."""
+    if os.environ.get("BENCH_CLIENT", "").lower() == "python":
+        return None
+    return shutil.which("wrk")
+
+
+def client_name() -> str:
+    return "wrk" if wrk_binary() else "Python asyncio"
+
+
+def _lua_bytes(raw: bytes) -> str:
+    return '"' + "".join(f"\\{b}" for b in raw) + '"'
+
+
+def wrk_script(requests: list[bytes]) -> str:
+    """A wrk script sending the pre-encoded requests in turn (each thread from its own offset)."""
+    items = ",\n".join(_lua_bytes(r) for r in requests)
+    return (
+        f"local requests = {{\n{items}\n}}\n"
+        "local i = 0\n"
+        "function init(args) i = tonumber(args[1]) or 0 end\n"
+        "function request() i = i + 1; return requests[i % #requests + 1] end\n"
+    )
+
+
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _latency_ms(out: str, percent: int) -> float:
+    found = re.search(rf"\b{percent}%\s+([\d.]+)(us|ms|s)\b", out)
+    if found is None:
+        raise RuntimeError("无法读取 wrk 的输出：" + out)
+    return float(found.group(1)) * _UNIT_MS[found.group(2)]
+
+
+def parse_wrk(out: str) -> tuple[int, float, float, float, int]:
+    """(requests, seconds, p50 ms, p99 ms, errors: non-2xx/3xx replies and socket errors) from `wrk --latency`."""
+    done = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)\b", out)
+    if done is None:
+        raise RuntimeError("无法读取 wrk 的输出：" + out)
+    seconds = float(done.group(2)) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[done.group(3)]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    errors += sum(int(n) for n in sockets.groups()) if sockets else 0
+    return int(done.group(1)), seconds, _latency_ms(out, 50), _latency_ms(out, 99), errors
+
+
+def run_wrk(
+    port: int, requests: list[bytes], clients: int, seconds: float
+) -> tuple[int, float, float, float, int]:
+    """wrk with `clients` connections on one thread (the server keeps the other core) for whole seconds."""
+    binary = wrk_binary()
+    assert binary is not None
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(wrk_script(requests))
+    try:
+        cmd = [binary, "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--latency", "-s", script.name]
+        out = subprocess.run(
+            [*cmd, f"http://127.0.0.1:{port}/", "--", "0"], capture_output=True, text=True, check=True
+        )
+        return parse_wrk(out.stdout)
+    finally:
+        os.unlink(script.name)
 
 
 async def run_level(port: int, clients: int, seconds: float) -> tuple[list[float], int, float]:
@@ -113,6 +185,18 @@ async def run_level(port: int, clients: int, seconds: float) -> tuple[list[float
     return lat, sum(errors), time.perf_counter() - start
 
 
+def level_figures(port: int, clients: int, seconds: float) -> tuple[int, float, float, float, int]:
+    """(requests, rps, p50 ms, p99 ms, errors) at `clients` connections after a warm-up."""
+    requests = encode_requests(port)
+    if wrk_binary():
+        run_wrk(port, requests, clients, WARMUP_SECONDS)
+        n, elapsed, p50, p99, errors = run_wrk(port, requests, clients, seconds)
+        return n, n / elapsed, p50, p99, errors
+    lat, errors, elapsed = asyncio.run(run_level(port, clients, seconds))
+    lat.sort()
+    return len(lat), len(lat) / elapsed, pct(lat, 0.5), pct(lat, 0.99), errors
+
+
 def pct(sorted_lat: list[float], q: float) -> float:
     return sorted_lat[min(len(sorted_lat) - 1, int(q * len(sorted_lat)))] * 1000
 
@@ -124,16 +208,13 @@ def main() -> None:
         try:
             wait_ready(port, proc)
             print(
-                f"POST /v1/chat，{len(QUESTIONS)} 个问题轮换，每档 {SECONDS:g} 秒（另有 {WARMUP_SECONDS:g} 秒预热）"
+                f"POST /v1/chat，{len(QUESTIONS)} 个问题轮换，每档 {SECONDS:g} 秒（另有 {WARMUP_SECONDS:g} 秒预热），"
+                f"负载工具 {client_name()}"
             )
             print(f"{'并发':>4} {'请求数':>7} {'rps':>8} {'p50 ms':>8} {'p99 ms':>8} {'错误':>4}")
             for clients in CONCURRENCY:
-                lat, errors, elapsed = asyncio.run(run_level(port, clients, SECONDS))
-                lat.sort()
-                print(
-                    f"{clients:>4} {len(lat):>7} {len(lat) / elapsed:>8.1f} {pct(lat, 0.5):>8.2f} "
-                    f"{pct(lat, 0.99):>8.2f} {errors:>4}"
-                )
+                n, rps, p50, p99, errors = level_figures(port, clients, SECONDS)
+                print(f"{clients:>4} {n:>7} {rps:>8.1f} {p50:>8.2f} {p99:>8.2f} {errors:>4}")
         finally:
             proc.terminate()
             proc.wait(timeout=30)

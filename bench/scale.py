@@ -13,7 +13,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.http import QUESTIONS, ROOT, SECONDS, encode_requests, free_port, one_client, pct, wait_ready
+from bench.http import (
+    QUESTIONS,
+    ROOT,
+    SECONDS,
+    client_name,
+    encode_requests,
+    free_port,
+    one_client,
+    pct,
+    run_wrk,
+    wait_ready,
+    wrk_binary,
+)
 
 CLIENTS = 32
 
@@ -70,11 +82,26 @@ def healthz_requests(port: int) -> list[bytes]:
     return [f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()]
 
 
-async def measure(
+def measure(
     port: int, requests: list[bytes], seconds: float, cpu: list[float] | None = None, pid: int = 0
 ) -> tuple[float, float, int]:
     """(requests/s, p99 ms, errors) at CLIENTS keep-alive clients, after one second of warm-up; with `cpu`,
     appends the server process's CPU milliseconds per request."""
+    if wrk_binary():
+        run_wrk(port, requests, CLIENTS, 1.0)
+        before = cpu_seconds(pid) if cpu is not None else None
+        n, elapsed, _, p99, errors = run_wrk(port, requests, CLIENTS, seconds)
+        after = cpu_seconds(pid) if cpu is not None else None
+        if cpu is not None and before is not None and after is not None and n:
+            cpu.append((after - before) * 1000 / n)
+        return n / elapsed, p99, errors
+    return asyncio.run(measure_python(port, requests, seconds, cpu, pid))
+
+
+async def measure_python(
+    port: int, requests: list[bytes], seconds: float, cpu: list[float] | None, pid: int
+) -> tuple[float, float, int]:
+    """measure() with the asyncio load generator of bench.http."""
     warm: list[float] = []
     await asyncio.gather(
         *(one_client(port, requests, c, time.perf_counter() + 1.0, warm) for c in range(CLIENTS))
@@ -104,10 +131,10 @@ def run_server(
         wait_ready(port, proc)
         if workers > 1:
             time.sleep(3.0)  # /readyz answered by one worker: give the others time to load their engine
-        out = {"chat": asyncio.run(measure(port, encode_requests(port), SECONDS, own, proc.pid))}
+        out = {"chat": measure(port, encode_requests(port), SECONDS, own, proc.pid)}
         if with_healthz:
             health = cpu.setdefault("healthz", [])
-            out["healthz"] = asyncio.run(measure(port, healthz_requests(port), SECONDS, health, proc.pid))
+            out["healthz"] = measure(port, healthz_requests(port), SECONDS, health, proc.pid)
         return out
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -127,7 +154,7 @@ def main() -> None:
         try:
             print(
                 f"POST /v1/chat，{CLIENTS} 并发，{len(QUESTIONS)} 个问题轮换，每项 {SECONDS:g} 秒，"
-                f"1 与 2 个工作进程交替测 {ROUNDS} 轮取平均；会话与限流在 Redis"
+                f"1 与 2 个工作进程交替测 {ROUNDS} 轮取平均；会话与限流在 Redis；负载工具 {client_name()}"
             )
             if url is None:
                 print("未安装 redis-server：只测 1 个工作进程（多进程需要 Redis 共享会话）")

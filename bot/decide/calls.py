@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.decide.frames import Frame, frame_for
+from bot.decide.frame_cache import frame_of
+from bot.decide.frames import Frame
 from bot.nlu.figure import INPUT, OTHER_ENTITY, OTHER_YEAR, Figure
 from bot.nlu.markers import kinds
 from bot.nlu.mentions import MONEY, YEAR
@@ -98,7 +99,7 @@ def _per_year(reading: Reading, rule: RuleSpec, figures: list[Figure]) -> list[C
     calls = []
     for year in years:
         own = [f for f in figures if id(f) not in dated or dated[id(f)] == year or not dated]
-        frame = frame_for(rule, reading.text, list(reading.mentions), own, reading.lang)
+        frame = frame_of(reading, rule, own)
         place_conditions(reading, rule, frame.args)
         year_slot = next((n for n, s in rule.slots.items() if s.kind == "year"), None)
         if year_slot:
@@ -175,7 +176,7 @@ def calls_for(
         if yearly:
             calls += yearly
             continue
-        frame = frame_for(rule, reading.text, list(reading.mentions), figures, reading.lang)
+        frame = frame_of(reading, rule, figures)
         place_conditions(reading, rule, frame.args)
         calls.append(Call(str(rule.tool), frame.args, rule, frame, year_of_figures(rule, figures)))
     if len(calls) > 1:
@@ -254,5 +255,5 @@ def _has_own_facts(reading: Reading, rule: RuleSpec) -> bool:
     money_slots = [s for s in rule.slots.values() if s.kind in ("money", "money_list")]
     if money_slots:
         return False
-    frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+    frame = frame_of(reading, rule)
     return bool(frame.args)

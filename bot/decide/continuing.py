@@ -21,11 +21,11 @@ from bot.decide.followups import (
     target,
     varies_last,
 )
-from bot.decide.frames import frame_for
+from bot.decide.frame_cache import frame_of
 from bot.decide.plan import Plan
 from bot.nlu.figure import BOUND, OTHER_YEAR
 from bot.nlu.mentions import COUNT, ORDINAL, YEAR
-from bot.nlu.polarity import argument, stated
+from bot.nlu.polarity import Stated, argument, stated
 from bot.nlu.reading import Reading
 from bot.nlu.spans import Layout
 from bot.packs.vocabulary import RuleSpec, Vocabulary
@@ -57,10 +57,14 @@ def carried(router: RouterLike, plan: Plan, reading: Reading, session: Session |
         rule = router.vocabulary.rule_for_tool(call.name)
         if rule is None:
             continue
+        # The earlier turns are read once for all of the rule's conditions, and only if one is needed.
+        said_before: list[dict[str, Stated]] | None = None
         for name, spec in rule.conditions.items():
             if not spec.enterprise or name in call.args:
                 continue
-            said = [stated(q, rule, reading.lang).get(name) for q, _ in session.history]
+            if said_before is None:
+                said_before = [stated(q, rule, reading.lang) for q, _ in session.history]
+            said = [earlier.get(name) for earlier in said_before]
             if any(s is not None and not s.met for s in said):
                 call.args[name] = argument(spec, False)
     return plan
@@ -105,10 +109,7 @@ def asks_total(router: RouterLike, reading: Reading, topic: RuleSpec | None, bat
         return False
     rules = [r for r in (router.vocabulary.rule_for_tool(t) for t in batch_tools) if r is not None]
     # "还主导了一项国家标准，合计多少": items of the rule are facts too.
-    return not any(
-        frame_for(r, reading.text, list(reading.mentions), list(reading.figures), reading.lang).args
-        for r in rules
-    )
+    return not any(frame_of(reading, r).args for r in rules)
 
 
 def now_inside(router: RouterLike, reading: Reading, topic: RuleSpec | None, session: Session) -> Plan | None:
@@ -278,7 +279,7 @@ def own_items(
     """ "另外还采购了一批普通EDA，这批能补多少": more items asked about alone — answered alone, kept joined."""
     if not (reading.act("this_item") or reading.act("separately")) or not reading.act("add"):
         return plan
-    frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+    frame = frame_of(reading, rule)
     place_conditions(reading, rule, frame.args)
     amounts = {k: v for k, v in frame.args.items() if isinstance(v, list | Decimal)}
     # Alone only where its amount cannot depend on the earlier items: another kind (its own cap) or items
@@ -331,7 +332,7 @@ def added(
     router: RouterLike, reading: Reading, rule: RuleSpec, base: Any, batch: list[Any], year: int | None
 ) -> Plan:
     """The batch as it was, and this message's call of `rule` (the enterprise's yes/no facts kept)."""
-    frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+    frame = frame_of(reading, rule)
     facts = {k: v for k, v in base.args.items() if isinstance(v, bool)}  # the enterprise's own facts
     added = ToolCall(str(rule.tool), {**facts, **frame.args}, year=year)
     calls = [p.replay() for p in batch] + [added]
@@ -346,7 +347,7 @@ def changes(reading: Reading, rule: RuleSpec, base: Any) -> bool:
     """Does the message change the base call at all (an act, a fact, a kind, a sibling rule)?"""
     if any(reading.act(a) for a in ("vary", "replace", "correct", "remove", "add")) or rule.tool != base.tool:
         return True
-    frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+    frame = frame_of(reading, rule)
     return (
         bool(frame.args)
         or bool(relabeled(reading, rule, base))

@@ -27,7 +27,7 @@ from bot.decide.edits import (
     split_part,
     without_failed_items,
 )
-from bot.decide.frames import frame_for
+from bot.decide.frame_cache import frame_of
 from bot.nlu.mentions import ORDINAL
 from bot.nlu.polarity import argument, negated, stated
 from bot.nlu.reading import Reading
@@ -168,7 +168,7 @@ def _partial(reading: Reading, topic: RuleSpec) -> bool:
 
     if not any(f.rule == topic.id for f in reading.inputs):
         return False
-    frame = frame_for(topic, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+    frame = frame_of(reading, topic)
     return not complete(topic, frame.args)
 
 
@@ -209,7 +209,7 @@ def _replaced_items(rule: RuleSpec, old: dict[str, Any], new: dict[str, Any]) ->
 
 def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> dict[str, Any] | None:
     """The base call's arguments after this message, or None when the message gives the rule nothing."""
-    frame = frame_for(rule, reading.text, list(reading.mentions), list(reading.figures), reading.lang)
+    frame = frame_of(reading, rule)
     place_conditions(reading, rule, frame.args)
     new = in_base_year(dict(frame.args), base.args, reading)
     if act.kind == CHANGE and rule.tool == base.tool:

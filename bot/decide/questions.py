@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.decide.frames import frame_for
+from bot.decide.frame_cache import frame_of
 from bot.nlu.figure import CLAIM, HEARSAY, OWN_RESULT, QUOTED_CAP
 from bot.nlu.mentions import MONEY
 from bot.nlu.reading import Reading
@@ -174,7 +174,7 @@ def wants_amount(reading: Reading, topic: RuleSpec) -> bool:
     """A calculation is wanted, not the rule's wording or a yes/no on eligibility."""
     lang, text = reading.lang, reading.text
     inputs = [f for f in reading.inputs if f.rule == topic.id or f.rule is None]
-    frame = frame_for(topic, text, list(reading.mentions), list(reading.figures), lang)
+    frame = frame_of(reading, topic)
     slots = slot_values(frame.args, topic)
     if reading.yes_no and "多少" not in text:
         return _yes_no_wants(reading, topic, frame, slots)

@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from bot.http.errors import ApiError
-from bot.http.services import Services, services
+from bot.http.services import JsonResponse, Services, services
 from bot.http.text import text_pieces
 
 router = APIRouter()
@@ -64,7 +64,8 @@ def _chat_events(result: dict[str, Any]) -> Iterator[bytes]:
 async def chat(req: ChatRequest, svc: Services = Depends(services)) -> Any:
     result = await svc.ask_async(checked_message(req.message, svc), req.session_id)
     if not req.stream:
-        return result
+        # Answer.to_dict() holds only strings, booleans and None: FastAPI's jsonable_encoder would copy it unchanged.
+        return JsonResponse(result)
     # The answer is complete before the first byte, so errors above still get a proper JSON status.
     return StreamingResponse(_chat_events(result), media_type="text/event-stream", headers=_SSE_HEADERS)
 

@@ -9,7 +9,10 @@ from typing import Any
 def build_app() -> Any:
     from bot import build_engine
     from bot.http.app import create_app
+    from bot.http.server import freeze_heap
     from bot.settings import Settings
 
     settings = Settings()
-    return create_app(settings, build_engine(settings))
+    app = create_app(settings, build_engine(settings))
+    freeze_heap()
+    return app

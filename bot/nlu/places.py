@@ -9,12 +9,13 @@ annex answers); "从苏州搬到滨江" is an enterprise now inside it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bot.nlu.lang import Language
 from bot.nlu.polarity import negated
-from bot.nlu.spans import find_words
+from bot.nlu.spans import WordList, find_words
 
 OWN, ORIGIN, EVENT, OTHERS, OWNER, DESTINATION, NEUTRAL, DENIED, BRANCH, AFFILIATE = (
     "own",
@@ -107,19 +108,31 @@ def _compiled(lang_id: int, patterns: tuple[tuple[str, str], ...]) -> dict[str, 
     return {key: re.compile(p) for key, p in patterns}
 
 
-_GAZETTEERS: dict[tuple[object, ...], list[tuple[str, str]]] = {}
+_GAZETTEERS: dict[tuple[object, ...], WordList] = {}
+# The same gazetteer found by the identity of the tuples a pack passes every time (bot.nlu.reading): the key
+# above hashes hundreds of terms. Kept with the tuples themselves, so that no id is reused while cached.
+_BY_IDENTITY: dict[tuple[int, ...], tuple[tuple[object, ...], WordList]] = {}
 
 
 def _gazetteer(
     lang: Language,
-    jurisdiction: tuple[str, ...],
-    masked_terms: tuple[str, ...],
-    higher: tuple[str, ...] = (),
-) -> list[tuple[str, str]]:
+    jurisdiction: Sequence[str],
+    masked_terms: Sequence[str],
+    higher: Sequence[str] = (),
+) -> WordList:
     """Place names and the pack's terms that mask them, built once per pack (every message reads them)."""
-    key = (id(lang), jurisdiction, masked_terms, higher)
+    given = (lang, jurisdiction, masked_terms, higher)
+    ident = tuple(id(x) for x in given)
+    seen = _BY_IDENTITY.get(ident)
+    if seen is not None and all(a is b for a, b in zip(seen[0], given, strict=True)):
+        return seen[1]
+    key = (id(lang), tuple(jurisdiction), tuple(masked_terms), tuple(higher))
     if key not in _GAZETTEERS:
-        _GAZETTEERS[key] = _build_gazetteer(lang, jurisdiction, masked_terms, higher)
+        _GAZETTEERS[key] = WordList(tuple(_build_gazetteer(lang, *key[1:])))
+    if all(isinstance(x, tuple) for x in given[1:]):  # immutable: the same object always holds the same terms
+        if len(_BY_IDENTITY) >= 64:
+            _BY_IDENTITY.clear()
+        _BY_IDENTITY[ident] = (given, _GAZETTEERS[key])
     return _GAZETTEERS[key]
 
 
@@ -150,9 +163,9 @@ def _overlapping(rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
 def find_places(
     text: str,
     lang: Language,
-    jurisdiction: list[str],
-    terms: list[str],
-    higher: list[str] = (),  # type: ignore[assignment]
+    jurisdiction: Sequence[str],
+    terms: Sequence[str],
+    higher: Sequence[str] = (),
 ) -> Places:
     """Every place name (the pack's own terms that contain a place name, like 杭州人工智能计算中心, masked)."""
     cfg = lang.places
@@ -181,7 +194,7 @@ def find_places(
     )
     found: list[Place] = []
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
-    for hit in find_words(text, _gazetteer(lang, tuple(jurisdiction), tuple(terms), tuple(higher))):
+    for hit in find_words(text, _gazetteer(lang, jurisdiction, terms, higher)):
         if hit.key == "mask":
             continue
         if any(a < hit.start < b for a, b in quoted):
@@ -253,7 +266,7 @@ def _role(
     return NEUTRAL
 
 
-def own_zone_denied(text: str, jurisdiction: list[str], lang: Language) -> bool:
+def own_zone_denied(text: str, jurisdiction: Sequence[str], lang: Language) -> bool:
     """ "不在滨江", "外地企业": the user says the enterprise is not in the jurisdiction, naming no place."""
     names = "|".join(re.escape(j) for j in jurisdiction) or "(?!x)x"
     m = re.search(rf"不在({names}|区内)|外地|外区|区外|外省|外市|异地", text)

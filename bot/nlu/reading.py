@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from bot.nlu.figure import INPUT, Figure, RuleHit
 from bot.nlu.gloss import gloss
@@ -31,6 +32,8 @@ class Reading:
     lang: Language
     zone_denied: bool = False
     context: RuleSpec | None = None
+    # What the deciders work out from this reading more than once (bot.decide.frame_cache), for its life.
+    frames: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def rules(self) -> list[RuleSpec]:
@@ -128,15 +131,22 @@ def inferred_rule(text: str, vocabulary: Vocabulary) -> RuleSpec | None:
     return vocabulary.rule(found.pop()) if len(found) == 1 else None
 
 
-_PLACE_TERMS: dict[int, tuple[Vocabulary, list[str]]] = {}  # the vocabulary kept: its id stays its own
+PlaceWords = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+_PLACE_TERMS: dict[int, tuple[Vocabulary, PlaceWords]] = {}  # the vocabulary kept: its id stays its own
 
 
-def place_terms(vocabulary: Vocabulary) -> list[str]:
-    """The pack's own terms: a place name inside one of them (杭州人工智能计算中心) is not a place (built once
-    per vocabulary)."""
+def place_words(vocabulary: Vocabulary) -> PlaceWords:
+    """The pack's jurisdiction, its own terms (a place name inside one of them, 杭州人工智能计算中心, is not a
+    place) and its higher jurisdictions, as tuples built once per vocabulary."""
     key = id(vocabulary)
     if key not in _PLACE_TERMS or _PLACE_TERMS[key][0] is not vocabulary:
-        _PLACE_TERMS[key] = (vocabulary, _place_terms(vocabulary))
+        document = vocabulary.document
+        words = (
+            tuple(document.jurisdiction),
+            tuple(_place_terms(vocabulary)),
+            tuple(document.higher_jurisdictions),
+        )
+        _PLACE_TERMS[key] = (vocabulary, words)
     return _PLACE_TERMS[key][1]
 
 
@@ -184,12 +194,13 @@ def read(
     """Read a normalized message; `context` is the rule the conversation is about (for bare figures)."""
     lang = language()
     fixed = gloss(text, vocabulary.glossary + lang.glossary)
+    named_as_written = rule_hits(fixed, vocabulary)
     if homophones is not None:
-        fixed = homophones.correct(fixed, short_terms=not rule_hits(fixed, vocabulary))
+        corrected = homophones.correct(fixed, short_terms=not named_as_written)
+        if corrected != fixed:  # the names are found again only in a text that changed
+            fixed, named_as_written = corrected, rule_hits(corrected, vocabulary)
     mentions = tuple(find_mentions(fixed, today))
-    hits = _asked(
-        fixed, tuple(h for h in rule_hits(fixed, vocabulary) if not _denied_name(fixed, h, lang)), lang
-    )
+    hits = _asked(fixed, tuple(h for h in named_as_written if not _denied_name(fixed, h, lang)), lang)
     if not hits and context is None:
         context = inferred_rule(fixed, vocabulary)
     layout = Layout.of(fixed)
@@ -204,9 +215,8 @@ def read(
     foreign = vocabulary.long_cues + tuple(c for c in vocabulary.sole_cues if c[1] in named)
     foreign += _asked_cues(fixed, hits, layout, lang)
     figures = tuple(assign(fixed, mentions, hits, lang, context, candidates, foreign))
-    jurisdiction = vocabulary.document.jurisdiction
-    higher = vocabulary.document.higher_jurisdictions
-    places = find_places(fixed, lang, jurisdiction, place_terms(vocabulary), higher)
+    jurisdiction, terms, higher = place_words(vocabulary)
+    places = find_places(fixed, lang, jurisdiction, terms, higher)
     return Reading(
         fixed,
         vocabulary,

@@ -28,7 +28,7 @@ from bot.nlu.figure import (
 from bot.nlu.lang import Language
 from bot.nlu.mentions import COUNT, DATE, MONEY, PERCENT, YEAR, Mention
 from bot.nlu.polarity import negated
-from bot.nlu.spans import Hit, Layout, find_words
+from bot.nlu.spans import Hit, Layout, WordList, find_words
 from bot.nlu.totals import totals
 from bot.packs.vocabulary import RuleSpec
 
@@ -100,6 +100,25 @@ def _cue_words(
     for role in cues:
         words += [(f"ni:{role.label}", w) for w in role.cues]
     return words
+
+
+# _cue_words by kind, unit and the identity of the rule, language and siblings (kept in the entry, so that no
+# id is reused while it is cached): every figure of every message looks them up.
+_CUES: dict[tuple[object, ...], tuple[tuple[object, ...], WordList]] = {}
+
+
+def _cue_list(
+    rule: RuleSpec | None, kind: str, lang: Language, unit: str, siblings: Sequence[RuleSpec]
+) -> WordList:
+    """_cue_words(...) built once (the vocabulary's rules and the language do not change)."""
+    objects = (rule, lang, *siblings)
+    key = (kind, unit, *map(id, objects))
+    seen = _CUES.get(key)
+    if seen is None or not all(a is b for a, b in zip(seen[0], objects, strict=True)):
+        if len(_CUES) >= 4096:
+            _CUES.clear()
+        seen = _CUES[key] = (objects, WordList(tuple(_cue_words(rule, kind, lang, unit, siblings))))
+    return seen[1]
 
 
 def _other_objects(rule: RuleSpec, lang: Language) -> list[str]:
@@ -199,7 +218,7 @@ def _decide(
     fixed = never_input(text, m, layout, lang, since)
     if fixed is not None:
         return fixed
-    cues = find_words(text, _cue_words(rule, m.kind, lang, m.unit, siblings))
+    cues = find_words(text, _cue_list(rule, m.kind, lang, m.unit, siblings))
     lo = max(layout.clause_span(m.start)[0], prev_end)
     hit = _nearest(cues, lo, m.start) or _after_cue(text, m, cues, layout, nxt)
     if hit is None and linked is not None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 CLAUSES = "，,；;。！!？?\n"
 SENTENCES = "；;。！!？?\n"
@@ -91,13 +91,29 @@ class Hit:
     word: str
 
 
+@dataclass(frozen=True, eq=False)
+class WordList:
+    """(key, word) pairs built once and searched in every message (a pack's gazetteer): the list keeps its
+    own alternation, so a message does not hash its hundreds of pairs again to find it."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.pairs)
+
+    @cached_property
+    def folded(self) -> tuple[re.Pattern[str], dict[str, str]] | None:
+        """The alternation matching the lower-cased text."""
+        return _matcher(self.pairs, True)
+
+
 def find_words(text: str, words: Iterable[tuple[str, str]], lower: bool = True) -> list[Hit]:
     """Leftmost-longest occurrences of (key, word) pairs; ASCII words must stand alone ("ip" not in "ipo").
 
     On a tie the pair listed first wins. The words are compiled once into one alternation (longest first),
     kept for the word lists seen last: a message is read against hundreds of words, many times.
     """
-    matcher = _matcher(tuple(words), lower)
+    matcher = words.folded if lower and isinstance(words, WordList) else _matcher(tuple(words), lower)
     if matcher is None:
         return []
     rx, keys = matcher
