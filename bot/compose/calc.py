@@ -105,7 +105,7 @@ def estimate_line(decision: Any) -> str:
     from bot.nlu.lang import language
 
     reading = getattr(decision, "reading", None)
-    words = {w for r in language().not_inputs if r.fallback for w in r.cues}
+    words = {w for r in language().not_inputs if r.fallback and not r.actual for w in r.cues}
     planned = [f for f in getattr(reading, "figures", ()) if f.used and f.label in words]
     if not planned:
         return ""

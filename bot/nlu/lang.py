@@ -27,6 +27,8 @@ class RoleCue:
     fallback: bool = False
     # Someone else's figure ("别家报价要100万"): the conditions written in its clause are not the user's.
     others: bool = False
+    # A stand-in that is itself an actual amount (money paid): no estimate when it is used.
+    actual: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ def _role_cues(rows: list[dict[str, Any]]) -> tuple[RoleCue, ...]:
             tuple(r.get("units", [])),
             bool(r.get("fallback")),
             bool(r.get("others")),
+            bool(r.get("actual")),
         )
         for r in rows
     )

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-CLAUSES = "，,；;。！!？?\n"
-SENTENCES = "；;。！!？?\n"
+CLAUSES = "，,；;。！!？?\n｜|"
+SENTENCES = "；;。！!？?\n｜|"
 PERIODS = "。！!？?\n"
 
 
