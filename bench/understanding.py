@@ -30,6 +30,7 @@ SETS = {
     "holdout8": ROOT / "tests" / "data" / "understanding" / "holdout8.jsonl",
     "review8": ROOT / "tests" / "data" / "understanding" / "review8.jsonl",
     "holdout9": ROOT / "tests" / "data" / "understanding" / "holdout9.jsonl",
+    "review9": ROOT / "tests" / "data" / "understanding" / "review9.jsonl",
 }
 HELD_OUT: tuple[str, ...] = ("holdout9",)  # measured, never looked at: no failure listing
 
