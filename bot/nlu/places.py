@@ -33,6 +33,7 @@ OWN, ORIGIN, EVENT, OTHERS, OWNER, DESTINATION, NEUTRAL, DENIED, BRANCH, AFFILIA
 _DENIED_BEFORE = re.compile(r"(不是|并非|而不是|而非|不问)\s*$")
 # A quotation of some length (a clause of a document), not a quoted name like “芯火”.
 _QUOTED = re.compile(r"“[^”]{12,}”")
+_WE_ARE = re.compile(r"(我们|我司|我公司|本公司|咱们)(是|为|属于)")
 _FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|咱们|我这边|我家")
 
 
@@ -84,15 +85,21 @@ class Places:
     @property
     def inside(self) -> bool:
         """The user's enterprise is (now) in the jurisdiction: moved in, or located there."""
-        return self.moved_in or any(p.ours for p in self.with_role(OWN) + self.with_role(AFFILIATE))
+        return self.moved_in or self._subsidiary_inside or any(p.ours for p in self.with_role(OWN))
 
     @property
     def outside(self) -> Place | None:
         """The user's enterprise is located outside the jurisdiction (and has not moved into it; "母公司在上海，
         我们滨江子公司…": a subsidiary inside is the enterprise asking)."""
-        if self.moved_in or any(p.ours for p in self.with_role(AFFILIATE)):
+        if self.moved_in or self._subsidiary_inside:
             return None
         return next((p for p in self.with_role(OWN) if not p.ours), None)
+
+    @property
+    def _subsidiary_inside(self) -> bool:
+        """A subsidiary of the group inside the jurisdiction ("我们滨江子公司"): the enterprise asking, whereas a
+        parent or group inside ("集团总部在滨江，我们是注册在南京的子公司") is not."""
+        return any(p.ours and p.entity.endswith("子公司") for p in self.with_role(AFFILIATE))
 
     @property
     def event_outside(self) -> Place | None:
@@ -244,6 +251,9 @@ def _role(
     if rx["affiliate_before"].search(before):
         return AFFILIATE  # "母公司在上海": where another legal person of the group is
     branch = rx["branch_after"].search(after)
+    clause_start = max(text.rfind(c, 0, start) for c in "，,；;。！!？?") + 1
+    if branch is not None and not ours and _WE_ARE.search(text, clause_start, start):
+        return OWN  # "我们是注册在南京的子公司": the user is that entity, so this is where the user is
     if branch is not None:
         # "在上海也有一家子公司" (another legal person), "深圳分公司" (a unit of the enterprise itself).
         return AFFILIATE if rx["separate_entity"].search(branch.group()) else BRANCH
