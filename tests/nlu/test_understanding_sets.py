@@ -2,12 +2,12 @@
 development sets must stay where they are, and no set may ever overstate an amount.
 
 dev.jsonl was tuned on (100%); dev2.jsonl and dev3.jsonl were measured once fresh (59.5%, 81.2%) and then
-worked on by mechanism. holdout, public and holdout2…holdout8 were each measured while held out (holdout2
-91.2%, holdout3 88.3%, holdout4 93.8%, holdout5 91.9%, holdout6 90.6%, holdout7 92.5%, holdout8 87.5%, each
+worked on by mechanism. holdout, public and holdout2…holdout9 were each measured while held out (holdout2
+91.2%, holdout3 88.3%, holdout4 93.8%, holdout5 91.9%, holdout6 90.6%, holdout7 92.5%, holdout8 87.5%, holdout9 80.6%, each
 once, fresh), then a reviewer classified their failures by mechanism (no text shown) and those mechanisms
 were fixed, so they are development sets now (tests/data/understanding/RESULTS.md); review7/review8 are the
-reviewers' own phrasings. holdout9.jsonl, written last, is held out: here only its figures are held to what
-was measured once, without printing which conversations fail.
+reviewers' own phrasings. holdout9.jsonl, written last, was measured once (80.6%, 16 overstated turns) and
+then reviewed the same way; no set is held out now — the next session's writer provides the next one.
 """
 
 from __future__ import annotations
@@ -35,17 +35,19 @@ FLOORS = {
     "review7": 1.0,  # the reviewer's own phrasings of holdout7's mechanisms
     "holdout8": 0.94,
     "review8": 0.80,  # the reviewer's phrasings of holdout8's mechanisms (M9, M12 and others still open)
+    "holdout9": 0.88,
+    "review9": 0.73,  # the reviewer's phrasings of holdout9's mechanisms (several still open)
 }
 # Overstated turns a development set still has (never more).
-OVERSTATED = {**dict.fromkeys(FLOORS, 0), "holdout8": 1, "review8": 1}  # M9: a loan said by its verb only
-# The held-out set as measured once (RESULTS.md): right at least, overstated at most (until it is reviewed).
-HELD_OUT = {"holdout9": (129, 16)}
+# Known overstatements still open (tests/data/understanding/RESULTS.md): a loan said by its verb only (贷了600万)
+# joins the tape-out list; "其他进口设备" beside the qualifying kind; a removal or a supposition not recognised.
+OVERSTATED = {**dict.fromkeys(FLOORS, 0), "holdout8": 1, "review8": 1, "holdout9": 7, "review9": 3}
 
 
 @pytest.fixture(scope="module")
 def reports(engine):  # type: ignore[no-untyped-def]
     ask = engine_ask(engine)
-    return {name: run_set(name, load(SETS / f"{name}.jsonl"), ask) for name in {*FLOORS, *HELD_OUT}}
+    return {name: run_set(name, load(SETS / f"{name}.jsonl"), ask) for name in FLOORS}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
@@ -64,10 +66,3 @@ def test_development_sets_overstate_no_more_than_known(reports, name: str) -> No
     assert report.overstated <= OVERSTATED[name], (
         f"{name}: {report.overstated} turns overstate ({', '.join(over)})"
     )
-
-
-@pytest.mark.parametrize("name", sorted(HELD_OUT))
-def test_held_out_sets_do_not_get_worse(reports, name: str) -> None:  # type: ignore[no-untyped-def]
-    report = reports[name]
-    right, overstated = HELD_OUT[name]
-    assert report.right >= right and report.overstated <= overstated, "\n".join(report.lines()[:1])
