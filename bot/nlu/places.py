@@ -218,7 +218,20 @@ def find_places(
     if any(p.ours and p.role == OWNER for p in found):
         # "苏州的芯片企业可以享受滨江的流片补贴吗": the policy is ours, the place before the enterprise is where it is.
         found = [_enterprise_of(p, text, rx) for p in found]
-    return Places(tuple(found))
+    return Places(tuple(_of_group_member(p, text, rx) for p in found))
+
+
+def _of_group_member(place: Place, text: str, rx: dict[str, re.Pattern[str]]) -> Place:
+    """ "母公司同期在苏州贷了2000万": a place outside in a clause about the group's parent or another member
+    (named before it in the clause) is that entity's, not the enterprise's."""
+    if place.ours or place.role != OWN:
+        return place
+    start = max(text.rfind(c, 0, place.start) for c in "，,；;。！!？?") + 1
+    member = list(rx["separate_entity"].finditer(text, start, place.start))
+    # "我们子公司在萧山" stays the enterprise's place: whose the figures are is not said, so the outside wins.
+    if not member or member[-1].group().endswith("子公司") or _WE_ARE.search(text, start, place.start):
+        return place
+    return replace(place, role=AFFILIATE, entity=member[-1].group())
 
 
 def _enterprise_of(place: Place, text: str, rx: dict[str, re.Pattern[str]]) -> Place:

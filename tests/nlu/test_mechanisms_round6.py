@@ -141,3 +141,16 @@ def test_the_facts_line_gives_a_terms_unit(engine: Any) -> None:
         engine, "我们是2023年2月成立的芯片设计企业，2024年3月12日贷款300万，期限1年，贴息多少"
     )[0]
     assert "贷款期限：12个月" in answer["answer"]
+
+
+def test_a_place_in_a_clause_about_the_parent_is_the_parents(engine: Any) -> None:
+    # The parent borrowed in 苏州; the subsidiary in 滨江 (brought in 2024-03) borrowed 200万 on 2024-12-05 for a
+    # year: 200万 × 3.10% = 6.2万 — not the annex's "outside" answer.
+    answers = conversation(
+        engine,
+        "母公司在苏州，我们是滨江2024年3月新引进的集成电路子公司，2024年12月5日贷款200万，期限1年；母公司同期在苏州也贷了1000万。我们能贴息多少？",
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "62000"
+    # "我们子公司在萧山": whose the fee is is not said, so the place outside answers.
+    answers = conversation(engine, "我们子公司在萧山，今年首次流片500万能补多少")
+    assert answers[0]["total_max_subsidy_yuan"] == "0"

@@ -35,13 +35,13 @@ FLOORS = {
     "review7": 1.0,  # the reviewer's own phrasings of holdout7's mechanisms
     "holdout8": 0.94,
     "review8": 0.80,  # the reviewer's phrasings of holdout8's mechanisms (M9, M12 and others still open)
-    "holdout9": 0.88,
-    "review9": 0.73,  # the reviewer's phrasings of holdout9's mechanisms (several still open)
+    "holdout9": 0.90,
+    "review9": 0.76,  # the reviewer's phrasings of holdout9's mechanisms (several still open)
 }
 # Overstated turns a development set still has (never more).
 # Known overstatements still open (tests/data/understanding/RESULTS.md): a loan said by its verb only (贷了600万)
 # joins the tape-out list; "其他进口设备" beside the qualifying kind; a removal or a supposition not recognised.
-OVERSTATED = {**dict.fromkeys(FLOORS, 0), "holdout8": 1, "review8": 1, "holdout9": 7, "review9": 3}
+OVERSTATED = {**dict.fromkeys(FLOORS, 0), "holdout8": 1, "review8": 1, "holdout9": 6, "review9": 3}
 
 
 @pytest.fixture(scope="module")
