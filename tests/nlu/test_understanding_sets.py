@@ -35,7 +35,7 @@ FLOORS = {
     "review7": 1.0,  # the reviewer's own phrasings of holdout7's mechanisms
     "holdout8": 0.94,
     "review8": 0.80,  # the reviewer's phrasings of holdout8's mechanisms (M9, M12 and others still open)
-    "holdout9": 0.90,
+    "holdout9": 0.91,
     "review9": 0.76,  # the reviewer's phrasings of holdout9's mechanisms (several still open)
 }
 # Overstated turns a development set still has (never more).
