@@ -242,16 +242,14 @@ def _fill_enums(text: str, frame: Frame, lang: Language) -> None:
     for name, spec in frame.rule.slots.items():
         if spec.kind != "enum":
             continue
+        # (not the value's own word, position, value): "市级" before the bare 国家 of 国家重点研发项目; a denied word
+        # ("（只是市级，不是国家级也不是省级）") is no choice.
         found = [
-            (
-                w != value,
-                m.start(),
-                value,
-            )  # the value's own word first ("市级" over 国家 of 国家重点研发项目)
+            (w != value, m.start(), value)
             for value, words in spec.values.items()
             for w in words
             for m in re.finditer(re.escape(w), text)
-            if not negated(text, m.start(), lang)  # "（只是市级，不是国家级也不是省级）"
+            if not negated(text, m.start(), lang)
         ]
         if not found:
             continue

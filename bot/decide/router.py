@@ -73,9 +73,8 @@ class Router:
         if is_injection(reading):
             return P.decline(reading, "injection")
         if reading.lang.asks_market.search(reading.text) and not reading.money_inputs:
-            return P.decline(
-                reading, "off_topic"
-            )  # "你知道杭州哪家GPU服务器租得便宜吗": the market, no policy
+            # "你知道杭州哪家GPU服务器租得便宜吗": a question about the market, not a policy.
+            return P.decline(reading, "off_topic")
         other = self._other_document(reading, session)
         if other is not None:
             return self._about_document(reading, other)

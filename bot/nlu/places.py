@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from bot.nlu.lang import Language
 from bot.nlu.polarity import negated
-from bot.nlu.spans import WordList, find_words
+from bot.nlu.spans import Layout, WordList, find_words
 
 OWN, ORIGIN, EVENT, OTHERS, OWNER, DESTINATION, NEUTRAL, DENIED, BRANCH, AFFILIATE = (
     "own",
@@ -226,7 +226,7 @@ def _of_group_member(place: Place, text: str, rx: dict[str, re.Pattern[str]]) ->
     (named before it in the clause) is that entity's, not the enterprise's."""
     if place.ours or place.role != OWN:
         return place
-    start = max(text.rfind(c, 0, place.start) for c in "，,；;。！!？?") + 1
+    start, _ = Layout.of(text).clause_span(place.start)
     member = list(rx["separate_entity"].finditer(text, start, place.start))
     # "我们子公司在萧山" stays the enterprise's place: whose the figures are is not said, so the outside wins.
     if not member or member[-1].group().endswith("子公司") or _WE_ARE.search(text, start, place.start):
@@ -246,7 +246,7 @@ def _enterprise_of(place: Place, text: str, rx: dict[str, re.Pattern[str]]) -> P
 
 def _entity(text: str, start: int, end: int, rx: dict[str, re.Pattern[str]]) -> str:
     """The kind of legal person an affiliate's place belongs to: written after it or just before it."""
-    stop = min((i for i in (text.find(c, end) for c in "，,。；;？?！!") if i >= 0), default=len(text))
+    _, stop = Layout.of(text).clause_span(end)
     after = rx["separate_entity"].search(text, end, min(end + 12, stop))
     before = list(rx["separate_entity"].finditer(text, max(0, start - 8), start))
     return after.group() if after else before[-1].group() if before else ""
@@ -264,7 +264,7 @@ def _role(
     if rx["affiliate_before"].search(before):
         return AFFILIATE  # "母公司在上海": where another legal person of the group is
     branch = rx["branch_after"].search(after)
-    clause_start = max(text.rfind(c, 0, start) for c in "，,；;。！!？?") + 1
+    clause_start, _ = Layout.of(text).clause_span(start)
     if branch is not None and not ours and _WE_ARE.search(text, clause_start, start):
         return OWN  # "我们是注册在南京的子公司": the user is that entity, so this is where the user is
     if branch is not None:
