@@ -131,7 +131,7 @@ def _item_conditions(
         signals = frame.conditions[name].signals
         hits = [(s.start, MET if s.met else NOT_MET) for s in signals]
         marks = kinds(text, figures, {}, hits)
-        marks = _complement(text, figures, values, marks)
+        marks = _contrasted(text, figures, _complement(text, figures, values, marks), lang)
         if len(figures) == 1:
             # One item whose own clause says the condition is met ("再加一份计算中心的30万"): that decides,
             # whatever another clause says about something else ("阿里云那份不算了").
@@ -161,6 +161,20 @@ def _complement(
     for i in range(len(figures) - 1):
         split = values[i] != figures[i].mention.value
         if split and out[i + 1] == MET and marks[i] is None:
+            out[i] = NOT_MET
+    return out
+
+
+def _contrasted(text: str, figures: list[Figure], marks: list[str | None], lang: Language) -> list[str | None]:
+    """ "自研首发的设备1780万；同期其他进口设备3000万": an item its own clause sets against the items said to meet
+    the condition (其他/其余…, before it, with no signal of its own) does not meet it."""
+    if MET not in marks:
+        return marks
+    layout = Layout.of(text)
+    out = list(marks)
+    for i, f in enumerate(figures):
+        start, _ = layout.clause_span(f.start)
+        if out[i] is None and MET in marks[:i] and lang.contrast.search(text[start : f.start]):
             out[i] = NOT_MET
     return out
 

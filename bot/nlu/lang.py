@@ -62,6 +62,7 @@ class Language:
     relation: re.Pattern[str]
     severed_after: re.Pattern[str]
     part_of: re.Pattern[str]
+    contrast: re.Pattern[str]
     aggregate: re.Pattern[str]
     tenure: re.Pattern[str]
     offers: re.Pattern[str]
@@ -140,6 +141,7 @@ def language() -> Language:
         relation=_alternation(data["relation"]),
         severed_after=re.compile(data["severed_after"]),
         part_of=re.compile(data["part_of"]),
+        contrast=re.compile(data["contrast"]),
         aggregate=re.compile(data["aggregate"]),
         tenure=re.compile(data["tenure"]),
         offers=re.compile(data["offers"]),
