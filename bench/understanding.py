@@ -31,6 +31,7 @@ SETS = {
     "review8": ROOT / "tests" / "data" / "understanding" / "review8.jsonl",
     "holdout9": ROOT / "tests" / "data" / "understanding" / "holdout9.jsonl",
     "review9": ROOT / "tests" / "data" / "understanding" / "review9.jsonl",
+    "holdout10": ROOT / "tests" / "data" / "understanding" / "holdout10.jsonl",
 }
 HELD_OUT: tuple[str, ...] = ()  # sets measured but not yet reviewed: no failure listing
 
