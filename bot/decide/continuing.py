@@ -92,7 +92,7 @@ def continued(router: RouterLike, reading: Reading, topic: RuleSpec | None, sess
         calls = [p.replay() for p in session.batch]
         clauses = list(dict.fromkeys(p.clause_id for p in session.batch))
         return P.marked(B.EXPLAIN, calls, router.context_rule(session), reading, clauses)
-    if (topic is not None or reading.figures) and _asks_rule_only(reading):
+    if (topic is not None or reading.figures) and asks_rule_only(reading):
         return None  # "那采购芯片模组的补贴比例呢": the named rule's wording, not the last figures under it
     if topic is None or varies_last(reading, topic, session):
         return followup(router, reading, session)
@@ -103,8 +103,10 @@ def asks_total(router: RouterLike, reading: Reading, topic: RuleSpec | None, bat
     """A question for the sum of what was said, with no figure or fact of its own ("两项合计多少")."""
     # "期限改成两年呢" gives a term; "两项合计多少" only counts the items said.
     facts = [m for m in reading.mentions if m.kind not in (ORDINAL, COUNT) or m.unit in ("家", "人", "名")]
-    if facts or not reading.act("total") or not reading.is_question or _asks_rule_only(reading):
+    if facts or not reading.act("total") or not reading.is_question or asks_rule_only(reading):
         return False
+    if reading.act("remove"):
+        return False  # "流片那项不申报了，剩下两项合计多少": the sum of what is left
     if topic is not None and topic.tool not in batch_tools:
         return False
     rules = [r for r in (router.vocabulary.rule_for_tool(t) for t in batch_tools) if r is not None]
@@ -242,7 +244,7 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
     if base is None or rule is None:
         return None
     kin = sibling(reading, rule)
-    if kin is not None and _asks_rule_only(reading) and not session.pending:
+    if kin is not None and asks_rule_only(reading) and not session.pending:
         return None  # "设备类的标准是怎么算的" after chips: the other kind's rule, not the chips recomputed
     rule = kin or rule
     if rule.tool != base.tool and not session.pending:
@@ -360,7 +362,7 @@ def _own_awards(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
 
 
-def _asks_rule_only(reading: Reading) -> bool:
+def asks_rule_only(reading: Reading) -> bool:
     """A question about a rule's rate, cap or conditions with no figure of its own and no supposition (or with
     only the rule's thresholds as figures)."""
     lang = reading.lang

@@ -84,9 +84,11 @@ class Router:
             and topic.tool is None
             and context is not None
             and stated(reading.text, context, reading.lang)
+            and not C.asks_rule_only(reading)
         ):
             # "不对，签的是另外一个智算中心，并不是杭州人工智能计算中心": a fact of the rule being computed, worded
-            # with another (uncomputed) rule's name.
+            # with another (uncomputed) rule's name — unless it asks about that rule ("…as an IC company. How long
+            # can the rent subsidy last?").
             topic = context
         continued = C.continued(self, reading, topic, session) if session is not None else None
         if continued is not None:
