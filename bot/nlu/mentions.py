@@ -51,6 +51,8 @@ _TERM_LOOSE = re.compile(
 )
 _RELATIVE_YEAR = re.compile(r"(?<![以之])[今本去上前明]年(?:度)?(?!\s*\d)")
 _ORDINAL = re.compile(r"第([一二两三四五六七八九十]|\d{1,2})(个|款|笔|项|件|批|份|家|套|台|单|颗|场|张)")
+# A circled list number pointing at its item ("第③笔", "③那笔"); alone ("①2023年9月借款…") it only lists.
+_CIRCLED = re.compile(r"第?([\u2460-\u2473])\s*(?:那|这)?(个|款|笔|项|件|批|份|家|套|台|单|颗|场|张)")
 # "2015年成立", "成立于2023年": the enterprise's year, not the year of any figure.
 _FOUNDING_YEAR = re.compile(
     r"\s*(?:年)?[^，,；;。\d]{0,8}?(?:新设|成立|设立|注册成立|注册|创办|落户|引进|迁入|迁到|搬到|搬来)"
@@ -183,7 +185,10 @@ def _ordinals(text: str) -> list[Mention]:
         n = chinese_number(m.group(1))
         if n:
             out.append(Mention(ORDINAL, n, m.start(), m.end(), m.group(), m.group(2)))
-    return out
+    for m in _CIRCLED.finditer(text):
+        n = ord(m.group(1)) - 0x2460 + 1
+        out.append(Mention(ORDINAL, n, m.start(), m.end(), m.group(), m.group(2)))
+    return sorted(out, key=lambda o: o.start)
 
 
 def find_mentions(text: str, today: date | None = None) -> list[Mention]:
