@@ -13,6 +13,7 @@ from bot.decide import plan as P
 from bot.decide import questions as Q
 from bot.decide.calls import Call, affiliate_asked, alternatives, calls_for, read_figures
 from bot.decide.plan import Plan
+from bot.nlu.places import entities_named
 from bot.nlu.polarity import stated
 from bot.nlu.reading import Reading, read
 from bot.nlu.references import References
@@ -69,7 +70,7 @@ class Router:
     def decide(self, text: str, session: Session | None = None) -> Plan:
         """One normalized message → the plan of tool calls that answers it."""
         context = self.context_rule(session)
-        reading = self.read(text, context)
+        reading = self._placed_before(self.read(text, context), context, session)
         if is_injection(reading):
             return P.decline(reading, "injection")
         if reading.lang.asks_market.search(reading.text) and not reading.money_inputs:
@@ -97,6 +98,20 @@ class Router:
             topic = context
         plan = self._fresh(reading, topic)
         return C.carried(self, self._combined(plan, reading, session), reading, session)
+
+    def _placed_before(self, reading: Reading, context: RuleSpec | None, session: Session | None) -> Reading:
+        """ "那B公司那1200万流片能补多少" after "B公司注册在合肥": a legal person of the group the conversation
+        placed outside keeps that place — the message is read after the clause that placed it."""
+        if session is None or not session.history or reading.places.items:
+            return reading
+        named = entities_named(reading.text, reading.lang)
+        for question, _ in reversed(session.history) if named else ():
+            earlier = self.read(question)
+            place = next((p for e in named if (p := earlier.places.placed_outside(e)) is not None), None)
+            if place is not None:
+                start, end = Layout.of(earlier.text).clause_span(place.start)
+                return self.read(earlier.text[start:end].strip("，,；;。 ") + "。" + reading.text, context)
+        return reading
 
     def _other_document(self, reading: Reading, session: Session | None) -> Pack | None:
         """A loaded document other than the primary one that the message names (文号 or title), or the one

@@ -62,6 +62,10 @@ class Places:
                 return p
         return None
 
+    def placed_outside(self, entity: str) -> Place | None:
+        """Where this message places that legal person of the group, when outside the jurisdiction."""
+        return next((p for p in self.with_role(AFFILIATE) if not p.ours and p.entity == entity), None)
+
     def with_role(self, role: str) -> list[Place]:
         return [p for p in self.items if p.role == role]
 
@@ -287,6 +291,12 @@ def _role(
     if rx["own_after"].search(after):
         return OWN
     return NEUTRAL
+
+
+def entities_named(text: str, lang: Language) -> list[str]:
+    """The group's legal persons a message names ("B公司", "子公司"), each once, in order."""
+    rx = _compiled(id(lang), (("separate_entity", lang.places["separate_entity"]),))["separate_entity"]
+    return list(dict.fromkeys(m.group() for m in rx.finditer(text)))
 
 
 def own_zone_denied(text: str, jurisdiction: Sequence[str], lang: Language) -> bool:
