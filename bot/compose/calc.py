@@ -234,7 +234,7 @@ def compose_calculation(
     if any(o.result.eligible for o in outcomes):
         parts.append(CEILING)
     units = [units_text(c) for c in (corpus.clause(cid) for cid in dict.fromkeys(clause_ids)) if c]
-    parts.extend(u for u in units if u)
+    parts.extend(dict.fromkeys(u for u in units if u))  # two clauses of one unit: said once
     return Answer(
         status=ANSWERED,
         answer="\n".join(parts),
