@@ -211,6 +211,7 @@ Answer = C.Answer
 
 
 def _homophones(packs: Packs, settings: Settings) -> Any:
+    from bot.nlu.lang import language
     from bot.nlu.typos import load_homophones
 
     words: list[str] = []
@@ -219,7 +220,7 @@ def _homophones(packs: Packs, settings: Settings) -> Any:
         for rule in vocab.rules:
             words += rule.names
             words += [m for s in rule.slots.values() for m in s.markers if m.isalnum()]
-    return load_homophones(words, settings.index_dir)
+    return load_homophones(words, settings.index_dir, language().everyday_words)
 
 
 def build_engine(settings: Settings, corpus: Corpus | None = None, retriever: Any = None) -> Engine:

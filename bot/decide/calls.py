@@ -156,6 +156,16 @@ def affiliate_asked(reading: Reading, figures: list[Figure]) -> Place | None:
     能补吗"): the question is that entity's, which is outside."""
     money = [f for f in figures if f.mention.kind == MONEY]
     theirs = [f for f in money if f.role == OTHER_ENTITY]
+    if not money:
+        # "D公司注册在无锡。D公司那笔流片能补吗": no figure at all, and the question names that entity.
+        return next(
+            (
+                p
+                for p in reading.places.with_role(AFFILIATE)
+                if not p.ours and p.entity and p.entity in reading.text[p.end :]
+            ),
+            None,
+        )
     if not theirs or any(f.role == INPUT for f in money):
         return None
     return _affiliate(reading, theirs[0])

@@ -70,6 +70,7 @@ class Language:
     not_inputs: tuple[RoleCue, ...]
     count_not_inputs: tuple[RoleCue, ...]
     other_objects: tuple[str, ...]
+    everyday_words: frozenset[str]
     places: dict[str, Any]
     glossary: tuple[tuple[str, str], ...] = ()
 
@@ -149,6 +150,7 @@ def language() -> Language:
         not_inputs=_role_cues(data["not_inputs"]),
         count_not_inputs=_role_cues(data["count_not_inputs"]),
         other_objects=tuple(data["other_objects"]),
+        everyday_words=frozenset(data["everyday_words"]),
         places=data["places"],
         glossary=tuple((p, r) for p, r in data.get("glossary", [])),
     )

@@ -30,6 +30,7 @@ class Homophones:
     pinyin: dict[str, str]
     terms: tuple[str, ...]
     acronyms: tuple[str, ...] = ()
+    everyday: frozenset[str] = frozenset()  # words meant as written, whatever term they sound like
 
     def correct(self, text: str, short_terms: bool = True) -> str:
         """Replace every window that sounds like a term, shares a character with it, but is written otherwise.
@@ -125,6 +126,8 @@ class Homophones:
             if (n < 3 and not short_terms) or term in text or sounds[i : i + n] != sound:
                 continue
             window = out[i : i + n]
+            if "".join(window) in self.everyday:
+                continue  # "只算100万": a word of its own, not a typo of 智算
             same = sum(a == b for a, b in zip(window, term, strict=True))
             if max(1, n - 2) <= same < n:
                 out[i : i + n] = list(term)
@@ -172,8 +175,11 @@ def build_table(terms: tuple[str, ...]) -> dict[str, str]:
     return table
 
 
-def load_homophones(words: Iterable[str], cache_dir: Path | None) -> Homophones:
-    """The table for these terms, from the cache when it matches, else built (and cached when possible)."""
+def load_homophones(
+    words: Iterable[str], cache_dir: Path | None, everyday: frozenset[str] = frozenset()
+) -> Homophones:
+    """The table for these terms, from the cache when it matches, else built (and cached when possible);
+    `everyday` are words never corrected."""
     words = list(words)
     terms = _terms(words)
     digest = _digest(terms)
@@ -182,14 +188,14 @@ def load_homophones(words: Iterable[str], cache_dir: Path | None) -> Homophones:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("digest") == digest:
-                return Homophones(data["pinyin"], terms, _acronyms(words))
+                return Homophones(data["pinyin"], terms, _acronyms(words), everyday)
         except (OSError, ValueError, KeyError):
             log.warning("同音字表缓存损坏，重新生成：%s", path)
     try:
         table = build_table(terms)
     except ImportError:  # pypinyin missing: typo correction off, everything else works
         log.warning("未安装 pypinyin，不做同音错别字纠正")
-        return Homophones({}, (), _acronyms(words))
+        return Homophones({}, (), _acronyms(words), everyday)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -198,4 +204,4 @@ def load_homophones(words: Iterable[str], cache_dir: Path | None) -> Homophones:
             )
         except OSError:
             log.warning("无法写入同音字表缓存：%s", path)
-    return Homophones(table, terms, _acronyms(words))
+    return Homophones(table, terms, _acronyms(words), everyday)

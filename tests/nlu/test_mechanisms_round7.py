@@ -1,0 +1,82 @@
+"""The seventh round's mechanisms (this session's work on the last failures of holdout8/9 and their reviews), on
+phrasings of our own, with amounts computed by hand from the policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.fixtures import conversation
+
+
+def test_a_loan_said_by_its_verb_is_the_loan_rule_not_the_last_list(engine: Any) -> None:
+    # 首次流片700万 × 30% = 210万; 借了200万 in 2024-12 for one year at the LPR 3.10%: 6.2万; 216.2万.
+    answers = conversation(engine, "芯片设计公司，首次流片700万；2024年12月还向银行借了200万，一年期，一共能拿多少")
+    assert answers[0]["total_max_subsidy_yuan"] == "2162000"
+
+
+def test_items_set_against_qualifying_ones_do_not_meet_their_conditions(engine: Any) -> None:
+    # Chips from a non-affiliated IC enterprise, self-developed and first launched: 350万 × 30% = 105万; the
+    # other (imported) chips of 600万 are not that, and are named as not used.
+    answers = conversation(
+        engine, "2025年试用非关联集成电路企业自主研发、首次上市的芯片350万；其余进口芯片600万。芯机联动补多少"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "1050000"
+    assert "600万" in answers[0]["answer"].split("消息中未用于测算的数字", 1)[1]
+
+
+def test_a_removal_asking_the_total_sums_what_is_left(engine: Any) -> None:
+    # EDA 150万 × 20% = 30万, IP 500万 × 20% = 100万, tape-out 400万 × 30% = 120万; without EDA: 220万.
+    answers = conversation(
+        engine,
+        "2025年度：EDA工具采购150万，购买IP做关键芯片研发500万，重点领域关键芯片首次流片400万，合计多少",
+        "EDA那块我们放弃申报了，剩下的两项一共多少？",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["2500000", "2200000"]
+
+
+def test_a_rule_question_stating_a_fact_of_the_last_rule_is_about_the_rule_it_names(engine: Any) -> None:
+    answers = conversation(
+        engine, "购买IP做先进工艺研发花了800万，能补多少", "我们是新引进的集成电路企业，房租补贴最长能补几年？"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "1600000"
+    assert answers[1]["citations"][0]["clause_id"] == "m10" and answers[1]["total_max_subsidy_yuan"] is None
+
+
+def test_a_circled_number_points_at_its_item(engine: Any) -> None:
+    # Set up 2023-03 (window to 2026-03). ① 2024-08 200万 × 3.35% = 6.7万; ② 2025-06 100万 × 3.00% = 3万: 9.7万.
+    # ② was in fact 2026-05: outside the three years, so ① alone.
+    answers = conversation(
+        engine,
+        "我司2023年3月在滨江新设立，集成电路企业。①2024年8月借款200万元，期限12个月；②2025年6月借款100万元，期限12个月。贴息多少",
+        "更正：②那笔是2026年5月借的",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["97000", "67000"]
+
+
+def test_a_lettered_company_of_a_group_has_its_own_place_and_keeps_it(engine: Any) -> None:
+    # 甲: EDA 300万 × 20% = 60万; 乙's tape-out is 乙's (in 无锡): not used; then 乙 asked alone → a1, 0.
+    answers = conversation(
+        engine,
+        "集团下面有两家：C公司在滨江，D公司注册在无锡。C公司2025年采购EDA工具300万；D公司首次流片900万。C公司能补多少",
+        "D公司那笔流片能按这个政策补吗，补多少",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["600000", "0"]
+    assert answers[1]["answer"].startswith("不符合") and "无锡" in answers[1]["answer"]
+
+
+def test_an_everyday_word_is_not_corrected_into_a_term(engine: Any) -> None:
+    # Two venue rents 80万 × 50% = 40万 and 300万 × 50% = 150万 → 100万 per event: 140万; "只算" asks why.
+    answers = conversation(
+        engine,
+        "2025年在滨江办了两场集成电路交流活动，都事前报批了，场租分别是80万和300万，能补多少",
+        "第二场怎么只算100万",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["1400000", "1400000"]
+    assert answers[1]["citations"][0]["clause_id"] == "m16"
+
+
+def test_a_kind_and_its_purchase_written_apart_name_the_purchase_rule(engine: Any) -> None:
+    # Equipment 450万 < 500万: below the threshold, 0 under 第12条.
+    answers = conversation(engine, "设备 非关联 自研首发 今年采购450万 能补吗")
+    assert answers[0]["citations"][0]["clause_id"] == "m12"
+    assert answers[0]["total_max_subsidy_yuan"] == "0"
