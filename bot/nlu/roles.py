@@ -154,17 +154,21 @@ def _modified(text: str, cues: list[Hit], lo: int, hit: Hit, lang: Language) -> 
     ]
     if not before:
         return hit
-    head = max(before, key=lambda h: h.end)
-    between = text[head.end : hit.start]
-    linked = "的" in between or between[:1] in ("里", "中", "内")
-    if (
-        len(between) > 8
-        or not linked
-        or any(c in between for c in "，,；;。")
-        or negated(text, head.start, lang)
-    ):
-        return hit
-    return head
+    # The nearest modifier first; a not-input one may stand before another cue of the figure's ("预算里EDA采购
+    # 列了500万": the budget's, though EDA is nearer).
+    for head in sorted(before, key=lambda h: -h.end):
+        between = text[head.end : hit.start]
+        linked = "的" in between or between[:1] in ("里", "中", "内")
+        if (
+            len(between) <= 8
+            and linked
+            and not any(c in between for c in "，,；;。")
+            and not negated(text, head.start, lang)
+        ):
+            return head
+        if not head.key.startswith("slot:"):
+            return hit
+    return hit
 
 
 def _nearest(hits: list[Hit], lo: int, hi: int) -> Hit | None:

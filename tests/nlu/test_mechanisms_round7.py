@@ -80,3 +80,13 @@ def test_a_kind_and_its_purchase_written_apart_name_the_purchase_rule(engine: An
     answers = conversation(engine, "设备 非关联 自研首发 今年采购450万 能补吗")
     assert answers[0]["citations"][0]["clause_id"] == "m12"
     assert answers[0]["total_max_subsidy_yuan"] == "0"
+
+
+def test_a_not_input_modifier_reaches_past_a_nearer_cue_of_the_rule(engine: Any) -> None:
+    # "预算里EDA采购列了400万" is the budget's figure; actual ordinary EDA 150万 × 20% = 30万, sign-off
+    # centre EDA 100万 × 50% = 50万: 80万.
+    answers = conversation(
+        engine,
+        "2025年度预算里EDA采购列了400万，实际执行了150万（普通EDA）；参与省级签核中心创建企业研发的EDA实际买了100万，能补多少",
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "800000"
