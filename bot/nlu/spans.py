@@ -20,6 +20,11 @@ def _full_stop(text: str, i: int) -> bool:
     return not latin and not (before.isdigit() and after.isdigit())
 
 
+# A space before the next item of an enumeration ("一是…买了520万 二是…买了300万 三是…") breaks the clause the
+# way a comma would: each item keeps its own facts.
+_ENUMERATED = re.compile(r"\s(?=[一二三四五六七八九十]是|[\u2460-\u2473]|[（(]\d{1,2}[)）]|\d{1,2}[、.．](?!\d))")
+
+
 @dataclass(frozen=True)
 class Layout:
     """Clause and sentence number of every character position of a text."""
@@ -38,13 +43,14 @@ class Layout:
     def _build(cls, text: str) -> Layout:
         clause, sentence, c, s, starts = [], [], 0, 0, [0]
         padded = text + "。"
+        items = {m.start() for m in _ENUMERATED.finditer(text)} if " " in text else set()
         for i, ch in enumerate(padded):
             clause.append(c)
             sentence.append(s)
             if ch == "," and 0 < i and padded[i - 1].isdigit() and padded[i + 1 : i + 2].isdigit():
                 continue  # "1,050万": a thousands separator, not a break
             stop = ch == "." and _full_stop(padded, i)  # "没走事前报批. 网上说…": a half-width full stop
-            if ch in CLAUSES or stop:
+            if ch in CLAUSES or stop or i in items:
                 c += 1
                 starts.append(i + 1)
             if ch in SENTENCES or stop:

@@ -90,3 +90,14 @@ def test_a_not_input_modifier_reaches_past_a_nearer_cue_of_the_rule(engine: Any)
         "2025年度预算里EDA采购列了400万，实际执行了150万（普通EDA）；参与省级签核中心创建企业研发的EDA实际买了100万，能补多少",
     )
     assert answers[0]["total_max_subsidy_yuan"] == "800000"
+
+
+def test_items_of_an_enumeration_separated_by_spaces_keep_their_own_facts(engine: Any) -> None:
+    # Chips (non-affiliated, self-developed, first launch) 400万 × 30% = 120万; the materials come from our
+    # shareholder's company (related): not used; equipment 1100万 → 2 × 10万 = 20万: 140万.
+    answers = conversation(
+        engine,
+        "滨江做服务器整机 2025年芯机联动 一是非关联企业自研首发的芯片 采购400万 二是股东控股的公司做的材料 采购500万 三是检测设备 非关联 自研首发 采购1100万 能补多少",
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "1400000"
+    assert "500万" in answers[0]["answer"].split("消息中未用于测算的数字", 1)[1]
