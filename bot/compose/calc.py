@@ -82,10 +82,19 @@ def unused_line(decision: Any, outcomes: list[Any]) -> str:
     figures = [
         f for f in (reading.figures if taken is None else taken) if not f.used or f.mention.value not in used
     ]
-    figures = [f for f in figures if f.role != "bound" and (f.role != "unknown" or f.mention.kind != "count")]
+    figures = [f for f in figures if f.role != "bound" and not _counts_the_items(f, reading)]
     parts = [_figure_text(f) for f in figures if f.start not in left]
     parts += [f"{f.mention.raw.strip()}（不满足“{why}”，不计入）" for f, why in excluded]
     return "消息中未用于测算的数字：" + "；".join(dict.fromkeys(parts)) + "。" if parts else ""
+
+
+def _counts_the_items(figure: Any, reading: Any) -> bool:
+    """ "两款芯片…", "用了三样东西": a count with no role that counts the amounts the message lists (not a fact of
+    its own, like 入驻数商260家 or 年出货800万颗, which the answer names as not used)."""
+    if figure.role != "unknown" or figure.mention.kind != "count":
+        return False
+    items = sum(f.times for f in reading.figures if f.mention.kind == "money")
+    return figure.mention.value == items or items == 0 and figure.mention.value <= 10
 
 
 def relocation_line(decision: Any, corpus: Corpus) -> str:

@@ -101,3 +101,18 @@ def test_items_of_an_enumeration_separated_by_spaces_keep_their_own_facts(engine
     )
     assert answers[0]["total_max_subsidy_yuan"] == "1400000"
     assert "500万" in answers[0]["answer"].split("消息中未用于测算的数字", 1)[1]
+
+
+def test_counts_of_other_things_are_named_as_not_used(engine: Any) -> None:
+    # 首次流片520万 × 30% = 156万; 1500万片 (shipments) and 38家 (customers) are facts of no slot.
+    answers = conversation(engine, "首次流片费用520万，服务客户38家，明年预计出货1500万片，流片补贴能拿多少")
+    assert answers[0]["total_max_subsidy_yuan"] == "1560000"
+    unused = answers[0]["answer"].split("消息中未用于测算的数字", 1)[1]
+    assert "1500万片" in unused and "38家" in unused
+
+
+def test_a_count_of_the_items_listed_is_not_named(engine: Any) -> None:
+    # "两款" counts the two fees listed: 300万 + 200万 = 500万 × 30% = 150万.
+    answers = conversation(engine, "今年两款芯片首次流片，分别花了300万和200万，能补多少")
+    assert answers[0]["total_max_subsidy_yuan"] == "1500000"
+    assert "消息中未用于测算的数字" not in answers[0]["answer"]
