@@ -32,6 +32,7 @@ SETS = {
     "holdout9": ROOT / "tests" / "data" / "understanding" / "holdout9.jsonl",
     "review9": ROOT / "tests" / "data" / "understanding" / "review9.jsonl",
     "holdout10": ROOT / "tests" / "data" / "understanding" / "holdout10.jsonl",
+    "review10": ROOT / "tests" / "data" / "understanding" / "review10.jsonl",
     "holdout11": ROOT / "tests" / "data" / "understanding" / "holdout11.jsonl",
 }
 HELD_OUT: tuple[str, ...] = ("holdout11",)  # sets measured but not yet reviewed: no failure listing
