@@ -43,7 +43,7 @@ ADD, REMOVE, CHANGE = "add", "remove", "change"
 # The label may be followed by words saying it was wrong ("Q那个数记错了，其实是1200万"), or by a cancellation
 # ("B项目后来撤了"): the item is the one changed or removed.
 _ANCHOR = re.compile(
-    r"(?:(\d{1,2}月)份?|(?<![A-Za-z])([A-Z])(?![A-Za-z])(?:产品|款|芯片|项目)?|(?:产品|芯片|项目)([A-Z])(?![A-Za-z]))"
+    r"(?:(\d{1,2}月)份?|(?<![A-Za-z])([A-Z])(?![A-Za-z])(?:产品|款|芯片|项目|公司|家|企业|供应商|平台)?|(?:产品|芯片|项目)([A-Z])(?![A-Za-z]))"
     r"(?:(?:的|那笔|那次|那款|那个数|那个|这个数|的数)?(?:记错了|写错了|说错了|搞错了|不对)?[，,]?\s*"
     r"(?:是|改成|改为|应该是|其实是|实际是|应为)"
     r"|[^，,。；;\d]{0,4}?(?:撤了|取消|没做成|没流成|不做了|砍掉|砍了|不算了|去掉|不要了|不报了|不申报了))"

@@ -50,7 +50,7 @@ def _rule_of(
     想问芯机联动这块能拿多少"); rules with no slot for this kind of figure ("租金") are passed over."""
     kinds = _SLOT_KINDS.get(kind, ())
     able = [h for h in hits if any(s.kind in kinds for s in h.rule.slots.values())]
-    hits = able or hits
+    hits = [_enclosing(h, hits) for h in able or hits]
     own = [h for h in hits if layout.same_clause(h.start, pos)]
     before = [h for h in own if h.start < pos]
     if before:
@@ -71,6 +71,20 @@ def _rule_of(
         or not any(layout.same_sentence(h.start, at) for at in figures_at if at != pos)
     ]
     return later[0].rule if later else fallback
+
+
+def _enclosing(hit: RuleHit, hits: Sequence[RuleHit]) -> RuleHit:
+    """ "买了一家非关联企业自研首发的国产刻蚀设备2套": a name (刻蚀设备, 第4条's) that ends another rule's longer hit
+    (the purchase pattern, whose object it is) stands for that rule; a name inside it does not ("买IP核450万用于
+    先进工艺芯片": IP is bought, not chips)."""
+    outer = [
+        o
+        for o in hits
+        if o.rule.id != hit.rule.id
+        and o.start < hit.start
+        and hit.end == o.end
+    ]
+    return RuleHit(outer[0].rule, hit.start, hit.end) if outer else hit
 
 
 def _cue_words(
@@ -403,7 +417,7 @@ def _continue_or_default(
     n_figures: int,
 ) -> tuple[str, str | None]:
     """A figure with no cue: the next item of a list ("800万和1200万", "一份90万一份130万"), or the rule's
-    default slot when its clause names the rule, or the message's only figure."""
+    default slot when its clause or sentence names that rule, or the message's only figure."""
     inputs = [
         f
         for f in figures
@@ -419,8 +433,10 @@ def _continue_or_default(
     slot = rule.default_slot() if m.kind == MONEY else _only_slot(rule, m.kind, m.unit)
     if slot is None:
         return UNKNOWN, None
+    # The figure's own rule named there ("刚完成A轮1.5亿…用大模型" names no rule of the contract it is given).
     names_rule = any(
-        layout.same_clause(h.start, m.start) or layout.same_sentence(h.start, m.start) for h in hits
+        h.rule.id == rule.id and (layout.same_clause(h.start, m.start) or layout.same_sentence(h.start, m.start))
+        for h in hits
     )
     if names_rule or not hits or n_figures == 1:
         return INPUT, slot
