@@ -157,8 +157,11 @@ def cyber_insurance_subsidy(data: CyberInsuranceInput) -> SubsidyResult:
     failures = failed(
         [
             (data.provides_security_services, "提供网络安全服务的企业"),
-            (data.year >= first.since.year, f"保费发生在 {first.since.year} 年及以后（当前 {data.year} 年）"),
-            (data.year < first.since.year or rate > 0, f"{data.year} 年补偿比例已递减为 0"),
+            (data.year >= first.since.year, f"自 {first.since.year} 年起的保费（当前 {data.year} 年）"),
+            (
+                data.year < first.since.year or rate > 0,
+                f"从次年度开始保险补偿比例逐年递减 10%：{data.year} 年已递减为 0",
+            ),
         ]
     )
     cap = calc.param("cyber_cap")

@@ -179,7 +179,7 @@ INELIGIBLE = [
         {"circulation_revenues_yuan": "500万", "non_affiliated_users": 3},
         "超过 3 家",
     ),
-    ("cyber_insurance_subsidy", {"premiums_yuan": "100万", "year": 2023}, "2024 年及以后"),
+    ("cyber_insurance_subsidy", {"premiums_yuan": "100万", "year": 2023}, "自 2024 年起"),
     ("cyber_insurance_subsidy", {"premiums_yuan": "100万", "year": 2031}, "递减为 0"),
     (
         "cyber_insurance_subsidy",
