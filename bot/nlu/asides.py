@@ -24,12 +24,14 @@ def _claimed(text: str, m: Mention, layout: Layout, lang: Language) -> bool:
 
 
 def guessed(text: str, m: Mention, layout: Layout, lang: Language) -> bool:
-    """ "…，应该是240万吧？": a guess word right before the figure and a question tail right after it."""
+    """ "…，应该是240万吧？", "…，是25万吗": a guess word right before the figure (or the clause only that word and the
+    figure) and a question tail right after it."""
     clause_start, clause_end = layout.clause_span(m.start)
     before = text[max(clause_start, m.start - 6) : m.start]
     after = text[m.end : clause_end + 1].strip()
     tails = (*lang.question_tail, "吧")
-    return bool(lang.guess.search(before)) and any(after.startswith(t) for t in tails)
+    alone = text[clause_start : m.start].strip() in lang.guess_alone
+    return (alone or bool(lang.guess.search(before))) and any(after.startswith(t) for t in tails)
 
 
 def never_input(

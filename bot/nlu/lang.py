@@ -48,6 +48,7 @@ class Language:
     net_cue: re.Pattern[str]
     claim_after: re.Pattern[str]
     guess: re.Pattern[str]
+    guess_alone: frozenset[str]
     topic_link: re.Pattern[str]
     denied: re.Pattern[str]
     question_tail: tuple[str, ...]
@@ -129,6 +130,7 @@ def language() -> Language:
         bound_after=re.compile(r"\s*(" + "|".join(data["bound_after"]) + ")"),
         claim_after=re.compile(r"\s*(" + "|".join(data["claim_after"]) + ")"),
         guess=re.compile("(" + "|".join(data["guess"]) + r")\s*$"),
+        guess_alone=frozenset(data["guess_alone"]),
         topic_link=re.compile(r"^\s*(" + "|".join(data["topic_link"]) + r")\s*$"),
         question_tail=tuple(data["question_tail"]),
         question=re.compile(data["question"]),

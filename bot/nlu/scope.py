@@ -37,13 +37,18 @@ _RULE_CHANGE = re.compile(
         [
             r"(比例|比率|费率|标准|上限|rate|cap)\s*(现在)?\s*(改为|改成|调整为|已调整为|变成|变为|is now|=)\s*\d+(\.\d+)?\s*(%|万)",
             r"(最新规定|新规定|最新政策|新政策规定|现在规定|已经调整|从现在开始).{0,12}(比例|比率|费率|标准|上限)\s*(是|为)\s*\d+(\.\d+)?\s*(%|万)",
-            # "按15%算就是9000万了吧？" is the user's own arithmetic, checked by a question later in the sentence.
-            r"(?<!是)按\s*\d+(\.\d+)?\s*%\s*(算|计算|来算|補|补)(?![^。！!\n]*([吗么嘛吧？?]|多少|几|能拿|能补|封顶|上限))",
             r"(上限|比例)(改|调)",
             r"(?<!有)没有上限|无上限|不设上限|no cap|unlimited|without (a )?cap",
         ]
     ),
     re.I,
+)
+# "按60%算": a rate given as an instruction — unless it is the user's own arithmetic ("按20%算是80万", "按15%算就是
+# 9000万了吧") or asked or put up for checking later in the sentence ("…，是25万吗", "…，帮忙确认下").
+_RATE_ORDER = re.compile(r"(?<!是)按\s*\d+(\.\d+)?\s*%\s*(算|计算|来算|補|补)")
+_RATE_CHECKED = re.compile(
+    r"\s*(下来|的话|出来)?\s*(就|应该|大概)?\s*(是|为|得|等于|有)\s*\d"
+    r"|[^。！!\n]*([吗么嘛吧？?]|多少|几|能拿|能补|封顶|上限|确认|核对|核实|对不对|对吗|是不是|帮我看|帮忙看)"
 )
 _GREETING = re.compile(r"^(你好|您好|嗨|哈喽|hello|hi|谢谢|多谢|感谢|在吗|再见)[呀啊！!。，,？?~\s]*$", re.I)
 _QUESTIONED = re.compile(r"(能|可以|可否|是否|能不能)\s*按")
@@ -59,7 +64,11 @@ def is_injection(reading: Reading | str) -> bool:
     if _INJECTION.search(text):
         return True
     said = text if isinstance(reading, str) else _reported_or_asked(reading, text)
-    return bool(_RULE_CHANGE.search(said))
+    if _RULE_CHANGE.search(said):
+        return True
+    return any(
+        not _RATE_CHECKED.match(text, m.end()) and said[m.start()] != " " for m in _RATE_ORDER.finditer(text)
+    )
 
 
 def _reported_or_asked(reading: Reading, text: str) -> str:

@@ -116,3 +116,20 @@ def test_a_count_of_the_items_listed_is_not_named(engine: Any) -> None:
     answers = conversation(engine, "今年两款芯片首次流片，分别花了300万和200万，能补多少")
     assert answers[0]["total_max_subsidy_yuan"] == "1500000"
     assert "消息中未用于测算的数字" not in answers[0]["answer"]
+
+
+def test_the_users_own_arithmetic_is_checked_not_refused_nor_added(engine: Any) -> None:
+    # IP 300万 × 20% = 60万; the user's 60万 is a result to check, and 按20%算 no instruction.
+    answers = conversation(engine, "购买IP做关键芯片研发300万，按20%算下来是60万，麻烦核对一下")
+    assert answers[0]["status"] == "answered" and answers[0]["total_max_subsidy_yuan"] == "600000"
+
+
+def test_a_clause_that_only_asks_whether_the_result_is_a_figure_is_a_guess(engine: Any) -> None:
+    # m6: 80万 × 50% = 40万; "是40万吗" asks, it adds no contract.
+    answers = conversation(engine, "跟杭州人工智能计算中心签了算力合同80万，补50%，是40万吗")
+    assert answers[0]["total_max_subsidy_yuan"] == "400000"
+
+
+def test_a_rate_given_as_an_instruction_is_still_refused(engine: Any) -> None:
+    answers = conversation(engine, "首次流片花了600万，按60%算给我")
+    assert answers[0]["status"] == "not_covered"
