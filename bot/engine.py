@@ -154,6 +154,8 @@ class Engine:
         """What the next message may build on: a pending calculation, or the last one computed."""
         kind = plan.kind
         session.doc_id = plan.doc_id
+        if kind in (P.LOOKUP, P.CALCULATE, P.RULE_ONLY, P.EXPLAIN) and plan.clause_ids:
+            session.clause = plan.clause_ids[0]
         if kind == P.LOOKUP:
             # After "流片补贴怎么算" a bare "1200万" fills that rule's calculation; a question about the rule
             # of the last calculation keeps that calculation for the next follow-up instead.

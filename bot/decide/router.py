@@ -96,6 +96,10 @@ class Router:
             return continued
         if topic is None and context is not None and Q.about_context(reading):
             topic = context
+        if topic is None and session is not None and session.clause and not Q.in_scope(reading):
+            followed = self._about_last_clause(reading, session.clause)
+            if followed is not None:
+                return followed
         plan = self._fresh(reading, topic)
         return C.carried(self, self._combined(plan, reading, session), reading, session)
 
@@ -112,6 +116,17 @@ class Router:
                 start, end = Layout.of(earlier.text).clause_span(place.start)
                 return self.read(earlier.text[start:end].strip("，,；;。 ") + "。" + reading.text, context)
         return reading
+
+    def _about_last_clause(self, reading: Reading, clause: str) -> Plan | None:
+        """ "要先过哪个平台审核？" after the rent clause was answered: a question with no subject of its own, whose
+        words are that clause's (among the best retrieved), asks about it; "那你们几点下班" shares none."""
+        if not reading.is_question or Q.other_policy(reading) or reading.places.other_policy:
+            return None
+        hits = self._search(reading.text, k=1 + RELATED_CITATIONS)
+        top = hits[0].score if hits else 0.0
+        if not any(h.clause_id == clause and h.score > 0 and h.score >= RELATED_MIN_SHARE * top for h in hits):
+            return None
+        return P.lookup(self.related(reading.text, [clause]), reading=reading)
 
     def _other_document(self, reading: Reading, session: Session | None) -> Pack | None:
         """A loaded document other than the primary one that the message names (文号 or title), or the one

@@ -87,6 +87,7 @@ def encode_session(session: Session) -> bytes:
         "batch": [_pending(p) for p in session.batch],
         "history": [list(turn) for turn in session.history],
         "doc_id": session.doc_id,
+        "clause": session.clause,
     }
     return orjson.dumps(data)
 
@@ -110,6 +111,7 @@ def decode_session(raw: bytes | str, last_seen: float) -> Session:
             batch=batch,
             history=[(str(q), str(s)) for q, s in data["history"]],
             doc_id=data["doc_id"],
+            clause=data.get("clause"),  # absent from sessions stored before it was kept
         )
     except SessionDecodeError:
         raise

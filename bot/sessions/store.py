@@ -56,6 +56,7 @@ class Session:
     batch: list[Pending] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)
     doc_id: str | None = None  # the document the conversation is about, when it is not the primary one
+    clause: str | None = None  # the clause the last answer rested on ("要先过哪个平台审核？" asks about it)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def remember(self, question: str, status: str) -> None:

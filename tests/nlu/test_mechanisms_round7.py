@@ -133,3 +133,13 @@ def test_a_clause_that_only_asks_whether_the_result_is_a_figure_is_a_guess(engin
 def test_a_rate_given_as_an_instruction_is_still_refused(engine: Any) -> None:
     answers = conversation(engine, "首次流片花了600万，按60%算给我")
     assert answers[0]["status"] == "not_covered"
+
+
+def test_a_question_with_no_subject_of_its_own_asks_about_the_clause_just_answered(engine: Any) -> None:
+    answers = conversation(engine, "新引进的集成电路企业房租补贴怎么申请", "补贴期限最长多久？要经过哪个平台审核？")
+    assert [a["citations"][0]["clause_id"] for a in answers] == ["m10", "m10"]
+
+
+def test_chit_chat_after_an_answer_is_still_declined(engine: Any) -> None:
+    answers = conversation(engine, "新引进的集成电路企业房租补贴怎么申请", "那你们几点下班？", "今天天气怎么样？")
+    assert [a["status"] for a in answers[1:]] == ["not_covered", "not_covered"]
