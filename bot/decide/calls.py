@@ -11,7 +11,7 @@ from bot.decide.frame_cache import frame_of
 from bot.decide.frames import Frame
 from bot.nlu.figure import INPUT, OTHER_ENTITY, OTHER_YEAR, Figure
 from bot.nlu.markers import kinds
-from bot.nlu.mentions import MONEY, YEAR
+from bot.nlu.mentions import COUNT, MONEY, YEAR
 from bot.nlu.places import AFFILIATE, Place
 from bot.nlu.reading import Reading
 from bot.nlu.spans import Layout
@@ -217,11 +217,46 @@ def place_conditions(reading: Reading, rule: RuleSpec, args: dict[str, Any]) -> 
         role = roles.get(spec.place or "")
         if role is None:
             continue
+        if role == "others" and _users_inside(reading, rule, args, name):
+            continue
         found = reading.places.with_role(role)
         if any(not p.ours for p in found):
             args[name] = False
         elif found:
             args[name] = True
+
+
+_LOCATED_AFTER = re.compile(r"\s*(都|均|全|全部)?\s*(在|位于|来自|是)\s*")
+
+
+def _users_inside(reading: Reading, rule: RuleSpec, args: dict[str, Any], condition: str) -> bool:
+    """ "一共6家：滨江3家、上海2家、宁波1家", "8家，其中3家在苏州，其余5家都在滨江": parts of the users' count located by
+    a place; the count is those inside (those said inside, else the total less those outside), and the place
+    condition is met when any is. False when no part of the count is located."""
+    slots = [n for n, s in rule.slots.items() if s.kind == "count"]
+    if not slots:
+        return False
+    slot, unit = slots[0], (rule.slots[slots[0]].units or ("家",))[0]
+    text = reading.text
+    parts: list[tuple[int, bool]] = []
+    for f in reading.figures:
+        if f.mention.kind != COUNT or f.mention.unit != unit:
+            continue
+        for p in reading.places.items:
+            before = p.end <= f.start and text[p.end : f.start].strip() in ("", "有")
+            after = f.end <= p.start and _LOCATED_AFTER.fullmatch(text, f.end, p.start) is not None
+            if before or after:
+                parts.append((int(f.mention.value), p.ours))
+                break
+    if not parts:
+        return False
+    outside = sum(n for n, ours in parts if not ours)
+    said_inside = [n for n, ours in parts if ours]
+    total = args.get(slot)
+    inside = sum(said_inside) if said_inside else (int(total) - outside if isinstance(total, int) else 0)
+    args[slot] = max(inside, 0)
+    args[condition] = inside > 0
+    return True
 
 
 _ALTERNATIVE = re.compile(r"要么|或者|还是|或|也许|可能|或许|不然就是")

@@ -143,3 +143,12 @@ def test_a_question_with_no_subject_of_its_own_asks_about_the_clause_just_answer
 def test_chit_chat_after_an_answer_is_still_declined(engine: Any) -> None:
     answers = conversation(engine, "新引进的集成电路企业房租补贴怎么申请", "那你们几点下班？", "今天天气怎么样？")
     assert [a["status"] for a in answers[1:]] == ["not_covered", "not_covered"]
+
+
+def test_a_count_split_by_place_counts_those_inside(engine: Any) -> None:
+    # 9 users: 2 in 上海, 1 in 宁波, the other 6 in 滨江 → 6 inside (> 3): 200万 × 10% = 20万. Split 3/2/1 with only
+    # 3 in 滨江: not more than 3 inside → 0.
+    answers = conversation(engine, "数据集被9家非关联企业调用，其中2家在上海、1家在宁波，其余6家都在滨江，流通收益200万，奖励多少")
+    assert answers[0]["total_max_subsidy_yuan"] == "200000"
+    answers = conversation(engine, "数据集调用方共6家非关联企业：滨江3家、上海2家、宁波1家，流通收益200万，奖励多少")
+    assert answers[0]["total_max_subsidy_yuan"] == "0" and answers[0]["answer"].startswith("不符合")
