@@ -246,7 +246,7 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
     kin = sibling(reading, rule)
     if kin is not None and asks_rule_only(reading) and not session.pending:
         return None  # "设备类的标准是怎么算的" after chips: the other kind's rule, not the chips recomputed
-    rule = kin or rule
+    rule = removed_member(router, reading, rule, session.batch) or kin or rule
     if rule.tool != base.tool and not session.pending:
         # "设备那块是2400万" after equipment and chips: the sibling's own call is the one changed.
         base = next((p for p in session.batch if p.tool == rule.tool), base)
@@ -292,6 +292,25 @@ def own_items(
     facts = {k: v for k, v in base.args.items() if isinstance(v, bool)}  # the enterprise's own facts
     own = ToolCall(str(rule.tool), {**facts, **frame.args}, year=year)
     return Plan([own], topic=rule, reading=reading, followup=True, clauses=[rule.clause], keep=plan.calls)
+
+
+def removed_member(router: RouterLike, reading: Reading, rule: RuleSpec, batch: list[Any]) -> RuleSpec | None:
+    """ "芯片那块供应商资料有点问题，先去掉，只算设备": in a removal within a family, the member whose kind the message
+    names and does not keep is the one removed, whichever member's word (供应商) it also names."""
+    if not rule.family or not reading.act("remove"):
+        return None
+    text, lang = reading.text, reading.lang
+    tools = {p.tool for p in batch}
+    named = []
+    for member in router.vocabulary.family(rule.family):
+        spots = [m for mk in member.markers for m in re.finditer(mk, text)]
+        kept = any(
+            lang.acts["keep_before"].search(text, 0, m.start()) or lang.acts["keep_after"].match(text[m.end() :])
+            for m in spots
+        )
+        if spots and not kept and member.tool in tools:
+            named.append(member)
+    return named[0] if len(named) == 1 else None
 
 
 def without(

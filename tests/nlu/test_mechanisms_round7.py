@@ -152,3 +152,13 @@ def test_a_count_split_by_place_counts_those_inside(engine: Any) -> None:
     assert answers[0]["total_max_subsidy_yuan"] == "200000"
     answers = conversation(engine, "数据集调用方共6家非关联企业：滨江3家、上海2家、宁波1家，流通收益200万，奖励多少")
     assert answers[0]["total_max_subsidy_yuan"] == "0" and answers[0]["answer"].startswith("不符合")
+
+
+def test_a_removal_in_a_family_removes_the_kind_it_names_and_keeps_the_other(engine: Any) -> None:
+    # Materials 1100万 → 2 × 10万 = 20万; modules 400万 × 30% = 120万: 140万. The modules removed: 20万.
+    answers = conversation(
+        engine,
+        "当年度从非关联集成电路企业采购了对方自研首发的模组400万、自研首发的材料1100万，芯机联动能补多少",
+        "模组那批供货方的材料还没齐，先拿掉，材料照算",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["1400000", "200000"]
