@@ -24,7 +24,7 @@ from bot.decide.followups import (
 from bot.decide.frame_cache import frame_of
 from bot.decide.plan import Plan
 from bot.nlu.figure import BOUND, OTHER_YEAR
-from bot.nlu.mentions import COUNT, ORDINAL, YEAR
+from bot.nlu.mentions import COUNT, MONEY, ORDINAL, YEAR
 from bot.nlu.polarity import Stated, argument, stated
 from bot.nlu.reading import Reading
 from bot.nlu.spans import Layout
@@ -75,6 +75,7 @@ def continued(router: RouterLike, reading: Reading, topic: RuleSpec | None, sess
     batch_tools = {p.tool for p in session.batch}
     inside = (
         now_inside(router, reading, topic, session)
+        or split_across(router, reading, session)
         or year_set_aside(router, reading, topic, session)
         or one_year(router, reading, session)
         or revived(router, reading, session)
@@ -97,6 +98,44 @@ def continued(router: RouterLike, reading: Reading, topic: RuleSpec | None, sess
     if topic is None or varies_last(reading, topic, session):
         return followup(router, reading, session)
     return None
+
+
+def split_across(router: RouterLike, reading: Reading, session: Session) -> Plan | None:
+    """ "这900万里有200万其实是IP" after EDA 900万, "这1500万里其实有400万是芯片" after equipment: a listed item of
+    the last answer, and a part of it that is another rule's (or another kind's) — the part leaves the item for that
+    rule's call; the rest stays."""
+    if session.pending is not None or not session.batch:
+        return None
+    money = [f for f in reading.figures if f.mention.kind == MONEY]
+    if len(money) != 2:
+        return None
+    between = reading.text[money[0].end : money[1].start]
+    if not (reading.lang.part_of.search(between) or between[:1] in ("里", "中")):
+        return None
+    whole, part = (f.mention.value for f in money)
+    homes = [p for p in session.batch for v in p.args.values() if isinstance(v, list) and whole in v]
+    if len(homes) != 1 or part >= whole:
+        return None
+    home = homes[0]
+    after = reading.text[money[1].end :]
+    kin = router.vocabulary.family(home_rule.family) if (home_rule := router.vocabulary.rule_for_tool(home.tool)) else []
+    marked = [r for r in kin if any(re.search(mk, after) for mk in r.markers)]
+    named = [h.rule for h in reading.hits if h.start >= money[1].end]
+    target = next((r for r in [*named, *marked] if r.tool and r.tool != home.tool), None)
+    slot = target.default_slot() if target is not None else None
+    if target is None or slot is None:
+        return None
+    rest = {k: [whole - part if x == whole else x for x in v] if isinstance(v, list) and whole in v else v for k, v in home.args.items()}
+    facts = {k: v for k, v in frame_of(reading, target).args.items() if isinstance(v, bool)}
+    listed = target.slots[slot].kind == "money_list"
+    calls = [ToolCall(home.tool, rest, year=home.year) if p is home else p.replay() for p in session.batch]
+    joined = next((c for c in calls if c.name == target.tool), None)
+    if joined is not None and listed:
+        joined.args[slot] = list(joined.args.get(slot) or []) + [part]
+    else:
+        calls.append(ToolCall(str(target.tool), {**facts, slot: [part] if listed else part}, year=home.year))
+    clauses = list(dict.fromkeys(c for c in (router.clause(c.name) for c in calls) if c))
+    return Plan(calls, topic=target, reading=reading, followup=True, clauses=clauses)
 
 
 def asks_total(router: RouterLike, reading: Reading, topic: RuleSpec | None, batch_tools: set[str]) -> bool:

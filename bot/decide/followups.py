@@ -215,7 +215,7 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
     if act.kind == CHANGE and rule.tool == base.tool:
         replaced = (
             fail_item_by_value(base.args, frame, reading)
-            or (moved_kind(base.args, new) if reading.act("correct") else None)
+            or (moved_kind(base.args, new) if reading.act("correct") or reading.act("vary") else None)
             or split_part(base.args, new, reading)
             or replace_by_value(base.args, reading)
             or _replaced_items(rule, base.args, new)

@@ -162,3 +162,15 @@ def test_a_removal_in_a_family_removes_the_kind_it_names_and_keeps_the_other(eng
         "模组那批供货方的材料还没齐，先拿掉，材料照算",
     )
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["1400000", "200000"]
+
+
+def test_a_part_of_a_listed_item_that_is_another_rules_leaves_it_for_that_rule(engine: Any) -> None:
+    # EDA 600万 × 20% = 120万 → 100万; 150万 of it is IP (key chip R&D): EDA 450万 × 20% = 90万 + IP 30万 = 120万.
+    # Then that 450万 EDA is sign-off centre EDA: 225万 + 30万 = 255万 (moved, not counted twice).
+    answers = conversation(
+        engine,
+        "购买EDA工具花了600万，补多少",
+        "这600万里有150万其实是IP，用于关键芯片研发，拆开重新算",
+        "假如那450万EDA是参与省级签核中心创建的企业研发的呢",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["1000000", "1200000", "2550000"]
