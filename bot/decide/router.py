@@ -13,7 +13,7 @@ from bot.decide import plan as P
 from bot.decide import questions as Q
 from bot.decide.calls import Call, affiliate_asked, alternatives, calls_for, read_figures
 from bot.decide.plan import Plan
-from bot.nlu.places import entities_named
+from bot.nlu.places import AFFILIATE, Place, entities_named
 from bot.nlu.polarity import stated
 from bot.nlu.reading import Reading, read
 from bot.nlu.references import References
@@ -327,6 +327,11 @@ class Router:
             if not (annex.role == "contact" and Q.ISSUER.search(reading.text)):
                 return P.lookup(self.related(reading.text, [annex.clause, *named]), reading=reading)
         applicability = reading.vocabulary.annex("applicability")
+        member = _member_asked(reading)
+        if member is not None and not wants and applicability is not None:
+            # "我们在苏州的子公司能不能也用这个政策申请？": that legal person's question; it is outside.
+            measure = topic.clause if topic is not None else ""
+            return P.not_applicable(applicability.clause, measure, member.name, [], topic, reading, member.entity)
         if where and not wants and applicability is not None:
             if reading.yes_no and (topic is not None or reading.places.outside is not None):
                 # "我们公司在萧山，能申请滨江的算力补贴吗", "注册在富阳，能申请这个政策吗": it cannot, said first.
@@ -341,6 +346,22 @@ class Router:
     def clause(self, tool: str) -> str | None:
         rule = self.vocabulary.rule_for_tool(tool)
         return rule.clause if rule else None
+
+
+def _member_asked(reading: Reading) -> Place | None:
+    """The group's legal person placed outside that the asking clause is about ("那家子公司能申请…吗", "总部那边能不能
+    也用这个政策申请"): a question naming it (or the group's 总部) in the clause that asks."""
+    if not (reading.yes_no or reading.is_question) or reading.money_inputs:
+        return None
+    members = [p for p in reading.places.with_role(AFFILIATE) if not p.ours and p.entity]
+    if not members:
+        return None
+    layout = Layout.of(reading.text)
+    end = len(reading.text.rstrip("？?！!。 "))
+    start, _ = layout.clause_span(max(end - 1, 0))
+    asking = reading.text[start:end]
+    named = entities_named(asking, reading.lang) + (["总部"] if "总部" in asking else [])
+    return members[-1] if named else None
 
 
 def _kinds_of_one_measure(reading: Reading) -> bool:
