@@ -62,6 +62,8 @@ class Language:
     threshold_talk: re.Pattern[str]
     relation: re.Pattern[str]
     severed_after: re.Pattern[str]
+    self_described: re.Pattern[str]
+    counterparty: re.Pattern[str]
     part_of: re.Pattern[str]
     contrast: re.Pattern[str]
     aggregate: re.Pattern[str]
@@ -143,6 +145,8 @@ def language() -> Language:
         threshold_talk=_alternation(data["threshold_talk"]),
         relation=_alternation(data["relation"]),
         severed_after=re.compile(data["severed_after"]),
+        self_described=re.compile(data["self_described"]),
+        counterparty=re.compile(data["counterparty"]),
         part_of=re.compile(data["part_of"]),
         contrast=re.compile(data["contrast"]),
         aggregate=re.compile(data["aggregate"]),

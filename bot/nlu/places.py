@@ -200,6 +200,8 @@ def find_places(
                 "separate_entity",
                 "affiliate_before",
                 "enterprise_after",
+                "subsidiary_self",
+                "parent_after",
             )
         ),
     )
@@ -230,6 +232,8 @@ def _of_group_member(place: Place, text: str, rx: dict[str, re.Pattern[str]]) ->
     (named before it in the clause) is that entity's, not the enterprise's."""
     if place.ours or place.role != OWN:
         return place
+    if rx["subsidiary_self"].search(text) and rx["parent_after"].match(text[place.end : place.end + 6]):
+        return replace(place, role=AFFILIATE, entity="总部")  # "我们是…子公司…上海总部也采购了500万"
     start, _ = Layout.of(text).clause_span(place.start)
     member = list(rx["separate_entity"].finditer(text, start, place.start))
     # "我们子公司在萧山" stays the enterprise's place: whose the figures are is not said, so the outside wins.

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from bot.nlu.lang import Language
-from bot.nlu.spans import Hit, find_words
+from bot.nlu.spans import Hit, Layout, find_words
 from bot.packs.vocabulary import ConditionSpec, RuleSpec
 
 MET, NOT_MET = "met", "not_met"
@@ -131,10 +131,18 @@ def _signals(text: str, spec: ConditionSpec, lang: Language) -> list[Signal]:
             hit = Hit("rel", m.start(), m.end(), m.group())
             if lang.severed_after.match(text, m.end()):
                 continue  # "股东已全部退出": a relation that has ended
+            if _describes_user(text, m.start(), lang):
+                continue  # "我们是集团在滨江的子公司": who the user is, not who it buys from
             if not _inside(hit, taken):
                 out.append(Signal(negated(text, hit.start, lang), hit.start, hit.end, hit.word))
                 taken.append(hit)
     return sorted(out, key=lambda s: s.start)
+
+
+def _describes_user(text: str, at: int, lang: Language) -> bool:
+    start, _ = Layout.of(text).clause_span(at)
+    before = text[start:at]
+    return bool(lang.self_described.search(before)) and not lang.counterparty.search(before)
 
 
 def _inside(hit: Hit, taken: list[Hit]) -> bool:

@@ -174,3 +174,21 @@ def test_a_part_of_a_listed_item_that_is_another_rules_leaves_it_for_that_rule(e
         "假如那450万EDA是参与省级签核中心创建的企业研发的呢",
     )
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["1000000", "1200000", "2550000"]
+
+
+def test_a_relation_word_describing_the_user_says_nothing_about_its_supplier(engine: Any) -> None:
+    # We are the group's subsidiary in 滨江; chips from a non-affiliated IC enterprise 400万 × 30% = 120万; the
+    # parent (总部 in 南京) bought 700万 itself: its own figure, not used. From our own subsidiary: related → 0.
+    answers = conversation(
+        engine,
+        "集团总部在南京，我们是集团在滨江的子公司。我们当年度采购了非关联企业自研首次上市的芯片400万；南京总部也采购了700万。我们能补多少？",
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "1200000"
+    assert "700万" in answers[0]["answer"].split("消息中未用于测算的数字", 1)[1]
+    answers = conversation(engine, "我们从自己的子公司采购了自研首发的芯片500万，芯机联动能补多少？")
+    assert answers[0]["total_max_subsidy_yuan"] == "0"
+
+
+def test_a_question_about_a_group_member_outside_gets_the_applicability_answer(engine: Any) -> None:
+    answers = conversation(engine, "我们在无锡还有一家子公司，那家子公司能申请这个政策吗？")
+    assert answers[0]["citations"][0]["clause_id"] == "a1" and "无锡" in answers[0]["answer"]
