@@ -61,10 +61,31 @@ def to_halfwidth(text: str) -> str:
     return "".join(out)
 
 
+# A table pasted from a spreadsheet with its unit in a header ("项目\t金额(万元)", "流片明细（单位：万元）"): each row's
+# bare amount at its end is in that unit, and each row is a clause of its own.
+_TABLE_UNIT = re.compile(r"单位\s*[:：]\s*(万元|万|亿元|亿|元)|金额\s*[(（]\s*(万元|万|亿元|亿|元)\s*[)）]")
+_ROW_AMOUNT = re.compile(r"(?<=[\t ])(\d+(?:\.\d+)?)\s*$")
+
+
+def tabled(text: str) -> str:
+    """The rows after a header giving the unit, with that unit written after each row's bare amount and the rows
+    joined by "；"."""
+    lines = text.split("\n")
+    head = next((i for i, line in enumerate(lines) if _TABLE_UNIT.search(line)), None)
+    if head is None or head == len(lines) - 1:
+        return text
+    m = _TABLE_UNIT.search(lines[head])
+    unit = (m.group(1) or m.group(2)) if m else ""
+    rows = [_ROW_AMOUNT.sub(lambda a: a.group(1) + unit, line) for line in lines[head + 1 :]]
+    return "\n".join(lines[: head + 1]) + "：" + "；".join(r.strip() for r in rows if r.strip())
+
+
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """Return text in simplified Chinese, half-width ASCII, single spaces, stripped."""
     text = unicodedata.normalize("NFC", text)
+    if "\n" in text:
+        text = tabled(text)
     text = to_halfwidth(_EMOJI.sub(" ", text))
     if any("\u4e00" <= ch <= "\u9fff" for ch in text):
         text = _t2s().convert(text)
