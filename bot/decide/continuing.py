@@ -290,8 +290,10 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
         # "设备那块是2400万" after equipment and chips: the sibling's own call is the one changed.
         base = next((p for p in session.batch if p.tool == rule.tool), base)
     if rule is not router.context_rule(session) or reading.act("part_of_last"):
-        prefix = session.history[-1][0] + "，" if reading.act("part_of_last") and session.history else ""
-        reading = router.read(prefix + reading.text, rule)
+        part = reading.lang.acts["part_of_last"].match(reading.text) if session.history else None
+        # The part joins the last message; an apology before it is no correction of that message's figure.
+        text = _stated(session.history[-1][0], reading) + "，" + reading.text[part.end() - 2 :] if part else reading.text
+        reading = router.read(text, rule)
     if not session.pending and not changes(reading, rule, base):
         return None
     previous = session.history[-1][0] if session.history else ""
@@ -331,6 +333,18 @@ def own_items(
     facts = {k: v for k, v in base.args.items() if isinstance(v, bool)}  # the enterprise's own facts
     own = ToolCall(str(rule.tool), {**facts, **frame.args}, year=year)
     return Plan([own], topic=rule, reading=reading, followup=True, clauses=[rule.clause], keep=plan.calls)
+
+
+def _stated(text: str, reading: Reading) -> str:
+    """A message without the question it ends with ("…一共180万，补多少" → "…一共180万"): what a part joins."""
+    layout = Layout.of(text)
+    end = len(text.rstrip("？?！!。 "))
+    while end > 0:
+        start, _ = layout.clause_span(end - 1)
+        if start == 0 or not reading.lang.question.search(text, start, end):
+            break
+        end = start - 1
+    return text[:end]
 
 
 def removed_member(router: RouterLike, reading: Reading, rule: RuleSpec, batch: list[Any]) -> RuleSpec | None:

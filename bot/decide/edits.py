@@ -115,6 +115,8 @@ def replace_by_value(old: dict[str, Any], reading: Reading) -> dict[str, Any] | 
     acts = ("replace", "vary", "correct")
     if len(figures) != 2 or not (denied or any(reading.act(a) for a in acts)):
         return None
+    if reading.lang.part_of.search(reading.text, figures[0].end, figures[1].start):
+        return None  # "一共180万，其中60万其实是跟阿里云签的": a part of the item, not its new amount
     a, b = (f.mention.value for f in figures)
     for key, items in old.items():
         if not isinstance(items, list):

@@ -192,3 +192,13 @@ def test_a_relation_word_describing_the_user_says_nothing_about_its_supplier(eng
 def test_a_question_about_a_group_member_outside_gets_the_applicability_answer(engine: Any) -> None:
     answers = conversation(engine, "我们在无锡还有一家子公司，那家子公司能申请这个政策吗？")
     assert answers[0]["citations"][0]["clause_id"] == "a1" and "无锡" in answers[0]["answer"]
+
+
+def test_a_part_said_after_an_apology_is_a_part_of_the_last_figure(engine: Any) -> None:
+    # m6: 200万 × 50% = 100万; 50万 of it was with 腾讯云: (200 − 50)万 × 50% = 75万.
+    answers = conversation(
+        engine,
+        "今年在杭州人工智能计算中心签了两份算力合同，一共200万，补多少",
+        "抱歉我搞错了，其中50万其实是跟腾讯云签的",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["1000000", "750000"]
