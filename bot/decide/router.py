@@ -243,9 +243,10 @@ class Router:
             # About the policy but matching no clause in particular: answer with the document itself.
             fallback = [vocab.document.overview_clause or vocab.rules[0].clause]
             return P.lookup([h.clause_id for h in hits] or fallback, reading=reading)
-        if not wants:
+        if not wants or topic.tool is None:
             if any(w in reading.text for w in vocab.spec.document_questions):
                 return P.lookup([h.clause_id for h in self._search(reading.text, k=3)], reading=reading)
+        if not wants:
             return P.lookup(self.related(reading.text, [topic.clause]), topic, reading)
         if topic.tool is None:
             return P.rule_only(topic.clause, topic, reading)
