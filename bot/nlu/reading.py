@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -115,6 +117,23 @@ def _asked(text: str, hits: tuple[RuleHit, ...], lang: Language) -> tuple[RuleHi
     return outside or hits
 
 
+_EXAMPLE = re.compile(r"[、和及与\sA-Za-z0-9\u4e00-\u9fff]{0,10}?等")
+
+
+def _without_examples(text: str, hits: tuple[RuleHit, ...]) -> tuple[RuleHit, ...]:
+    """ "EDA、IP等软件投入900万" beside a platform: names listed as examples of a thing (X等 + a cue of another
+    rule named in the message) are not what the message names; that rule's cue is."""
+    others = {h.rule.id: h.rule for h in hits}
+    out = []
+    for hit in hits:
+        m = _EXAMPLE.match(text, hit.end)
+        after = text[m.end() : m.end() + 8] if m else ""
+        cues = [c for r in others.values() if r.id != hit.rule.id for s in r.slots.values() for c in s.cues]
+        if not (m and any(after.startswith(c) for c in cues)):
+            out.append(hit)
+    return tuple(out) if out else hits
+
+
 def _denied_name(text: str, hit: RuleHit, lang: Language) -> bool:
     """ "研发投入8000万（主要是芯片设计，不是EDA）": a name after 不是/并非 says what the message is not about —
     unless it is how the rule's own condition is denied ("不是首次流片" is about tape-out, and fails it)."""
@@ -201,6 +220,7 @@ def read(
             fixed, named_as_written = corrected, rule_hits(corrected, vocabulary)
     mentions = tuple(find_mentions(fixed, today))
     hits = _asked(fixed, tuple(h for h in named_as_written if not _denied_name(fixed, h, lang)), lang)
+    hits = _without_examples(fixed, hits)
     if not hits and context is None:
         context = inferred_rule(fixed, vocabulary)
     layout = Layout.of(fixed)

@@ -202,3 +202,13 @@ def test_a_part_said_after_an_apology_is_a_part_of_the_last_figure(engine: Any) 
         "抱歉我搞错了，其中50万其实是跟腾讯云签的",
     )
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["1000000", "750000"]
+
+
+def test_names_given_as_examples_of_another_rules_object_are_not_named(engine: Any) -> None:
+    # Platform: equipment 3000万 + software (EDA、IP are examples of it) 600万 = 3600万 × 30% = 1080万 (cap 2000万);
+    # the rent 200万 is no investment.
+    answers = conversation(
+        engine,
+        "我们是经认定的集成电路公共技术平台，研发设备投入3000万，EDA、IP等软件投入600万，场地每年租金200万。平台补贴能拿多少？",
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "10800000"
