@@ -33,15 +33,17 @@ FLOORS = {
     "holdout6": 0.98,
     "holdout7": 0.99,
     "review7": 1.0,  # the reviewer's own phrasings of holdout7's mechanisms
-    "holdout8": 0.94,
-    "review8": 0.80,  # the reviewer's phrasings of holdout8's mechanisms (M9, M12 and others still open)
-    "holdout9": 0.91,
-    "review9": 0.76,  # the reviewer's phrasings of holdout9's mechanisms (several still open)
+    "holdout8": 0.97,
+    "review8": 0.97,
+    "holdout9": 0.96,
+    "review9": 0.92,
+    "holdout10": 0.99,
+    "review10": 1.0,  # the reviewer's phrasings of holdout10's mechanisms
 }
 # Overstated turns a development set still has (never more).
-# Known overstatements still open (tests/data/understanding/RESULTS.md): a loan said by its verb only (贷了600万)
-# joins the tape-out list; "其他进口设备" beside the qualifying kind; a removal or a supposition not recognised.
-OVERSTATED = {**dict.fromkeys(FLOORS, 0), "holdout8": 1, "review8": 1, "holdout9": 6, "review9": 3}
+# Known overstatement still open (tests/data/understanding/RESULTS.md): an undated second loan takes the first
+# loan's LPR (r9-M5-b; which LPR an undated loan has is not settled in SPEC.md).
+OVERSTATED = {**dict.fromkeys(FLOORS, 0), "review9": 1}
 
 
 @pytest.fixture(scope="module")
