@@ -94,7 +94,8 @@ def _counts_the_items(figure: Any, reading: Any) -> bool:
     if figure.role != "unknown" or figure.mention.kind != "count":
         return False
     items = sum(f.times for f in reading.figures if f.mention.kind == "money")
-    return figure.mention.value == items or items == 0 and figure.mention.value <= 10
+    value = int(figure.mention.value)
+    return value == items or (items == 0 and value <= 10)
 
 
 def relocation_line(decision: Any, corpus: Corpus) -> str:

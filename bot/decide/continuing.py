@@ -118,14 +118,18 @@ def split_across(router: RouterLike, reading: Reading, session: Session) -> Plan
         return None
     home = homes[0]
     after = reading.text[money[1].end :]
-    kin = router.vocabulary.family(home_rule.family) if (home_rule := router.vocabulary.rule_for_tool(home.tool)) else []
+    home_rule = router.vocabulary.rule_for_tool(home.tool)
+    kin = router.vocabulary.family(home_rule.family) if home_rule and home_rule.family else []
     marked = [r for r in kin if any(re.search(mk, after) for mk in r.markers)]
     named = [h.rule for h in reading.hits if h.start >= money[1].end]
     target = next((r for r in [*named, *marked] if r.tool and r.tool != home.tool), None)
     slot = target.default_slot() if target is not None else None
     if target is None or slot is None:
         return None
-    rest = {k: [whole - part if x == whole else x for x in v] if isinstance(v, list) and whole in v else v for k, v in home.args.items()}
+    rest = {
+        k: [whole - part if x == whole else x for x in v] if isinstance(v, list) and whole in v else v
+        for k, v in home.args.items()
+    }
     facts = {k: v for k, v in frame_of(reading, target).args.items() if isinstance(v, bool)}
     listed = target.slots[slot].kind == "money_list"
     calls = [ToolCall(home.tool, rest, year=home.year) if p is home else p.replay() for p in session.batch]
@@ -292,7 +296,11 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
     if rule is not router.context_rule(session) or reading.act("part_of_last"):
         part = reading.lang.acts["part_of_last"].match(reading.text) if session.history else None
         # The part joins the last message; an apology before it is no correction of that message's figure.
-        text = _stated(session.history[-1][0], reading) + "，" + reading.text[part.end() - 2 :] if part else reading.text
+        text = (
+            _stated(session.history[-1][0], reading) + "，" + reading.text[part.end() - 2 :]
+            if part
+            else reading.text
+        )
         reading = router.read(text, rule)
     if not session.pending and not changes(reading, rule, base):
         return None
@@ -358,7 +366,8 @@ def removed_member(router: RouterLike, reading: Reading, rule: RuleSpec, batch: 
     for member in router.vocabulary.family(rule.family):
         spots = [m for mk in member.markers for m in re.finditer(mk, text)]
         kept = any(
-            lang.acts["keep_before"].search(text, 0, m.start()) or lang.acts["keep_after"].match(text[m.end() :])
+            lang.acts["keep_before"].search(text, 0, m.start())
+            or lang.acts["keep_after"].match(text[m.end() :])
             for m in spots
         )
         if spots and not kept and member.tool in tools:

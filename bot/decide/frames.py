@@ -165,7 +165,9 @@ def _complement(
     return out
 
 
-def _contrasted(text: str, figures: list[Figure], marks: list[str | None], lang: Language) -> list[str | None]:
+def _contrasted(
+    text: str, figures: list[Figure], marks: list[str | None], lang: Language
+) -> list[str | None]:
     """ "自研首发的设备1780万；同期其他进口设备3000万": an item its own clause sets against the items said to meet
     the condition (其他/其余…, before it, with no signal of its own) does not meet it."""
     if MET not in marks:

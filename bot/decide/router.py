@@ -124,7 +124,9 @@ class Router:
             return None
         hits = self._search(reading.text, k=1 + RELATED_CITATIONS)
         top = hits[0].score if hits else 0.0
-        if not any(h.clause_id == clause and h.score > 0 and h.score >= RELATED_MIN_SHARE * top for h in hits):
+        if not any(
+            h.clause_id == clause and h.score > 0 and h.score >= RELATED_MIN_SHARE * top for h in hits
+        ):
             return None
         return P.lookup(self.related(reading.text, [clause]), reading=reading)
 
@@ -332,7 +334,9 @@ class Router:
         if member is not None and not wants and applicability is not None:
             # "我们在苏州的子公司能不能也用这个政策申请？": that legal person's question; it is outside.
             measure = topic.clause if topic is not None else ""
-            return P.not_applicable(applicability.clause, measure, member.name, [], topic, reading, member.entity)
+            return P.not_applicable(
+                applicability.clause, measure, member.name, [], topic, reading, member.entity
+            )
         if where and not wants and applicability is not None:
             if reading.yes_no and (topic is not None or reading.places.outside is not None):
                 # "我们公司在萧山，能申请滨江的算力补贴吗", "注册在富阳，能申请这个政策吗": it cannot, said first.

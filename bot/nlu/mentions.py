@@ -37,7 +37,9 @@ _COUNT = re.compile(
     r"(?<![\d.第])" + _NUM + r"\s*(多|余|来)?\s*(个人|家|个|项|人|名|位|颗|款|份|笔|台|套|场|次|单)(?!月|年)"
 )
 # "年出货800万颗", "300万片": a count in 万 or 亿 (never money: calculators.money leaves such figures alone).
-_COUNT_MAGNITUDE = re.compile(r"(?<![\d.第])(\d+(?:\.\d+)?)\s*(万|亿)\s*(多|余)?\s*(颗|片|粒|枚|台|套|个|件|家|人|股)(?!月|年)")
+_COUNT_MAGNITUDE = re.compile(
+    r"(?<![\d.第])(\d+(?:\.\d+)?)\s*(万|亿)\s*(多|余)?\s*(颗|片|粒|枚|台|套|个|件|家|人|股)(?!月|年)"
+)
 _PERCENT = re.compile(
     r"(\d+(?:\.\d+)?)\s*(%|％|个点)|(?<=LPR)\s*(?:是|为|按)?\s*(\d\.\d{1,3})(?![\d%％万亿元])"
 )

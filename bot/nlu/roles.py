@@ -77,13 +77,7 @@ def _enclosing(hit: RuleHit, hits: Sequence[RuleHit]) -> RuleHit:
     """ "买了一家非关联企业自研首发的国产刻蚀设备2套": a name (刻蚀设备, 第4条's) that ends another rule's longer hit
     (the purchase pattern, whose object it is) stands for that rule; a name inside it does not ("买IP核450万用于
     先进工艺芯片": IP is bought, not chips)."""
-    outer = [
-        o
-        for o in hits
-        if o.rule.id != hit.rule.id
-        and o.start < hit.start
-        and hit.end == o.end
-    ]
+    outer = [o for o in hits if o.rule.id != hit.rule.id and o.start < hit.start and hit.end == o.end]
     return RuleHit(outer[0].rule, hit.start, hit.end) if outer else hit
 
 
@@ -435,7 +429,8 @@ def _continue_or_default(
         return UNKNOWN, None
     # The figure's own rule named there ("刚完成A轮1.5亿…用大模型" names no rule of the contract it is given).
     names_rule = any(
-        h.rule.id == rule.id and (layout.same_clause(h.start, m.start) or layout.same_sentence(h.start, m.start))
+        h.rule.id == rule.id
+        and (layout.same_clause(h.start, m.start) or layout.same_sentence(h.start, m.start))
         for h in hits
     )
     if names_rule or not hits or n_figures == 1:

@@ -22,7 +22,9 @@ def _full_stop(text: str, i: int) -> bool:
 
 # A space before the next item of an enumeration ("一是…买了520万 二是…买了300万 三是…") breaks the clause the
 # way a comma would: each item keeps its own facts.
-_ENUMERATED = re.compile(r"\s(?=[一二三四五六七八九十]是|[\u2460-\u2473]|[（(]\d{1,2}[)）]|\d{1,2}[、.．](?!\d))")
+_ENUMERATED = re.compile(
+    r"\s(?=[一二三四五六七八九十]是|[\u2460-\u2473]|[（(]\d{1,2}[)）]|\d{1,2}[、.．](?!\d))"
+)
 
 
 @dataclass(frozen=True)

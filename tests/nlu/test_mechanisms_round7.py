@@ -10,7 +10,9 @@ from tests.fixtures import conversation
 
 def test_a_loan_said_by_its_verb_is_the_loan_rule_not_the_last_list(engine: Any) -> None:
     # 首次流片700万 × 30% = 210万; 借了200万 in 2024-12 for one year at the LPR 3.10%: 6.2万; 216.2万.
-    answers = conversation(engine, "芯片设计公司，首次流片700万；2024年12月还向银行借了200万，一年期，一共能拿多少")
+    answers = conversation(
+        engine, "芯片设计公司，首次流片700万；2024年12月还向银行借了200万，一年期，一共能拿多少"
+    )
     assert answers[0]["total_max_subsidy_yuan"] == "2162000"
 
 
@@ -36,7 +38,9 @@ def test_a_removal_asking_the_total_sums_what_is_left(engine: Any) -> None:
 
 def test_a_rule_question_stating_a_fact_of_the_last_rule_is_about_the_rule_it_names(engine: Any) -> None:
     answers = conversation(
-        engine, "购买IP做先进工艺研发花了800万，能补多少", "我们是新引进的集成电路企业，房租补贴最长能补几年？"
+        engine,
+        "购买IP做先进工艺研发花了800万，能补多少",
+        "我们是新引进的集成电路企业，房租补贴最长能补几年？",
     )
     assert answers[0]["total_max_subsidy_yuan"] == "1600000"
     assert answers[1]["citations"][0]["clause_id"] == "m10" and answers[1]["total_max_subsidy_yuan"] is None
@@ -136,21 +140,30 @@ def test_a_rate_given_as_an_instruction_is_still_refused(engine: Any) -> None:
 
 
 def test_a_question_with_no_subject_of_its_own_asks_about_the_clause_just_answered(engine: Any) -> None:
-    answers = conversation(engine, "新引进的集成电路企业房租补贴怎么申请", "补贴期限最长多久？要经过哪个平台审核？")
+    answers = conversation(
+        engine, "新引进的集成电路企业房租补贴怎么申请", "补贴期限最长多久？要经过哪个平台审核？"
+    )
     assert [a["citations"][0]["clause_id"] for a in answers] == ["m10", "m10"]
 
 
 def test_chit_chat_after_an_answer_is_still_declined(engine: Any) -> None:
-    answers = conversation(engine, "新引进的集成电路企业房租补贴怎么申请", "那你们几点下班？", "今天天气怎么样？")
+    answers = conversation(
+        engine, "新引进的集成电路企业房租补贴怎么申请", "那你们几点下班？", "今天天气怎么样？"
+    )
     assert [a["status"] for a in answers[1:]] == ["not_covered", "not_covered"]
 
 
 def test_a_count_split_by_place_counts_those_inside(engine: Any) -> None:
     # 9 users: 2 in 上海, 1 in 宁波, the other 6 in 滨江 → 6 inside (> 3): 200万 × 10% = 20万. Split 3/2/1 with only
     # 3 in 滨江: not more than 3 inside → 0.
-    answers = conversation(engine, "数据集被9家非关联企业调用，其中2家在上海、1家在宁波，其余6家都在滨江，流通收益200万，奖励多少")
+    answers = conversation(
+        engine,
+        "数据集被9家非关联企业调用，其中2家在上海、1家在宁波，其余6家都在滨江，流通收益200万，奖励多少",
+    )
     assert answers[0]["total_max_subsidy_yuan"] == "200000"
-    answers = conversation(engine, "数据集调用方共6家非关联企业：滨江3家、上海2家、宁波1家，流通收益200万，奖励多少")
+    answers = conversation(
+        engine, "数据集调用方共6家非关联企业：滨江3家、上海2家、宁波1家，流通收益200万，奖励多少"
+    )
     assert answers[0]["total_max_subsidy_yuan"] == "0" and answers[0]["answer"].startswith("不符合")
 
 
