@@ -35,7 +35,7 @@ from bot.packs.vocabulary import RuleSpec
 from bot.sessions.store import Pending, Session
 from calculators.money import find_amounts
 
-ADD, REMOVE, CHANGE = "add", "remove", "change"
+ADD, REMOVE, CHANGE, ONLY = "add", "remove", "change", "only"
 
 
 # A label naming which item a correction changes: a month ("9月是150万", "3月份那笔改成100万") or a letter
@@ -56,11 +56,17 @@ class Act:
 
     kind: str
     item: int | None = None
+    value: Any = None  # the amount of the one item kept (ONLY)
 
 
 def act_of(reading: Reading, previous: str) -> Act:
     """add ("再加一笔"), remove ("去掉第二笔"), or change (vary or correct) — with the item it names."""
     item = ordinal(reading) if ordinal(reading) is not None else anchored(reading.text, previous)
+    only = reading.lang.acts["only_labeled"].search(reading.text)
+    if only is not None:
+        kept = labeled(only.group(1), previous)
+        if kept is not None:
+            return Act(ONLY, value=kept)
     if reading.act("remove"):
         return Act(REMOVE, item)
     if reading.act("remainder") or (reading.act("add") and not reading.act("replace")):
@@ -74,6 +80,16 @@ def ordinal(reading: Reading) -> int | None:
     """ "第二个改成1500万": the 0-based index of the listed item the message changes."""
     found = [m for m in reading.mentions if m.kind == ORDINAL]
     return int(found[0].value) - 1 if found else None
+
+
+def labeled(label: str, previous: str) -> Any:
+    """The amount a label written once in the previous message introduces ("训练集群120万、推理服务60万": 推理 →
+    60万), or None."""
+    places = [x.start() for x in re.finditer(re.escape(label), previous)]
+    if len(places) != 1:
+        return None
+    later = [a.value for a in find_amounts(previous) if a.value is not None and a.start > places[0]]
+    return later[0] if later else None
 
 
 def anchored(text: str, previous: str) -> int | None:
@@ -226,6 +242,10 @@ def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> d
         kept = keep_first(base.args, reading)
         if kept is not None:
             return {**kept, **{k: v for k, v in new.items() if not isinstance(v, list)}}
+    if act.kind == ONLY and act.value is not None:
+        lists = [k for k, v in base.args.items() if isinstance(v, list) and act.value in v and len(v) > 1]
+        if len(lists) == 1:
+            return {**base.args, lists[0]: [act.value]}
     if act.kind == REMOVE:
         dropped = remove_item(base.args, reading, act.item, [f.mention.value for f, _ in frame.excluded])
         if dropped != base.args:

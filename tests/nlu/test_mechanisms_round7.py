@@ -225,3 +225,11 @@ def test_names_given_as_examples_of_another_rules_object_are_not_named(engine: A
         "我们是经认定的集成电路公共技术平台，研发设备投入3000万，EDA、IP等软件投入600万，场地每年租金200万。平台补贴能拿多少？",
     )
     assert answers[0]["total_max_subsidy_yuan"] == "10800000"
+
+
+def test_only_the_item_a_label_names_is_kept(engine: Any) -> None:
+    # m6: (90 + 40)万 × 50% = 65万; only the 推理 contract: 20万.
+    answers = conversation(
+        engine, "今年跟杭州人工智能计算中心签了两份合同：训练集群90万、推理40万，能补多少？", "如果只算推理那份呢？"
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["650000", "200000"]
