@@ -289,7 +289,7 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
     kin = sibling(reading, rule)
     if kin is not None and asks_rule_only(reading) and not session.pending:
         return None  # "设备类的标准是怎么算的" after chips: the other kind's rule, not the chips recomputed
-    rule = removed_member(router, reading, rule, session.batch) or kin or rule
+    rule = removed_member(router, reading, rule, session.batch) or kin or _owner(router, reading, session) or rule
     if rule.tool != base.tool and not session.pending:
         # "设备那块是2400万" after equipment and chips: the sibling's own call is the one changed.
         base = next((p for p in session.batch if p.tool == rule.tool), base)
@@ -341,6 +341,17 @@ def own_items(
     facts = {k: v for k, v in base.args.items() if isinstance(v, bool)}  # the enterprise's own facts
     own = ToolCall(str(rule.tool), {**facts, **frame.args}, year=year)
     return Plan([own], topic=rule, reading=reading, followup=True, clauses=[rule.clause], keep=plan.calls)
+
+
+def _owner(router: RouterLike, reading: Reading, session: Session) -> RuleSpec | None:
+    """ "服务企业数我看错了 是48家" after a platform and an award were computed: the one computed rule all the
+    message's figures belong to by their own cues is the call it changes."""
+    if not reading.inputs or not all(f.label for f in reading.inputs):
+        return None  # "第一个改成900万": a figure with no cue of its own says no rule
+    owners = {f.rule for f in reading.inputs if f.rule}
+    rule = router.vocabulary.rule(owners.pop()) if len(owners) == 1 else None
+    tools = {p.tool for p in session.batch}
+    return rule if rule is not None and rule.tool in tools else None
 
 
 def _stated(text: str, reading: Reading) -> str:

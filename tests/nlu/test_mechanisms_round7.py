@@ -233,3 +233,14 @@ def test_only_the_item_a_label_names_is_kept(engine: Any) -> None:
         engine, "今年跟杭州人工智能计算中心签了两份合同：训练集群90万、推理40万，能补多少？", "如果只算推理那份呢？"
     )
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["650000", "200000"]
+
+
+def test_a_correction_of_a_figure_changes_the_call_its_cue_names(engine: Any) -> None:
+    # m15: platform 1000万 × 20% = 200万 with 60 enterprises served, plus the second-tier award 30万 = 230万;
+    # served only 45 (< 50): the platform fails, the award stays: 30万.
+    answers = conversation(
+        engine,
+        "在滨江做了个场景化开放服务平台 投资1000万 服务了60家企业 另外应用成果评了第二档 一共能拿多少",
+        "服务企业数我记错了 是45家",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["2300000", "300000"]
