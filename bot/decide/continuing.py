@@ -14,6 +14,7 @@ from bot.decide.calls import asked_year, calls_for, place_conditions, read_figur
 from bot.decide.edits import flip_items
 from bot.decide.followups import (
     act_of,
+    anchored_value,
     changed_args,
     listed,
     relabeled,
@@ -289,7 +290,13 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
     kin = sibling(reading, rule)
     if kin is not None and asks_rule_only(reading) and not session.pending:
         return None  # "设备类的标准是怎么算的" after chips: the other kind's rule, not the chips recomputed
-    rule = removed_member(router, reading, rule, session.batch) or kin or _owner(router, reading, session) or rule
+    rule = (
+        removed_member(router, reading, rule, session.batch)
+        or kin
+        or _labeled_call(router, reading, session)
+        or _owner(router, reading, session)
+        or rule
+    )
     if rule.tool != base.tool and not session.pending:
         # "设备那块是2400万" after equipment and chips: the sibling's own call is the one changed.
         base = next((p for p in session.batch if p.tool == rule.tool), base)
@@ -352,6 +359,18 @@ def _owner(router: RouterLike, reading: Reading, session: Session) -> RuleSpec |
     rule = router.vocabulary.rule(owners.pop()) if len(owners) == 1 else None
     tools = {p.tool for p in session.batch}
     return rule if rule is not None and rule.tool in tools else None
+
+
+def _labeled_call(router: RouterLike, reading: Reading, session: Session) -> RuleSpec | None:
+    """ "产品Y金额录错了，应为12,000万元" after tape-outs and an IP purchase: the call holding the item the label
+    introduced is the one changed."""
+    if not session.history:
+        return None
+    value = anchored_value(reading.text, session.history[-1][0])
+    holders = [p for p in session.batch for v in p.args.values() if isinstance(v, list) and value in v]
+    if value is None or len(holders) != 1:
+        return None
+    return router.vocabulary.rule_for_tool(holders[0].tool)
 
 
 def _stated(text: str, reading: Reading) -> str:

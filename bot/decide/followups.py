@@ -44,7 +44,7 @@ ADD, REMOVE, CHANGE, ONLY = "add", "remove", "change", "only"
 # ("B项目后来撤了"): the item is the one changed or removed.
 _ANCHOR = re.compile(
     r"(?:(\d{1,2}月)份?|(?<![A-Za-z])([A-Z])(?![A-Za-z])(?:产品|款|芯片|项目|公司|家|企业|供应商|平台)?|(?:产品|芯片|项目)([A-Z])(?![A-Za-z]))"
-    r"(?:(?:的|那笔|那次|那款|那个数|那个|这个数|的数)?(?:记错了|写错了|说错了|搞错了|不对)?[，,]?\s*"
+    r"(?:(?:的|那笔|那次|那款|那个数|那个|这个数|的数|的金额|金额|费用|的费用)?(?:记错了|写错了|说错了|搞错了|录错了|填错了|看错了|不对)?[，,]?\s*"
     r"(?:是|改成|改为|应该是|其实是|实际是|应为)"
     r"|[^，,。；;\d]{0,4}?(?:撤了|取消|没做成|没流成|不做了|砍掉|砍了|不算了|去掉|不要了|不报了|不申报了))"
 )
@@ -90,6 +90,13 @@ def labeled(label: str, previous: str) -> Any:
         return None
     later = [a.value for a in find_amounts(previous) if a.value is not None and a.start > places[0]]
     return later[0] if later else None
+
+
+def anchored_value(text: str, previous: str) -> Any:
+    """The amount the label of an edit (产品Y, 9月, B) introduced in the previous message, or None."""
+    m = _ANCHOR.search(text)
+    label = next((g for g in m.groups() if g), "") if m else ""
+    return labeled(label, previous) if label else None
 
 
 def anchored(text: str, previous: str) -> int | None:

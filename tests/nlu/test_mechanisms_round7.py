@@ -244,3 +244,14 @@ def test_a_correction_of_a_figure_changes_the_call_its_cue_names(engine: Any) ->
         "服务企业数我记错了 是45家",
     )
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["2300000", "300000"]
+
+
+def test_a_labelled_items_correction_changes_the_call_that_holds_it(engine: Any) -> None:
+    # Tape-outs 产品A 500万 + 产品B 300万 = 800万 × 30% = 240万; IP 400万 × 20% = 80万: 320万.
+    # 产品B was 1500万: B alone ≥ 1000万 → 15% = 225万, A 500万 × 30% = 150万; + IP 80万 = 455万.
+    answers = conversation(
+        engine,
+        "2025年度首次流片：产品A 500万元；产品B 300万元。另：购买IP开展先进工艺研发，直接费用400万元。合计多少？",
+        "产品B金额录错了，应为1,500万元。",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["3200000", "4550000"]
