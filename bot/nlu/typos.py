@@ -31,6 +31,8 @@ class Homophones:
     terms: tuple[str, ...]
     acronyms: tuple[str, ...] = ()
     everyday: frozenset[str] = frozenset()  # words meant as written, whatever term they sound like
+    # Each term's syllables read as a word ("行业标准" is hang ye, though 行 alone reads xing), when known.
+    sounds: dict[str, list[str]] | None = None
 
     def correct(self, text: str, short_terms: bool = True) -> str:
         """Replace every window that sounds like a term, shares a character with it, but is written otherwise.
@@ -139,7 +141,8 @@ class Homophones:
         """Terms (longest first) with their sounds, by the sound of their first character."""
         index: dict[str, list[tuple[str, list[str | None]]]] = {}
         for term in self.terms:
-            sound = [self.pinyin.get(ch) for ch in term]
+            said = (self.sounds or {}).get(term)
+            sound: list[str | None] = list(said) if said else [self.pinyin.get(ch) for ch in term]
             if None not in sound:
                 index.setdefault(str(sound[0]), []).append((term, sound))
         return index
@@ -158,12 +161,21 @@ def _digest(terms: tuple[str, ...]) -> str:
     return hashlib.sha256("|".join(terms).encode("utf-8")).hexdigest()[:16]
 
 
+def term_sounds(terms: tuple[str, ...]) -> dict[str, list[str]]:
+    """Each term's toneless syllables, read as a word (pypinyin's phrase readings: 行业 is hang ye)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return {term: lazy_pinyin(term, style=Style.NORMAL) for term in terms}
+
+
 def build_table(terms: tuple[str, ...]) -> dict[str, str]:
-    """Toneless pinyin of every character sharing a sound with a character of the terms (imports pypinyin)."""
+    """Toneless pinyin of every character sharing a sound with a character of the terms, as a word or alone
+    (imports pypinyin)."""
     from pypinyin import Style, lazy_pinyin
     from pypinyin.pinyin_dict import pinyin_dict
 
     wanted = {lazy_pinyin(ch, style=Style.NORMAL)[0] for term in terms for ch in term}
+    wanted |= {sound for said in term_sounds(terms).values() for sound in said}
     table: dict[str, str] = {}
     for code in pinyin_dict:
         ch = chr(code)
@@ -187,12 +199,12 @@ def load_homophones(
     if path is not None and path.is_file():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("digest") == digest:
-                return Homophones(data["pinyin"], terms, _acronyms(words), everyday)
+            if data.get("digest") == digest and "sounds" in data:
+                return Homophones(data["pinyin"], terms, _acronyms(words), everyday, data["sounds"])
         except (OSError, ValueError, KeyError):
             log.warning("同音字表缓存损坏，重新生成：%s", path)
     try:
-        table = build_table(terms)
+        table, sounds = build_table(terms), term_sounds(terms)
     except ImportError:  # pypinyin missing: typo correction off, everything else works
         log.warning("未安装 pypinyin，不做同音错别字纠正")
         return Homophones({}, (), _acronyms(words), everyday)
@@ -200,8 +212,9 @@ def load_homophones(
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(
-                json.dumps({"digest": digest, "pinyin": table}, ensure_ascii=False), encoding="utf-8"
+                json.dumps({"digest": digest, "pinyin": table, "sounds": sounds}, ensure_ascii=False),
+                encoding="utf-8",
             )
         except OSError:
             log.warning("无法写入同音字表缓存：%s", path)
-    return Homophones(table, terms, _acronyms(words), everyday)
+    return Homophones(table, terms, _acronyms(words), everyday, sounds)

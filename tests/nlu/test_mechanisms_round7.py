@@ -255,3 +255,9 @@ def test_a_labelled_items_correction_changes_the_call_that_holds_it(engine: Any)
         "产品B金额录错了，应为1,500万元。",
     )
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["3200000", "4550000"]
+
+
+def test_a_term_in_pinyin_is_read_with_its_word_reading(engine: Any) -> None:
+    # 行业标准 reads hang ye (行 alone reads xing): "hangye标准" is it. Led 行业 10万 + took part in 国家 20万 = 30万.
+    answers = conversation(engine, "主导了一项hangye标准，参与了一项国家标准，都已发布，奖励多少")
+    assert answers[0]["total_max_subsidy_yuan"] == "300000"
