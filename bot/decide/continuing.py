@@ -252,17 +252,23 @@ def revived(router: RouterLike, reading: Reading, session: Session) -> Plan | No
             break
     if name is None:
         return None
-    before = router.read(session.history[-1][0], rule)
+    # The question that listed the items: the last one with amounts ("为啥不是339万？" may stand between).
+    listed = next(
+        (q for q, _ in reversed(session.history) if router.read(q, rule).money_inputs), session.history[-1][0]
+    )
+    before = router.read(listed, rule)
     said = stated(before.text, rule, reading.lang).get(name)
     failing = [s for s in said.signals if not s.met] if said is not None else []
     label = _LABEL.search(reading.text)
+    every = failing
     if pointed:
         failing = [s for s in failing if s.said in {p.said for p in pointed}]
     elif label is not None:
         at = before.text.find(label.group(1))
         failing = [s for s in failing if at >= 0 and s.start > at]
     layout = Layout.of(before.text)
-    failing = [s for s in failing if failing and layout.same_clause(s.start, failing[0].start)]
+    # All the failing words of that item's clause ("改版重流（不是首次）": both go).
+    failing = [s for s in every if failing and layout.same_clause(s.start, failing[0].start)]
     left = router.decide(before.text).excluded if failing else []
     if not left:
         return None

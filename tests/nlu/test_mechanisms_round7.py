@@ -261,3 +261,15 @@ def test_a_term_in_pinyin_is_read_with_its_word_reading(engine: Any) -> None:
     # 行业标准 reads hang ye (行 alone reads xing): "hangye标准" is it. Led 行业 10万 + took part in 国家 20万 = 30万.
     answers = conversation(engine, "主导了一项hangye标准，参与了一项国家标准，都已发布，奖励多少")
     assert answers[0]["total_max_subsidy_yuan"] == "300000"
+
+
+def test_an_item_left_out_is_revived_after_an_explanation_turn(engine: Any) -> None:
+    # First tape-outs 300万 + 200万 = 500万 × 30% = 150万; the redesign (改版，不是首次) 400万 left out. After "为啥…",
+    # supposing it counts: 900万 × 30% = 270万.
+    answers = conversation(
+        engine,
+        "2025年三颗芯片流片：两颗首次流片，一颗300万、一颗200万；另外一颗是改版重流（不是首次），400万。流片补贴一共多少？",
+        "为啥不是270万？",
+        "那改版重流那颗，如果能算首次呢",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["1500000", "1500000", "2700000"]
