@@ -149,8 +149,9 @@ def asks_total(router: RouterLike, reading: Reading, topic: RuleSpec | None, bat
     facts = [m for m in reading.mentions if m.kind not in (ORDINAL, COUNT) or m.unit in ("家", "人", "名")]
     if facts or not reading.act("total") or not reading.is_question or asks_rule_only(reading):
         return False
-    if reading.act("remove"):
-        return False  # "流片那项不申报了，剩下两项合计多少": the sum of what is left
+    if reading.act("remove") or reading.act("suppose"):
+        # "流片那项不申报了，剩下两项合计多少", "征求意见那项如果年底发布了，一共多少": the sum after the change
+        return False
     if topic is not None and topic.tool not in batch_tools:
         return False
     rules = [r for r in (router.vocabulary.rule_for_tool(t) for t in batch_tools) if r is not None]
@@ -300,6 +301,7 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
         removed_member(router, reading, rule, session.batch)
         or kin
         or _labeled_call(router, reading, session)
+        or _flagged_call(router, reading, session)
         or _owner(router, reading, session)
         or rule
     )
@@ -377,6 +379,19 @@ def _labeled_call(router: RouterLike, reading: Reading, session: Session) -> Rul
     if value is None or len(holders) != 1:
         return None
     return router.vocabulary.rule_for_tool(holders[0].tool)
+
+
+def _flagged_call(router: RouterLike, reading: Reading, session: Session) -> RuleSpec | None:
+    """ "征求意见那项如果年底发布了" after standards and a quality award: an item pointed at by a status of one
+    computed rule's items (its flags) is that rule's."""
+    refers = reading.lang.acts["refers"]
+    for pending in session.batch:
+        rule = router.vocabulary.rule_for_tool(pending.tool)
+        specs = [s.items for s in rule.slots.values() if s.items is not None] if rule else []
+        words = [w for spec in specs for flag in spec.flags.values() for w in (*flag.positive, *flag.negative)]
+        if any(refers.match(reading.text, m.end()) for w in words for m in re.finditer(re.escape(w), reading.text)):
+            return rule
+    return None
 
 
 def _stated(text: str, reading: Reading) -> str:

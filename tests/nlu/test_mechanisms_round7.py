@@ -273,3 +273,14 @@ def test_an_item_left_out_is_revived_after_an_explanation_turn(engine: Any) -> N
         "那改版重流那颗，如果能算首次呢",
     )
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["1500000", "1500000", "2700000"]
+
+
+def test_a_supposition_on_an_item_pointed_at_by_its_status_changes_that_rules_call(engine: Any) -> None:
+    # Standards: 国家标准参与 20万 (published) + 行业标准 drafting (not counted) ; quality award 区 200万: 220万.
+    # If the draft one is published: + 行业标准参与 10万 = 230万.
+    answers = conversation(
+        engine,
+        "2025年参与了一项国家标准（已发布），参与了一项行业标准（还在征求意见）；另外获得了区政府质量奖。一共能拿多少？",
+        "征求意见那项如果下个月发布了，合计多少",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["2200000", "2300000"]
