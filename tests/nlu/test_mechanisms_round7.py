@@ -284,3 +284,13 @@ def test_a_supposition_on_an_item_pointed_at_by_its_status_changes_that_rules_ca
         "征求意见那项如果下个月发布了，合计多少",
     )
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["2200000", "2300000"]
+
+
+def test_english_rd_with_its_amount_and_a_denied_figure(engine: Any) -> None:
+    # m4: 6000万 × 15% = 900万 (R&D on core equipment with actual sales); corrected "5,000万, not 6,000万": 750万.
+    answers = conversation(
+        engine,
+        "We are an IC equipment company in Binjiang. In 2025, R&D on core equipment was 6,000万 with actual sales. How much?",
+        "Sorry, it was 5,000万, not 6,000万.",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["9000000", "7500000"]
