@@ -388,8 +388,14 @@ def _flagged_call(router: RouterLike, reading: Reading, session: Session) -> Rul
     for pending in session.batch:
         rule = router.vocabulary.rule_for_tool(pending.tool)
         specs = [s.items for s in rule.slots.values() if s.items is not None] if rule else []
-        words = [w for spec in specs for flag in spec.flags.values() for w in (*flag.positive, *flag.negative)]
-        if any(refers.match(reading.text, m.end()) for w in words for m in re.finditer(re.escape(w), reading.text)):
+        words = [
+            w for spec in specs for flag in spec.flags.values() for w in (*flag.positive, *flag.negative)
+        ]
+        if any(
+            refers.match(reading.text, m.end())
+            for w in words
+            for m in re.finditer(re.escape(w), reading.text)
+        ):
             return rule
     return None
 

@@ -64,6 +64,9 @@ class Language:
     severed_after: re.Pattern[str]
     self_described: re.Pattern[str]
     counterparty: re.Pattern[str]
+    sold: re.Pattern[str]
+    outer_compound: str
+    table_parties: re.Pattern[str]
     part_of: re.Pattern[str]
     contrast: re.Pattern[str]
     aggregate: re.Pattern[str]
@@ -76,6 +79,13 @@ class Language:
     everyday_words: frozenset[str]
     places: dict[str, Any]
     glossary: tuple[tuple[str, str], ...] = ()
+    subjects: dict[str, re.Pattern[str]] | None = None
+    subject_start: re.Pattern[str] | None = None
+
+    def outside_word(self, word: str) -> str:
+        """A regex for a scope word, never the tail of a compound ("外区" is not in "另外区里")."""
+        body = re.escape(word)
+        return f"(?<![{self.outer_compound}]){body}" if word.startswith("外") else body
 
     def negated_before(self, text: str, start: int, window: int = 4) -> bool:
         """Is the phrase starting at `start` negated by a word right before it ("不是首次", "没有报批")?"""
@@ -147,6 +157,9 @@ def language() -> Language:
         severed_after=re.compile(data["severed_after"]),
         self_described=re.compile(data["self_described"]),
         counterparty=re.compile(data["counterparty"]),
+        sold=re.compile(data["sold"]),
+        outer_compound=data["outer_compound"],
+        table_parties=re.compile(data["table_parties"]),
         part_of=re.compile(data["part_of"]),
         contrast=re.compile(data["contrast"]),
         aggregate=re.compile(data["aggregate"]),
@@ -159,4 +172,6 @@ def language() -> Language:
         everyday_words=frozenset(data["everyday_words"]),
         places=data["places"],
         glossary=tuple((p, r) for p, r in data.get("glossary", [])),
+        subjects={k: re.compile(v, re.I) for k, v in data.get("subjects", {}).items()},
+        subject_start=re.compile(data.get("subject_start", "(?!x)x")),
     )

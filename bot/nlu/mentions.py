@@ -34,7 +34,9 @@ _NUM = r"(\d+|[一二两三四五六七八九十百]+)"
 _SMALL = r"(?<![\d年.])(\d{1,2}|[一二两三四五六七八九十半]+)"
 # "60多家", "十余家": at least that many (approximate).
 _COUNT = re.compile(
-    r"(?<![\d.第])" + _NUM + r"\s*(多|余|来)?\s*(个人|家|个|项|人|名|位|颗|款|份|笔|台|套|场|次|单)(?!月|年)"
+    r"(?<![\d.第])"
+    + _NUM
+    + r"\s*(多|余|来)?\s*(个人|家|个|项|人|名|位|颗|款|份|笔|台|套|场|次|单|件|张|篇)(?!月|年)"
 )
 # "年出货800万颗", "300万片": a count in 万 or 亿 (never money: calculators.money leaves such figures alone).
 _COUNT_MAGNITUDE = re.compile(

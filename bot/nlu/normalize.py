@@ -7,6 +7,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from bot.nlu.lang import language
+
 _SPACES = re.compile(r"\s+")
 # Emoji and pictographs carry no facts ("有奖励吗🤔"): a space, so a question still ends in its question word.
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]+")
@@ -72,12 +74,56 @@ def tabled(text: str) -> str:
     joined by "；"."""
     lines = text.split("\n")
     head = next((i for i, line in enumerate(lines) if _TABLE_UNIT.search(line)), None)
-    if head is None or head == len(lines) - 1:
+    if head is None:
+        return _celled(lines) or text
+    if head == len(lines) - 1:
         return text
     m = _TABLE_UNIT.search(lines[head])
     unit = (m.group(1) or m.group(2)) if m else ""
     rows = [_ROW_AMOUNT.sub(lambda a: a.group(1) + unit, line) for line in lines[head + 1 :]]
     return "\n".join(lines[: head + 1]) + "：" + "；".join(r.strip() for r in rows if r.strip())
+
+
+_CELL = re.compile(r"\s*[|｜\t]\s*")
+
+
+def _celled(lines: list[str]) -> str | None:
+    """A table pasted with its cells split by "|" or tabs and its units in the cells ("产品 | 流片次数 | 费用",
+    "A | 首次 | 1300万"): each row one clause (its cells joined by spaces, each amount after its column's name),
+    the rows joined by "；" after the header."""
+    rows = [i for i, line in enumerate(lines) if _CELL.search(line.strip())]
+    if len(rows) < 3:
+        return None
+    head = rows[0]
+    header = [c for c in _CELL.split(lines[head].strip().strip("|｜")) if c]
+    body = [
+        i
+        for i in rows[1:]
+        if len([c for c in _CELL.split(lines[i].strip().strip("|｜")) if c]) == len(header)
+    ]
+    if len(body) < 2 or body != list(range(head + 1, head + 1 + len(body))):
+        return None
+    out = []
+    for i in body:
+        cells = [c for c in _CELL.split(lines[i].strip().strip("|｜")) if c]
+        said = []
+        for h, c in zip(header, cells, strict=True):
+            if re.match(r"\d", c):
+                said.append(f"{h}{c}")  # an amount after its column's name
+            elif h.startswith("是否") and c in ("是", "否"):
+                said.append(("" if c == "是" else "非") + h[2:])  # "是否关联 | 否" → 非关联
+            else:
+                said.append(c)
+        out.append(" ".join(said))
+    related = [j for j, h in enumerate(header) if h.startswith("是否") and "关联" in h]
+    if language().table_parties.fullmatch(header[0]):
+        # One counterparty a row; with a column saying whether each is related, those that are not.
+        rows_cells = [[c for c in _CELL.split(lines[i].strip().strip("|｜")) if c] for i in body]
+        n = sum(1 for cells in rows_cells if not related or cells[related[0]] != "是")
+        header[0] = f"{header[0]}{'中非关联的' if related else ''}共{n}家"
+    rest = [line for line in lines[body[-1] + 1 :] if line.strip()]
+    before = [line for line in lines[:head] if line.strip()]
+    return "\n".join([*before, " ".join(header) + "：" + "；".join(out) + "；" + " ".join(rest)])
 
 
 @lru_cache(maxsize=4096)

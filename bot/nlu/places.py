@@ -35,6 +35,7 @@ _DENIED_BEFORE = re.compile(r"(不是|并非|而不是|而非|不问)\s*$")
 _QUOTED = re.compile(r"“[^”]{12,}”")
 _WE_ARE = re.compile(r"(我们|我司|我公司|本公司|咱们)(是|为|属于)")
 _FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|咱们|我这边|我家")
+_OTHER_ENTITY = re.compile(r"(子|母|兄弟|关联|孙|控股|总|分)公司|集团|本部|总部|(?<![A-Za-z])[A-Z]公司")
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,20 @@ class Places:
         """Another legal person of the group outside the jurisdiction that a figure at `at`, in a clause from
         `start`, is about: named there ("上海子公司2024年首次流片900万") or by its kind after it was placed
         ("在钱塘区有一家子公司，子公司首次流片500万")."""
+        layout = Layout.of(text)
         for p in self.with_role(AFFILIATE):
             if not p.ours and (start <= p.start < at or (p.start < start and p.entity in text[start:at])):
+                return p
+            # "问一下我们在合肥的子公司，也用了…算力，合同80万": the entity stays the subject of the clauses after it
+            # in its sentence, until another subject (the user, another place or entity) is named.
+            if (
+                not p.ours
+                and p.start < start
+                and layout.same_sentence(p.start, at)
+                and not _FIRST_PERSON.search(text, p.end, at)
+                and not any(q.start > p.end and q.start < at for q in self.items if q is not p)
+                and not _OTHER_ENTITY.search(text, p.end + len(p.entity) + 2, at)
+            ):
                 return p
         return None
 
@@ -306,7 +319,8 @@ def entities_named(text: str, lang: Language) -> list[str]:
 def own_zone_denied(text: str, jurisdiction: Sequence[str], lang: Language) -> bool:
     """ "不在滨江", "外地企业": the user says the enterprise is not in the jurisdiction, naming no place."""
     names = "|".join(re.escape(j) for j in jurisdiction) or "(?!x)x"
-    m = re.search(rf"不在({names}|区内)|外地|外区|区外|外省|外市|异地", text)
+    outer = "|".join(lang.outside_word(w) for w in ("外地", "外区", "外省", "外市"))
+    m = re.search(rf"不在({names}|区内)|{outer}|区外|异地", text)
     if m is None or (not m.group().startswith("不在") and negated(text, m.start(), lang)):
         return False  # "我们不是外地企业", "从来没在外省开过分支机构": the user says it is not outside
     branch = _compiled(id(lang), (("branch_after", lang.places["branch_after"]),))["branch_after"]

@@ -297,6 +297,8 @@ def assign(
             text, m, rule, layout, lang, prev_end, nxt, kin, since, foreign, named, linked
         )
         rule = next((r for r in [*kin, *(h.rule for h in hits)] if r.id == owner), rule)
+        if role == UNKNOWN and m.kind == MONEY and _sold(text, m, layout, lang):
+            role, label = NOT_INPUT, "销售额"
         if role == UNKNOWN:
             role, slot = _continue_or_default(text, m, rule, figures, hits, layout, len(wanted))
         if role == UNKNOWN and m.kind == COUNT:
@@ -308,6 +310,15 @@ def assign(
     rules = {h.rule.id: h.rule for h in hits} | ({context.id: context} if context else {})
     figures = _retracted(text, figures, lang)
     return _stand_ins(totals(text, _dated(figures, mentions, layout), hits, lang.aggregate), rules, lang)
+
+
+def _sold(text: str, m: Mention, layout: Layout, lang: Language) -> bool:
+    """ "产品已经卖给十几家客户了，累计合同额4000万": money the user received for what it sold (in the figure's
+    clause or the clause before it in its sentence), with no cue of its own, is its sales, not a spending."""
+    start, _ = layout.clause_span(m.start)
+    prev = layout.clause_span(start - 1)[0] if start > 0 else start
+    lo = prev if start > 0 and layout.same_sentence(prev, m.start) else start
+    return bool(lang.sold.search(text, lo, m.start))
 
 
 def _retracted(text: str, figures: list[Figure], lang: Language) -> list[Figure]:

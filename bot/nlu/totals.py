@@ -77,7 +77,8 @@ def aggregates(
         if not aggregate.search(text[max(start, f.start - 12) : f.start]):
             continue
         if any(
-            j != i and g.used and kin(f, g) and g.mention.value < f.mention.value for j, g in enumerate(out)
+            j != i and g.used and g.mention.kind == MONEY and kin(f, g) and g.mention.value < f.mention.value
+            for j, g in enumerate(out)
         ):
             out[i] = replace(f, role=TOTAL, slot=None, label="总额")
     return out

@@ -90,6 +90,10 @@ class ConditionSpec(_Strict):
     enterprise: bool = False
     # Asks for someone new (新引进): a tenure said for them ("2016年就加入公司", "老员工") fails it.
     recency: bool = False
+    # A condition on the kind of a subject the user describes (bot/nlu/zh.yaml `subjects`: the enterprise's
+    # line of business, an event's theme): a description holding none of `industry` fails it.
+    subject: Literal["enterprise", "event"] | None = None
+    industry: list[str] = Field(default_factory=list)
 
     @property
     def statement(self) -> str:
@@ -137,7 +141,10 @@ class AnnexSpec(_Strict):
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
-        return re.compile("|".join([*self.patterns, *(re.escape(w) for w in self.words)]), re.I)
+        from bot.nlu.lang import language  # a scope word is never the tail of a compound (另外区里)
+
+        words = [language().outside_word(w) for w in self.words]
+        return re.compile("|".join([*self.patterns, *words]), re.I)
 
     @cached_property
     def veto(self) -> re.Pattern[str] | None:

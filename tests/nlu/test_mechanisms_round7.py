@@ -230,7 +230,9 @@ def test_names_given_as_examples_of_another_rules_object_are_not_named(engine: A
 def test_only_the_item_a_label_names_is_kept(engine: Any) -> None:
     # m6: (90 + 40)万 × 50% = 65万; only the 推理 contract: 20万.
     answers = conversation(
-        engine, "今年跟杭州人工智能计算中心签了两份合同：训练集群90万、推理40万，能补多少？", "如果只算推理那份呢？"
+        engine,
+        "今年跟杭州人工智能计算中心签了两份合同：训练集群90万、推理40万，能补多少？",
+        "如果只算推理那份呢？",
     )
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["650000", "200000"]
 
