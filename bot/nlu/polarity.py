@@ -139,15 +139,17 @@ def _signals(text: str, spec: ConditionSpec, lang: Language) -> list[Signal]:
     if spec.subject and lang.subjects and spec.subject in lang.subjects:
         industry = [w.lower() for w in (spec.industry or spec.positive)]
         for m in lang.subjects[spec.subject].finditer(text):
-            what = m.group("what")
+            # The description: group `what`, or another named group of the pattern that matched ("我司主营跨境物流").
+            group = next(g for g, v in m.groupdict().items() if v is not None) if m.groupdict() else "what"
+            said = what = m.group(group)
             cuts = list(lang.subject_start.finditer(what)) if lang.subject_start else []
             what = what[cuts[-1].end() :] if cuts else what
-            at = m.start("what") + (cuts[-1].end() if cuts else 0)
+            at = m.start(group) + (cuts[-1].end() if cuts else 0)
             hit = Hit("subject", at, m.end(), text[at : m.end()])
             if _inside(hit, taken) or negated(text, at, lang):
                 continue
             # "办了场AI开发者大会": the industry is looked for in the whole description.
-            if any(w in m.group("what").lower() for w in industry):
+            if any(w in said.lower() for w in industry):
                 out.append(Signal(True, hit.start, hit.end, hit.word))
             elif len(what) >= 2:
                 out.append(Signal(False, hit.start, hit.end, hit.word))
