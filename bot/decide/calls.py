@@ -12,7 +12,7 @@ from bot.decide.frames import Frame
 from bot.nlu.figure import INPUT, OTHER_ENTITY, OTHER_YEAR, Figure
 from bot.nlu.markers import kinds
 from bot.nlu.mentions import COUNT, MONEY, YEAR
-from bot.nlu.places import AFFILIATE, Place
+from bot.nlu.places import AFFILIATE, Place, entities_named
 from bot.nlu.reading import Reading
 from bot.nlu.spans import Layout
 from bot.nlu.totals import aggregates
@@ -156,6 +156,9 @@ def affiliate_asked(reading: Reading, figures: list[Figure]) -> Place | None:
     能补吗"): the question is that entity's, which is outside."""
     money = [f for f in figures if f.mention.kind == MONEY]
     theirs = [f for f in money if f.role == OTHER_ENTITY]
+    asked = entity_asked(reading, exact=True)
+    if asked is not None:
+        return asked  # "C公司…900万，D公司…500万。D公司能补多少？": D's question, whoever else has figures
     if not money:
         # "D公司注册在无锡。D公司那笔流片能补吗": no figure at all, and the question names that entity.
         return next(
@@ -169,6 +172,24 @@ def affiliate_asked(reading: Reading, figures: list[Figure]) -> Place | None:
     if not theirs or any(f.role == INPUT for f in money):
         return None
     return _affiliate(reading, theirs[0])
+
+
+def entity_asked(reading: Reading, exact: bool = False) -> Place | None:
+    """The group's legal person placed outside that the asking clause (the last one) names: by its own name
+    ("D公司能补多少？"), or — unless `exact` — by any word for one ("那家子公司能申请…吗", "总部那边能不能也用这个
+    政策申请")."""
+    members = [p for p in reading.places.with_role(AFFILIATE) if not p.ours and p.entity]
+    if not members:
+        return None
+    layout = Layout.of(reading.text)
+    end = len(reading.text.rstrip("？?！!。 "))
+    start, _ = layout.clause_span(max(end - 1, 0))
+    asking = reading.text[start:end]
+    named = next((p for p in members if p.entity in asking), None)
+    if named is not None or exact:
+        return named
+    loosely = entities_named(asking, reading.lang) or ("总部" in asking)
+    return members[-1] if loosely else None
 
 
 def calls_for(

@@ -11,9 +11,9 @@ from typing import Any, Protocol
 from bot.decide import continuing as C
 from bot.decide import plan as P
 from bot.decide import questions as Q
-from bot.decide.calls import Call, affiliate_asked, alternatives, calls_for, read_figures
+from bot.decide.calls import Call, affiliate_asked, alternatives, calls_for, entity_asked, read_figures
 from bot.decide.plan import Plan
-from bot.nlu.places import AFFILIATE, Place, entities_named
+from bot.nlu.places import Place, entities_named
 from bot.nlu.polarity import stated
 from bot.nlu.reading import Reading, read
 from bot.nlu.references import References
@@ -354,19 +354,10 @@ class Router:
 
 
 def _member_asked(reading: Reading) -> Place | None:
-    """The group's legal person placed outside that the asking clause is about ("那家子公司能申请…吗", "总部那边能不能
-    也用这个政策申请"): a question naming it (or the group's 总部) in the clause that asks."""
+    """The group's legal person placed outside a yes/no question with no amount is about ("那家子公司能申请…吗")."""
     if not (reading.yes_no or reading.is_question) or reading.money_inputs:
         return None
-    members = [p for p in reading.places.with_role(AFFILIATE) if not p.ours and p.entity]
-    if not members:
-        return None
-    layout = Layout.of(reading.text)
-    end = len(reading.text.rstrip("？?！!。 "))
-    start, _ = layout.clause_span(max(end - 1, 0))
-    asking = reading.text[start:end]
-    named = entities_named(asking, reading.lang) + (["总部"] if "总部" in asking else [])
-    return members[-1] if named else None
+    return entity_asked(reading)
 
 
 def _kinds_of_one_measure(reading: Reading) -> bool:

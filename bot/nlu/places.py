@@ -35,7 +35,9 @@ _DENIED_BEFORE = re.compile(r"(不是|并非|而不是|而非|不问)\s*$")
 _QUOTED = re.compile(r"“[^”]{12,}”")
 _WE_ARE = re.compile(r"(我们|我司|我公司|本公司|咱们)(是|为|属于)")
 _FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|咱们|我这边|我家")
-_OTHER_ENTITY = re.compile(r"(子|母|兄弟|关联|孙|控股|总|分)公司|集团|本部|总部|(?<![A-Za-z])[A-Z]公司")
+_OTHER_ENTITY = re.compile(
+    r"(子|母|兄弟|关联|孙|控股|总|分)公司|集团|本部|总部|(?<![A-Za-z])[A-Z]公司|[甲乙丙丁]公司"
+)
 
 
 @dataclass(frozen=True)
@@ -57,23 +59,19 @@ class Places:
     def affiliate_of(self, text: str, start: int, at: int) -> Place | None:
         """Another legal person of the group outside the jurisdiction that a figure at `at`, in a clause from
         `start`, is about: named there ("上海子公司2024年首次流片900万") or by its kind after it was placed
-        ("在钱塘区有一家子公司，子公司首次流片500万")."""
-        layout = Layout.of(text)
-        for p in self.with_role(AFFILIATE):
-            if not p.ours and (start <= p.start < at or (p.start < start and p.entity in text[start:at])):
+        ("在钱塘区有一家子公司，子公司首次流片500万"), or the subject of its sentence — the last legal person
+        named before it there ("问一下我们在合肥的子公司，也用了…算力，合同80万"; "乙公司也用了，合同90万")."""
+        outside = [p for p in self.with_role(AFFILIATE) if not p.ours]
+        for p in outside:
+            if start <= p.start < at or (p.start < start and p.entity in text[start:at]):
                 return p
-            # "问一下我们在合肥的子公司，也用了…算力，合同80万": the entity stays the subject of the clauses after it
-            # in its sentence, until another subject (the user, another place or entity) is named.
-            if (
-                not p.ours
-                and p.start < start
-                and layout.same_sentence(p.start, at)
-                and not _FIRST_PERSON.search(text, p.end, at)
-                and not any(q.start > p.end and q.start < at for q in self.items if q is not p)
-                and not _OTHER_ENTITY.search(text, p.end + len(p.entity) + 2, at)
-            ):
-                return p
-        return None
+        lo, _ = Layout.of(text).sentence_span(at)
+        named = [(m.start(), m.group()) for m in _OTHER_ENTITY.finditer(text, lo, at)]
+        named += [(m.start(), "") for m in _FIRST_PERSON.finditer(text, lo, at)]
+        if not named:
+            return None
+        subject = max(named)[1]  # "" when the user is the last one named
+        return next((p for p in outside if subject and p.entity == subject), None)
 
     def placed_outside(self, entity: str) -> Place | None:
         """Where this message places that legal person of the group, when outside the jurisdiction."""

@@ -296,3 +296,12 @@ def test_english_rd_with_its_amount_and_a_denied_figure(engine: Any) -> None:
         "Sorry, it was 5,000万, not 6,000万.",
     )
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["9000000", "7500000"]
+
+
+def test_the_group_member_a_question_asks_about_decides_whose_figures_count(engine: Any) -> None:
+    # 甲 in 滨江: 80万 × 50% = 40万 (乙's 50万 in 湖州 is 乙's); asking about 乙 (outside) → a1, 0.
+    said = "集团有甲乙两家公司，甲公司注册在滨江，乙公司注册在湖州。甲公司用了杭州人工智能计算中心的算力，合同80万；乙公司也用了，合同50万。"
+    answers = conversation(engine, said + "甲公司能补多少？")
+    assert answers[0]["total_max_subsidy_yuan"] == "400000"
+    answers = conversation(engine, said + "乙公司能补多少？")
+    assert answers[0]["total_max_subsidy_yuan"] == "0" and answers[0]["citations"][0]["clause_id"] == "a1"
