@@ -39,6 +39,8 @@ FLOORS = {
     "review9": 0.92,
     "holdout10": 0.99,
     "review10": 1.0,  # the reviewer's phrasings of holdout10's mechanisms
+    "holdout11": 1.0,
+    "review11": 1.0,  # the reviewer's phrasings of holdout11's mechanisms
 }
 # Overstated turns a development set still has (never more).
 # Known overstatement still open (tests/data/understanding/RESULTS.md): an undated second loan takes the first
