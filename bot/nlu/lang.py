@@ -66,6 +66,7 @@ class Language:
     counterparty: re.Pattern[str]
     sold: re.Pattern[str]
     outer_compound: str
+    kept_characters: frozenset[str]
     table_parties: re.Pattern[str]
     part_of: re.Pattern[str]
     contrast: re.Pattern[str]
@@ -159,6 +160,7 @@ def language() -> Language:
         counterparty=re.compile(data["counterparty"]),
         sold=re.compile(data["sold"]),
         outer_compound=data["outer_compound"],
+        kept_characters=frozenset(data["kept_characters"]),
         table_parties=re.compile(data["table_parties"]),
         part_of=re.compile(data["part_of"]),
         contrast=re.compile(data["contrast"]),

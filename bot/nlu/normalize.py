@@ -134,5 +134,15 @@ def normalize(text: str) -> str:
         text = tabled(text)
     text = to_halfwidth(_EMOJI.sub(" ", text))
     if any("\u4e00" <= ch <= "\u9fff" for ch in text):
-        text = _t2s().convert(text)
+        text = _simplified(text)
     return arabic_dates(_SPACES.sub(" ", text).strip())
+
+
+def _simplified(text: str) -> str:
+    """Traditional characters made simplified — except the ones simplified text writes as they are (昇 of 昇腾,
+    which OpenCC turns into 升)."""
+    out = _t2s().convert(text)
+    keep = language().kept_characters
+    if len(out) != len(text) or not any(ch in keep for ch in text):
+        return out
+    return "".join(a if a in keep else b for a, b in zip(text, out, strict=True))

@@ -309,7 +309,14 @@ def test_the_group_member_a_question_asks_about_decides_whose_figures_count(engi
 
 def test_a_headline_clause_names_the_kind_for_its_sentence(engine: Any) -> None:
     # Modules 500万 × 30% = 150万 (cap 150万); materials 1,050万 → 2 × 10万 = 20万.
-    answers = conversation(engine, "芯机联动两块：先说模组类的，非关联企业自主研发并首次上市，当年度累计买了500万，能补多少？")
+    answers = conversation(
+        engine, "芯机联动两块：先说模组类的，非关联企业自主研发并首次上市，当年度累计买了500万，能补多少？"
+    )
     assert answers[0]["total_max_subsidy_yuan"] == "1500000"
     answers = conversation(engine, "材料这块：非关联企业自研首发的，当年度一共买了1,050万，能补多少？")
     assert answers[0]["total_max_subsidy_yuan"] == "200000"
+
+
+def test_names_written_with_characters_opencc_would_change_are_kept(engine: Any) -> None:
+    answers = conversation(engine, "昇腾创新中心属于政策哪一条？")
+    assert answers[0]["status"] == "answered" and answers[0]["citations"][0]["clause_id"] == "m13"
