@@ -141,7 +141,7 @@ def normalize(text: str) -> str:
 def _simplified(text: str) -> str:
     """Traditional characters made simplified — except the ones simplified text writes as they are (昇 of 昇腾,
     which OpenCC turns into 升)."""
-    out = _t2s().convert(text)
+    out: str = _t2s().convert(text)
     keep = language().kept_characters
     if len(out) != len(text) or not any(ch in keep for ch in text):
         return out
