@@ -386,4 +386,7 @@ def _asked_rule(reading: Reading) -> RuleSpec | None:
         if reading.lang.asks_amount.search(reading.text, a, b) or reading.text[b : b + 1] in ("？", "?")
     ]
     named = {h.rule.id: h.rule for h in reading.hits for a, b in asking if a <= h.start < b}
+    if not named:
+        # "区里按要求配套，能拿多少？": the asking clause names nothing, its sentence does.
+        named = {h.rule.id: h.rule for h in reading.hits for a, _ in asking if layout.same_sentence(h.start, a)}
     return next(iter(named.values())) if len(named) == 1 else None
