@@ -37,7 +37,7 @@ SETS = {
     "review11": ROOT / "tests" / "data" / "understanding" / "review11.jsonl",
     "holdout12": ROOT / "tests" / "data" / "understanding" / "holdout12.jsonl",
 }
-HELD_OUT: tuple[str, ...] = ("holdout12",)  # sets measured but not yet reviewed: no failure listing
+HELD_OUT: tuple[str, ...] = ()  # sets measured but not yet reviewed: no failure listing
 
 
 def main(argv: list[str] | None = None) -> None:

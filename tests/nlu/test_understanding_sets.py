@@ -33,19 +33,20 @@ FLOORS = {
     "holdout6": 0.98,
     "holdout7": 0.99,
     "review7": 1.0,  # the reviewer's own phrasings of holdout7's mechanisms
-    "holdout8": 0.97,
-    "review8": 0.97,
-    "holdout9": 0.96,
-    "review9": 0.92,
+    "holdout8": 1.0,
+    "review8": 1.0,
+    "holdout9": 0.99,
+    "review9": 0.96,
     "holdout10": 0.99,
     "review10": 1.0,  # the reviewer's phrasings of holdout10's mechanisms
     "holdout11": 1.0,
     "review11": 1.0,  # the reviewer's phrasings of holdout11's mechanisms
+    "holdout12": 0.89,  # measured once at the end of the session that wrote it (b404751), not yet worked on
 }
 # Overstated turns a development set still has (never more).
 # Known overstatement still open (tests/data/understanding/RESULTS.md): an undated second loan takes the first
 # loan's LPR (r9-M5-b; which LPR an undated loan has is not settled in SPEC.md).
-OVERSTATED = {**dict.fromkeys(FLOORS, 0), "review9": 1}
+OVERSTATED = {**dict.fromkeys(FLOORS, 0), "review9": 1, "holdout12": 4}
 
 
 @pytest.fixture(scope="module")
