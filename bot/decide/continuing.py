@@ -303,6 +303,7 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
         or _labeled_call(router, reading, session)
         or _flagged_call(router, reading, session)
         or _owner(router, reading, session)
+        or _enum_call(router, reading, session)
         or rule
     )
     if rule.tool != base.tool and not session.pending:
@@ -398,6 +399,19 @@ def _flagged_call(router: RouterLike, reading: Reading, session: Session) -> Rul
         ):
             return rule
     return None
+
+
+def _enum_call(router: RouterLike, reading: Reading, session: Session) -> RuleSpec | None:
+    """ "What if our platform is only city-level (市级)?" after a platform and an event: the one computed rule with
+    a choice (a level, a tier) the message names is the call it changes. Only its longer words count (市级, not 市)."""
+    found = []
+    for pending in session.batch:
+        rule = router.vocabulary.rule_for_tool(pending.tool)
+        choices = [s for s in rule.slots.values() if s.kind == "enum"] if rule else []
+        words = [w for s in choices for ws in s.values.values() for w in ws if len(w) >= 2]
+        if rule is not None and any(w in reading.text for w in words):
+            found.append(rule)
+    return found[0] if len(found) == 1 else None
 
 
 def _stated(text: str, reading: Reading) -> str:

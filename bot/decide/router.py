@@ -388,5 +388,7 @@ def _asked_rule(reading: Reading) -> RuleSpec | None:
     named = {h.rule.id: h.rule for h in reading.hits for a, b in asking if a <= h.start < b}
     if not named:
         # "区里按要求配套，能拿多少？": the asking clause names nothing, its sentence does.
-        named = {h.rule.id: h.rule for h in reading.hits for a, _ in asking if layout.same_sentence(h.start, a)}
+        named = {
+            h.rule.id: h.rule for h in reading.hits for a, _ in asking if layout.same_sentence(h.start, a)
+        }
     return next(iter(named.values())) if len(named) == 1 else None

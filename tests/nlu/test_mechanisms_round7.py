@@ -320,3 +320,14 @@ def test_a_headline_clause_names_the_kind_for_its_sentence(engine: Any) -> None:
 def test_names_written_with_characters_opencc_would_change_are_kept(engine: Any) -> None:
     answers = conversation(engine, "昇腾创新中心属于政策哪一条？")
     assert answers[0]["status"] == "answered" and answers[0]["citations"][0]["clause_id"] == "m13"
+
+
+def test_a_choice_named_in_a_follow_up_changes_the_call_that_has_it(engine: Any) -> None:
+    # Provincial platform 400万 (≤ 500万) + an AI event's venue rent 100万 × 50% = 50万: 450万; if the platform is
+    # only city-level it is no 高能级平台 (national or provincial only): 50万.
+    answers = conversation(
+        engine,
+        "我们是省级集成电路平台，2025年场地租赁和项目建设实际支出400万；另外在滨江办了一场人工智能交流活动，事前报批过，场租100万。合计多少？",
+        "如果我们平台只是市级的呢？",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["4500000", "500000"]
