@@ -35,7 +35,7 @@ FLOORS = {
     "review7": 1.0,  # the reviewer's own phrasings of holdout7's mechanisms
     "holdout8": 1.0,
     "review8": 1.0,
-    "holdout9": 0.99,
+    "holdout9": 1.0,
     "review9": 0.96,
     "holdout10": 0.99,
     "review10": 1.0,  # the reviewer's phrasings of holdout10's mechanisms
