@@ -36,6 +36,7 @@ SETS = {
     "holdout11": ROOT / "tests" / "data" / "understanding" / "holdout11.jsonl",
     "review11": ROOT / "tests" / "data" / "understanding" / "review11.jsonl",
     "holdout12": ROOT / "tests" / "data" / "understanding" / "holdout12.jsonl",
+    "review12": ROOT / "tests" / "data" / "understanding" / "review12.jsonl",
 }
 HELD_OUT: tuple[str, ...] = ()  # sets measured but not yet reviewed: no failure listing
 
