@@ -218,7 +218,7 @@ def _evaluate(tokens: list[tuple[str, Decimal, str]], raw: str) -> Decimal:
     return total + section
 
 
-_COUNTER_AFTER_UNIT = re.compile(r"\s?[人家个次条项台套件份位户只张名倍%颗片粒枚款股]")
+_COUNTER_AFTER_UNIT = re.compile(r"\s?(?:[人家个次条台套件份位户只张名倍%颗片粒枚款股]|项(?!目))")
 _COUNT_TAIL = re.compile(r"[万亿wW]\s?([一二两三四五六七八九十]+)$")
 # What a numeral right after 万/亿 may count instead of adding to the amount: items, terms, instalments.
 _COUNTED_AFTER_TAIL = re.compile(r"\s?(?:[人家个次条项台套件份位户只张名倍%年月期笔天周批轮]|季度)")

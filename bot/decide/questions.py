@@ -187,6 +187,9 @@ def wants_amount(reading: Reading, topic: RuleSpec) -> bool:
         return True
     if any(topic.slots[k].kind == "enum" for k in slots) and complete(topic, frame.args):
         return True  # "应用成果第一档": the choice alone decides the award
+    own = lang.first_person.search(text) and not lang.hearsay.search(text)
+    if own and any(topic.slots[k].kind == "items" for k in slots) and complete(topic, frame.args):
+        return True  # "我们参与制定的一项国家标准已经发布，这个奖励是多少": the user's own items decide the award
     if not reading.is_question and topic.tool and slots:
         return True  # a statement of facts ("浙江制造标准主导一项") asks for the calculation
     if CAP_QUESTION.search(text):

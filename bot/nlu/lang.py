@@ -67,6 +67,7 @@ class Language:
     sold: re.Pattern[str]
     outer_compound: str
     kept_characters: frozenset[str]
+    first_person: re.Pattern[str]
     table_parties: re.Pattern[str]
     part_of: re.Pattern[str]
     contrast: re.Pattern[str]
@@ -161,6 +162,7 @@ def language() -> Language:
         sold=re.compile(data["sold"]),
         outer_compound=data["outer_compound"],
         kept_characters=frozenset(data["kept_characters"]),
+        first_person=re.compile(data["first_person"]),
         table_parties=re.compile(data["table_parties"]),
         part_of=re.compile(data["part_of"]),
         contrast=re.compile(data["contrast"]),

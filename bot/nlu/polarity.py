@@ -117,6 +117,10 @@ def _signals(text: str, spec: ConditionSpec, lang: Language) -> list[Signal]:
     taken = [h for h in taken if not lang.detached_after.match(text, h.end)]
     # "股东2024年就已全部退出了那家公司": a relation that has ended says nothing against the condition.
     taken = [h for h in taken if not (h.key == "neg" and lang.severed_after.match(text, h.end))]
+    # "我们集团里是有关联企业，但这次的供应商跟我们没有任何关联": a relation word describing the user's own group
+    # says nothing about the counterparty (as for the relation words below).
+    if spec.relation:
+        taken = [h for h in taken if not (h.key == "neg" and _describes_user(text, h.start, lang))]
     for hit in taken:
         denied = negated(text, hit.start, lang)
         out.append(Signal(denied if hit.key == "neg" else not denied, hit.start, hit.end, hit.word))

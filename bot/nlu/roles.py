@@ -203,7 +203,7 @@ def _year_of(m: Mention, mentions: Sequence[Mention], layout: Layout) -> int | N
 def _after_cue(text: str, m: Mention, hits: list[Hit], layout: Layout, nxt: int) -> Hit | None:
     """A cue written right after the figure: "600万的流片费", "300万是买IP做研发的"."""
     _, clause_end = layout.clause_span(m.start)
-    rest = text[m.end : min(clause_end, nxt)]
+    rest = text[m.end : min(clause_end, nxt)].lstrip()  # "20 million RMB 是和关联企业" (glossed English)
     if not rest.startswith(_AFTER_LINK):
         return None
     inside = [h for h in hits if m.end <= h.start and h.end <= min(clause_end, nxt)]
@@ -325,10 +325,28 @@ def _retracted(text: str, figures: list[Figure], lang: Language) -> list[Figure]
     """ "EDA费用350万，抱歉打错了，应该是250万": a figure the next one of its slot corrects is not used; nor is a
     gross amount followed by its net ("3.2亿（不含关联企业交易额是2.9亿）")."""
     out = list(figures)
-    money = [i for i, f in enumerate(figures) if f.used and f.mention.kind == MONEY]
+    stand_in = {w for r in lang.not_inputs if r.fallback for w in r.cues}
+    money = [
+        i
+        for i, f in enumerate(figures)
+        if f.mention.kind == MONEY and (f.used or (f.role == NOT_INPUT and f.label in stand_in))
+    ]
     for i, j in zip(money, money[1:], strict=False):
         a, b = figures[i], figures[j]
         between = text[a.end : b.start]
+        if (
+            a.used
+            and not b.used
+            and a.rule == b.rule
+            and len(between) <= 20
+            and lang.retract_between.search(between)
+        ):
+            # "EDA采购了350万，不对，刚翻了发票是380万": the corrected figure takes the slot its evidence (发票) named.
+            out[i] = replace(a, role=DENIED, slot=None, label="更正前")
+            out[j] = replace(b, role=INPUT, slot=a.slot)
+            continue
+        if not (a.used and b.used):
+            continue
         same = (a.rule, a.slot) == (b.rule, b.slot)
         if same and len(between) <= 20 and lang.retract_between.search(between):
             out[i] = replace(a, role=DENIED, slot=None, label="更正前")
