@@ -249,6 +249,9 @@ def _fill_spreads(frame: Frame, mentions: list[Mention]) -> None:
             frame.args[name] = int(spreads[0].value)
 
 
+_LIST_JOIN = re.compile(r"\s*(、|，|,|和|或|或者|及|以及|与)\s*")
+
+
 def _fill_enums(text: str, frame: Frame, lang: Language) -> None:
     """A choice (级别, 档次) read from its words nearest to the rule's own name in that name's clause, else its
     own words first ("承担过国家重点研发项目，目前是市级…平台": 市级), then the first written; never a denied one."""
@@ -260,13 +263,20 @@ def _fill_enums(text: str, frame: Frame, lang: Language) -> None:
             continue
         # (not the value's own word, position, value): "市级" before the bare 国家 of 国家重点研发项目; a denied word
         # ("（只是市级，不是国家级也不是省级）") is no choice.
-        found = [
-            (w != value, m.start(), value)
+        said = sorted(
+            (m.start(), m.end(), w != value, value)
             for value, words in spec.values.items()
             for w in words
             for m in re.finditer(re.escape(w), text)
-            if not negated(text, m.start(), lang)
-        ]
+        )
+        # A denial covers the list it heads ("没有获得国家级、省级认定": neither is the choice).
+        denied: list[bool] = []
+        for i, (at, _, _, _) in enumerate(said):
+            before = [j for j in range(i) if said[j][1] <= at]  # the last word ending before this one
+            listed = bool(before) and _LIST_JOIN.fullmatch(text[said[before[-1]][1] : at]) is not None
+            attained = lang.attainment_denied.search(text[max(0, at - 8) : at]) is not None
+            denied.append(negated(text, at, lang) or attained or (listed and denied[before[-1]]))
+        found = [(own, at, v) for (at, _, own, v), no in zip(said, denied, strict=True) if not no]
         if not found:
             continue
         near = [(abs(at - n), at, v) for _, at, v in found for n in names if layout.same_clause(at, n)]

@@ -68,6 +68,7 @@ class Language:
     outer_compound: str
     kept_characters: frozenset[str]
     first_person: re.Pattern[str]
+    attainment_denied: re.Pattern[str]
     table_parties: re.Pattern[str]
     part_of: re.Pattern[str]
     contrast: re.Pattern[str]
@@ -163,6 +164,7 @@ def language() -> Language:
         outer_compound=data["outer_compound"],
         kept_characters=frozenset(data["kept_characters"]),
         first_person=re.compile(data["first_person"]),
+        attainment_denied=re.compile(data["attainment_denied"]),
         table_parties=re.compile(data["table_parties"]),
         part_of=re.compile(data["part_of"]),
         contrast=re.compile(data["contrast"]),

@@ -331,3 +331,11 @@ def test_a_choice_named_in_a_follow_up_changes_the_call_that_has_it(engine: Any)
         "如果我们平台只是市级的呢？",
     )
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["4500000", "500000"]
+
+
+def test_a_denied_level_heading_a_list_denies_the_list(engine: Any) -> None:
+    # "没有获得国家级、省级认定": neither level is the platform's, so nothing is computed as a 高能级平台.
+    answers = conversation(
+        engine, "我们的技术创新中心还没有获得国家级、省级认定，场地租赁支出300万，高能级平台能补多少？"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] in (None, "0")
