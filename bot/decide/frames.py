@@ -278,6 +278,8 @@ def _fill_enums(text: str, frame: Frame, lang: Language) -> None:
             denied.append(negated(text, at, lang) or attained or (listed and denied[before[-1]]))
         found = [(own, at, v) for (at, _, own, v), no in zip(said, denied, strict=True) if not no]
         if not found:
+            if said and spec.otherwise:
+                frame.args[name] = spec.otherwise  # every level said is denied: none of them
             continue
         near = [(abs(at - n), at, v) for _, at, v in found for n in names if layout.same_clause(at, n)]
         value = min(near)[2] if near else min(found)[2]

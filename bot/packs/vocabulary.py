@@ -69,6 +69,8 @@ class SlotSpec(_Strict):
     markers: list[str] = Field(default_factory=list)
     default: bool = False
     values: dict[str, list[str]] = Field(default_factory=dict)
+    # The choice when every value the message says is denied ("不是国家级也不是省级的"), if the tool has one.
+    otherwise: str | None = None
     items: ItemsSpec | None = None
     units: list[str] = Field(default_factory=list)  # counters a count must carry (家 for enterprises)
     dated: DatedSpec | None = None

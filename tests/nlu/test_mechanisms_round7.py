@@ -334,8 +334,8 @@ def test_a_choice_named_in_a_follow_up_changes_the_call_that_has_it(engine: Any)
 
 
 def test_a_denied_level_heading_a_list_denies_the_list(engine: Any) -> None:
-    # "没有获得国家级、省级认定": neither level is the platform's, so nothing is computed as a 高能级平台.
+    # "没有获得国家级、省级认定": neither level is the platform's: it is no 高能级平台, 0.
     answers = conversation(
         engine, "我们的技术创新中心还没有获得国家级、省级认定，场地租赁支出300万，高能级平台能补多少？"
     )
-    assert answers[0]["total_max_subsidy_yuan"] in (None, "0")
+    assert answers[0]["total_max_subsidy_yuan"] == "0" and answers[0]["answer"].startswith("不符合")
