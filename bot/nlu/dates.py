@@ -18,6 +18,30 @@ _RELATIVE = {"今": 0, "本": 0, "去": -1, "上": -1, "前": -2, "明": 1}
 _CN_DATE = re.compile(
     r"(?<!\d)(20\d{2}|\d{2}|(?<![以之])[今本去上前明])\s*年(?:度)?\s*(\d{1,2})\s*月(?:份)?(?:\s*(\d{1,2})\s*[日号])?"
 )
+# A period of a year standing for its first month ("23年Q4贷了200万", "2024年一季度", "上半年放款", "22年底成立"):
+# the LPR of a loan dated so is the one of the period's start (the answer shows the date it used).
+_PERIOD = re.compile(
+    r"(?<!\d)(20\d{2}|\d{2}|(?<![以之])[今本去上前明])\s*年(?:度)?\s*"
+    r"(Q[1-4]|q[1-4]|第?[一二三四1-4]季度|上半年|下半年|年初|年底|年末|初|底|末)"
+)
+_PERIOD_MONTH = {
+    "一": 1,
+    "1": 1,
+    "二": 4,
+    "2": 4,
+    "三": 7,
+    "3": 7,
+    "四": 10,
+    "4": 10,
+    "上半年": 1,
+    "下半年": 7,
+    "年初": 1,
+    "初": 1,
+    "年底": 12,
+    "底": 12,
+    "年末": 12,
+    "末": 12,
+}
 _NUMERIC_DATE = re.compile(r"(?<![\d.])(20\d{2})([-/.])(\d{1,2})(?:\2(\d{1,2}))?(?![\d.]|\s*[万亿元%])")
 # "放款日期是7月25号": a month and day with no year (the year of the date it corrects, else this year).
 _MONTH_DAY = re.compile(r"(?<![\d年.\-/])(\d{1,2})\s*月(?:份)?\s*(\d{1,2})\s*[日号]")
@@ -59,6 +83,12 @@ def _mentions(text: str, today: date) -> list[tuple[int, int, date, bool, bool]]
         found.append((m.start(), m.end(), _year(m.group(1), today), m.group(2), m.group(3), False))
     for m in _NUMERIC_DATE.finditer(text):
         found.append((m.start(), m.end(), int(m.group(1)), m.group(3), m.group(4), False))
+    for m in _PERIOD.finditer(text):
+        if not any(f[0] <= m.start() < f[1] for f in found):
+            said = m.group(2).lstrip("第Qq").replace("季度", "")
+            first = _PERIOD_MONTH.get(said, _PERIOD_MONTH.get(said[:1]))
+            if first:
+                found.append((m.start(), m.end(), _year(m.group(1), today), str(first), None, False))
     for m in _MONTH_DAY.finditer(text):
         if not any(f[0] <= m.start() < f[1] for f in found):
             found.append((m.start(), m.end(), today.year, m.group(1), m.group(2), True))

@@ -339,3 +339,11 @@ def test_a_denied_level_heading_a_list_denies_the_list(engine: Any) -> None:
         engine, "我们的技术创新中心还没有获得国家级、省级认定，场地租赁支出300万，高能级平台能补多少？"
     )
     assert answers[0]["total_max_subsidy_yuan"] == "0" and answers[0]["answer"].startswith("不符合")
+
+
+def test_a_loan_dated_by_a_period_takes_the_lpr_of_its_start(engine: Any) -> None:
+    # Set up 2023; a loan in 2024年一季度 (LPR 3.45% from 2023-08-21) of 400万, one year: 13.8万.
+    answers = conversation(
+        engine, "我们是2023年在滨江成立的集成电路企业，2024年一季度贷款400万，一年期，贴息多少？"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "138000"
