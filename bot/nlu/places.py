@@ -213,6 +213,7 @@ def find_places(
                 "enterprise_after",
                 "subsidiary_self",
                 "parent_after",
+                "set_up_subsidiary",
             )
         ),
     )
@@ -245,6 +246,10 @@ def _of_group_member(place: Place, text: str, rx: dict[str, re.Pattern[str]]) ->
         return place
     if rx["subsidiary_self"].search(text) and rx["parent_after"].match(text[place.end : place.end + 6]):
         return replace(place, role=AFFILIATE, entity="总部")  # "我们是…子公司…上海总部也采购了500万"
+    if rx["set_up_subsidiary"].match(text[place.end : place.end + 40]):
+        return replace(
+            place, role=AFFILIATE, entity="母公司"
+        )  # "我们是北京一家上市公司在滨江注册的全资子公司"
     start, _ = Layout.of(text).clause_span(place.start)
     member = list(rx["separate_entity"].finditer(text, start, place.start))
     # "我们子公司在萧山" stays the enterprise's place: whose the figures are is not said, so the outside wins.

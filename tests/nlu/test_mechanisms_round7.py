@@ -347,3 +347,11 @@ def test_a_loan_dated_by_a_period_takes_the_lpr_of_its_start(engine: Any) -> Non
         engine, "我们是2023年在滨江成立的集成电路企业，2024年一季度贷款400万，一年期，贴息多少？"
     )
     assert answers[0]["total_max_subsidy_yuan"] == "138000"
+
+
+def test_the_place_of_the_parent_a_subsidiary_was_set_up_by_is_not_the_users(engine: Any) -> None:
+    # A subsidiary registered in 滨江 by a 南京 company is a zone enterprise: EDA 250万 × 20% = 50万.
+    answers = conversation(
+        engine, "我们是南京一家芯片公司在滨江注册的全资子公司，2025年采购EDA工具250万，能补多少？"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "500000"
