@@ -355,3 +355,11 @@ def test_the_place_of_the_parent_a_subsidiary_was_set_up_by_is_not_the_users(eng
         engine, "我们是南京一家芯片公司在滨江注册的全资子公司，2025年采购EDA工具250万，能补多少？"
     )
     assert answers[0]["total_max_subsidy_yuan"] == "500000"
+
+
+def test_candidate_answers_and_the_rules_own_step_are_no_purchases(engine: Any) -> None:
+    # Equipment 1800万 → 3 whole 500万 steps × 10万 = 30万; "得36万" is a candidate answer, "完整的500万" the step.
+    answers = conversation(
+        engine, "设备采购额1800万（非关联、自研首发），是按比例得36万，还是只按完整的500万计？"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "300000"
