@@ -47,6 +47,8 @@ def never_input(
     clause_start, _ = layout.clause_span(m.start)
     if m.kind == MONEY and lang.own_result.search(text[max(clause_start, m.start - 12) : m.start]):
         return CLAIM, None, OWN_RESULT, None  # "我们自己算的是120万": a result being checked
+    if m.kind == MONEY and lang.own_result_after.match(text, m.end):
+        return CLAIM, None, OWN_RESULT, None  # "应该按30%补，450万才对": the user's result against the answer
     if m.kind in (MONEY, PERCENT) and lang.claim_after.match(text, m.end):
         return CLAIM, None, QUOTED_CAP, None
     if lang.denied.search(text[max(0, m.start - 5) : m.start]):

@@ -47,6 +47,7 @@ class Language:
     retract_between: re.Pattern[str]
     net_cue: re.Pattern[str]
     claim_after: re.Pattern[str]
+    own_result_after: re.Pattern[str]
     guess: re.Pattern[str]
     guess_alone: frozenset[str]
     topic_link: re.Pattern[str]
@@ -144,6 +145,7 @@ def language() -> Language:
         step_before=re.compile("(" + "|".join(data["step_before"]) + r")\s*$"),
         bound_after=re.compile(r"\s*(" + "|".join(data["bound_after"]) + ")"),
         claim_after=re.compile(r"\s*(" + "|".join(data["claim_after"]) + ")"),
+        own_result_after=re.compile(data["own_result_after"]),
         guess=re.compile("(" + "|".join(data["guess"]) + r")\s*$"),
         guess_alone=frozenset(data["guess_alone"]),
         topic_link=re.compile(r"^\s*(" + "|".join(data["topic_link"]) + r")\s*$"),

@@ -363,3 +363,10 @@ def test_candidate_answers_and_the_rules_own_step_are_no_purchases(engine: Any) 
         engine, "设备采购额1800万（非关联、自研首发），是按比例得36万，还是只按完整的500万计？"
     )
     assert answers[0]["total_max_subsidy_yuan"] == "300000"
+
+
+def test_a_challenge_with_a_rate_and_the_users_result_explains_the_last_answer(engine: Any) -> None:
+    # 首次流片1200万 (≥ 1000万) × 15% = 180万; "应该按30%补，360万才对" is held against it: the same answer again.
+    answers = conversation(engine, "首次流片费用1200万，能补多少", "你算错了吧，应该按30%补，360万才对")
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["1800000", "1800000"]
+    assert answers[1]["status"] == "answered"
