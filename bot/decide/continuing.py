@@ -254,10 +254,8 @@ def revived(router: RouterLike, reading: Reading, session: Session) -> Plan | No
     if name is None:
         return None
     # The question that listed the items: the last one with amounts ("为啥不是339万？" may stand between).
-    listed = next(
-        (q for q, _ in reversed(session.history) if router.read(q, rule).money_inputs), session.history[-1][0]
-    )
-    before = router.read(listed, rule)
+    earlier = (router.read(q, rule) for q, _ in reversed(session.history))
+    before = next((r for r in earlier if r.money_inputs), None) or router.read(session.history[-1][0], rule)
     said = stated(before.text, rule, reading.lang).get(name)
     failing = [s for s in said.signals if not s.met] if said is not None else []
     label = _LABEL.search(reading.text)
@@ -312,10 +310,9 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
     if rule is not router.context_rule(session) or reading.act("part_of_last"):
         part = reading.lang.acts["part_of_last"].match(reading.text) if session.history else None
         # The part joins the last message; an apology before it is no correction of that message's figure.
+        apology = part.end(1) if part is not None and part.group(1) else 0
         text = (
-            _stated(session.history[-1][0], reading) + "，" + reading.text[part.end() - 2 :]
-            if part
-            else reading.text
+            _stated(session.history[-1][0], reading) + "，" + reading.text[apology:] if part else reading.text
         )
         reading = router.read(text, rule)
     if not session.pending and not changes(reading, rule, base):
@@ -359,6 +356,12 @@ def own_items(
     return Plan([own], topic=rule, reading=reading, followup=True, clauses=[rule.clause], keep=plan.calls)
 
 
+def _computed_rules(router: RouterLike, session: Session) -> list[RuleSpec]:
+    """The rules of the last answer's calls, in order."""
+    rules = (router.vocabulary.rule_for_tool(p.tool) for p in session.batch)
+    return [r for r in rules if r is not None]
+
+
 def _owner(router: RouterLike, reading: Reading, session: Session) -> RuleSpec | None:
     """ "服务企业数我看错了 是48家" after a platform and an award were computed: the one computed rule all the
     message's figures belong to by their own cues is the call it changes."""
@@ -386,9 +389,8 @@ def _flagged_call(router: RouterLike, reading: Reading, session: Session) -> Rul
     """ "征求意见那项如果年底发布了" after standards and a quality award: an item pointed at by a status of one
     computed rule's items (its flags) is that rule's."""
     refers = reading.lang.acts["refers"]
-    for pending in session.batch:
-        rule = router.vocabulary.rule_for_tool(pending.tool)
-        specs = [s.items for s in rule.slots.values() if s.items is not None] if rule else []
+    for rule in _computed_rules(router, session):
+        specs = [s.items for s in rule.slots.values() if s.items is not None]
         words = [
             w for spec in specs for flag in spec.flags.values() for w in (*flag.positive, *flag.negative)
         ]
@@ -405,11 +407,10 @@ def _enum_call(router: RouterLike, reading: Reading, session: Session) -> RuleSp
     """ "What if our platform is only city-level (市级)?" after a platform and an event: the one computed rule with
     a choice (a level, a tier) the message names is the call it changes. Only its longer words count (市级, not 市)."""
     found = []
-    for pending in session.batch:
-        rule = router.vocabulary.rule_for_tool(pending.tool)
-        choices = [s for s in rule.slots.values() if s.kind == "enum"] if rule else []
+    for rule in _computed_rules(router, session):
+        choices = [s for s in rule.slots.values() if s.kind == "enum"]
         words = [w for s in choices for ws in s.values.values() for w in ws if len(w) >= 2]
-        if rule is not None and any(w in reading.text for w in words):
+        if any(w in reading.text for w in words):
             found.append(rule)
     return found[0] if len(found) == 1 else None
 

@@ -87,6 +87,10 @@ def tabled(text: str) -> str:
 _CELL = re.compile(r"\s*[|｜\t]\s*")
 
 
+def _cells(line: str) -> list[str]:
+    return [c for c in _CELL.split(line.strip().strip("|｜")) if c]
+
+
 def _celled(lines: list[str]) -> str | None:
     """A table pasted with its cells split by "|" or tabs and its units in the cells ("产品 | 流片次数 | 费用",
     "A | 首次 | 1300万"): each row one clause (its cells joined by spaces, each amount after its column's name),
@@ -95,19 +99,15 @@ def _celled(lines: list[str]) -> str | None:
     if len(rows) < 3:
         return None
     head = rows[0]
-    header = [c for c in _CELL.split(lines[head].strip().strip("|｜")) if c]
-    body = [
-        i
-        for i in rows[1:]
-        if len([c for c in _CELL.split(lines[i].strip().strip("|｜")) if c]) == len(header)
-    ]
+    header = _cells(lines[head])
+    table = {i: _cells(lines[i]) for i in rows[1:]}
+    body = [i for i in rows[1:] if len(table[i]) == len(header)]
     if len(body) < 2 or body != list(range(head + 1, head + 1 + len(body))):
         return None
     out = []
     for i in body:
-        cells = [c for c in _CELL.split(lines[i].strip().strip("|｜")) if c]
         said = []
-        for h, c in zip(header, cells, strict=True):
+        for h, c in zip(header, table[i], strict=True):
             if re.match(r"\d", c):
                 said.append(f"{h}{c}")  # an amount after its column's name
             elif h.startswith("是否") and c in ("是", "否"):
@@ -118,8 +118,7 @@ def _celled(lines: list[str]) -> str | None:
     related = [j for j, h in enumerate(header) if h.startswith("是否") and "关联" in h]
     if language().table_parties.fullmatch(header[0]):
         # One counterparty a row; with a column saying whether each is related, those that are not.
-        rows_cells = [[c for c in _CELL.split(lines[i].strip().strip("|｜")) if c] for i in body]
-        n = sum(1 for cells in rows_cells if not related or cells[related[0]] != "是")
+        n = sum(1 for i in body if not related or table[i][related[0]] != "是")
         header[0] = f"{header[0]}{'中非关联的' if related else ''}共{n}家"
     rest = [line for line in lines[body[-1] + 1 :] if line.strip()]
     before = [line for line in lines[:head] if line.strip()]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from bot.nlu.lang import Language
+from bot.nlu.lang import Language, language
 from bot.nlu.polarity import negated
 from bot.nlu.spans import Layout, WordList, find_words
 
@@ -34,7 +34,6 @@ _DENIED_BEFORE = re.compile(r"(不是|并非|而不是|而非|不问)\s*$")
 # A quotation of some length (a clause of a document), not a quoted name like “芯火”.
 _QUOTED = re.compile(r"“[^”]{12,}”")
 _WE_ARE = re.compile(r"(我们|我司|我公司|本公司|咱们)(是|为|属于)")
-_FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|咱们|我这边|我家")
 _OTHER_ENTITY = re.compile(
     r"(子|母|兄弟|关联|孙|控股|总|分)公司|集团|本部|总部|(?<![A-Za-z])[A-Z]公司|[甲乙丙丁]公司"
 )
@@ -67,7 +66,7 @@ class Places:
                 return p
         lo, _ = Layout.of(text).sentence_span(at)
         named = [(m.start(), m.group()) for m in _OTHER_ENTITY.finditer(text, lo, at)]
-        named += [(m.start(), "") for m in _FIRST_PERSON.finditer(text, lo, at)]
+        named += [(m.start(), "") for m in language().first_person.finditer(text, lo, at)]
         if not named:
             return None
         subject = max(named)[1]  # "" when the user is the last one named
@@ -330,4 +329,4 @@ def own_zone_denied(text: str, jurisdiction: Sequence[str], lang: Language) -> b
     if branch.search(text[m.end() : m.end() + 30]):
         return False  # "在外地有分公司": where a unit of the enterprise is, not where it is registered
     clause_start = max(text.rfind(c, 0, m.start()) for c in "，,；;。") + 1
-    return bool(_FIRST_PERSON.search(text, clause_start, m.start())) or clause_start == 0
+    return bool(lang.first_person.search(text, clause_start, m.start())) or clause_start == 0

@@ -122,13 +122,15 @@ _EXAMPLE = re.compile(r"[、和及与\sA-Za-z0-9\u4e00-\u9fff]{0,10}?等")
 def _without_examples(text: str, hits: tuple[RuleHit, ...]) -> tuple[RuleHit, ...]:
     """ "EDA、IP等软件投入900万" beside a platform: names listed as examples of a thing (X等 + a cue of another
     rule named in the message) are not what the message names; that rule's cue is."""
-    others = {h.rule.id: h.rule for h in hits}
+    if "等" not in text:
+        return hits
+    cues = {h.rule.id: [c for s in h.rule.slots.values() for c in s.cues] for h in hits}
     out = []
     for hit in hits:
         m = _EXAMPLE.match(text, hit.end)
         after = text[m.end() : m.end() + 8] if m else ""
-        cues = [c for r in others.values() if r.id != hit.rule.id for s in r.slots.values() for c in s.cues]
-        if not (m and any(after.startswith(c) for c in cues)):
+        others = [c for rid, words in cues.items() if rid != hit.rule.id for c in words]
+        if not (m and any(after.startswith(c) for c in others)):
             out.append(hit)
     return tuple(out) if out else hits
 
