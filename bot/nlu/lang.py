@@ -68,6 +68,7 @@ class Language:
     sold: re.Pattern[str]
     outer_compound: str
     kept_characters: frozenset[str]
+    topic_clause: re.Pattern[str]
     first_person: re.Pattern[str]
     attainment_denied: re.Pattern[str]
     table_parties: re.Pattern[str]
@@ -165,6 +166,7 @@ def language() -> Language:
         sold=re.compile(data["sold"]),
         outer_compound=data["outer_compound"],
         kept_characters=frozenset(data["kept_characters"]),
+        topic_clause=re.compile(data["topic_clause"]),
         first_person=re.compile(data["first_person"]),
         attainment_denied=re.compile(data["attainment_denied"]),
         table_parties=re.compile(data["table_parties"]),

@@ -78,13 +78,19 @@ def rule_hits(text: str, vocabulary: Vocabulary) -> list[RuleHit]:
     found: list[RuleHit] = []
     clauses = Layout.of(text).clause_starts
     spans = [(a, b - 1) for a, b in zip(clauses, clauses[1:], strict=False)] + [(clauses[-1], len(text))]
+    # A clause that is only a noun phrase ("非关联企业自主研发、首次上市的模组，2025年一共采购了700万") is the
+    # topic of the clause after it: the two are one span, so that a pattern may name the object and the act.
+    topic = language().topic_clause
+    spans += [(a, d) for (a, b), (_, d) in zip(spans, spans[1:], strict=False) if topic.fullmatch(text, a, b)]
     for rule in vocabulary.rules:
         rx = rule.name_regex
         if rx is None or (not rule.names_need_clause_scan and rx.search(text) is None):
             continue
         for lo, hi in spans:
             for m in rx.finditer(text, lo, max(lo, hi)):
-                if m.end() > m.start():
+                if m.end() > m.start() and all(
+                    (h.start, h.end) != m.span() or h.rule is not rule for h in found
+                ):
                     found.append(RuleHit(rule, m.start(), m.end()))
     ranked = {r.id: i for i, r in enumerate(vocabulary.rules)}
     found.sort(key=lambda h: (h.start, ranked[h.rule.id]))

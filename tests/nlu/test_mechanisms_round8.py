@@ -1,0 +1,26 @@
+"""The eighth round's mechanisms (the last failures of holdout12/review12 and of holdout13 after it was measured),
+on phrasings of our own, with amounts computed by hand from the policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.fixtures import conversation
+
+
+def test_a_noun_phrase_clause_is_the_topic_of_the_purchase_after_it(engine: Any) -> None:
+    # "…首次上市的芯片，2025年共采购了500万": the object is named in its own clause; 500万 × 30% = 150万 (the cap).
+    answers = conversation(engine, "无关联企业自研、首发的MCU芯片，2025年共采购了500万，芯机联动能补多少")
+    assert answers[0]["total_max_subsidy_yuan"] == "1500000"
+    # The same with equipment, in a numbered list: floor(1100万 ÷ 500万) × 10万 = 20万; the headcount is not used.
+    answers = conversation(
+        engine, "1. 第三方自研首发的量测设备，当年累计购买1100万\n2. 员工300人\n补贴多少？"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "200000"
+
+
+def test_a_noun_phrase_clause_does_not_name_a_purchase_without_one(engine: Any) -> None:
+    # "…的芯片，首次流片花了800万": a tape-out, not a purchase of chips: 800万 × 30% = 240万.
+    answers = conversation(engine, "我们自己设计的AI芯片，首次流片花了800万，能补多少")
+    assert answers[0]["total_max_subsidy_yuan"] == "2400000"
+    assert answers[0]["citations"][0]["clause_id"] == "m3"
