@@ -24,3 +24,21 @@ def test_a_noun_phrase_clause_does_not_name_a_purchase_without_one(engine: Any) 
     answers = conversation(engine, "我们自己设计的AI芯片，首次流片花了800万，能补多少")
     assert answers[0]["total_max_subsidy_yuan"] == "2400000"
     assert answers[0]["citations"][0]["clause_id"] == "m3"
+
+
+def test_two_readings_offered_by_the_user_are_results_and_thresholds_not_inputs(engine: Any) -> None:
+    # "是按30%拿105万，还是超过门槛的部分50万再乘30%": 105万, 门槛 and 超过的部分 are the user's readings;
+    # 350万 of chips × 30% = 105万.
+    answers = conversation(
+        engine,
+        "我们2025年采购非关联企业自研首发的芯片350万，是按30%拿105万，还是300万的门槛以上超出的50万才算？",
+    )
+    assert answers[0]["status"] == "answered" and answers[0]["total_max_subsidy_yuan"] == "1050000"
+
+
+def test_an_excess_over_a_threshold_is_no_second_purchase(engine: Any) -> None:
+    # Equipment 1200万: floor(1200 ÷ 500) × 10万 = 20万; "超出门槛的部分700万" is the same money seen otherwise.
+    answers = conversation(
+        engine, "非关联企业首次上市的设备买了1200万，超出门槛的部分700万也能算吗，总共补多少"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "200000"
