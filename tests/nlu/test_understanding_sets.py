@@ -41,8 +41,8 @@ FLOORS = {
     "review10": 1.0,  # the reviewer's phrasings of holdout10's mechanisms
     "holdout11": 1.0,
     "review11": 1.0,  # the reviewer's phrasings of holdout11's mechanisms
-    "holdout12": 0.99,  # measured once at b404751 (89.4%), then worked on from its review
-    "review12": 0.91,  # the reviewer's phrasings of holdout12's mechanisms (several still open)
+    "holdout12": 1.0,  # measured once at b404751 (89.4%), then worked on from its review
+    "review12": 1.0,  # the reviewer's phrasings of holdout12's mechanisms
 }
 # Overstated turns a development set still has (never more).
 # Known overstatement still open (tests/data/understanding/RESULTS.md): an undated second loan takes the first
