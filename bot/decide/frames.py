@@ -328,23 +328,32 @@ def _dates(text: str, frame: Frame, mentions: list[Mention], figures: list[Figur
         frame.args["within_three_years"] = months < 36 or (months == 36 and not more)
 
 
-def _dated_items(frame: Frame, mentions: list[Mention], figures: list[Figure]) -> None:
+def _dated_items(text: str, frame: Frame, mentions: list[Mention], figures: list[Figure]) -> None:
     """ "贷款两笔：2024年6月300万、2025年1月200万": a money slot whose figures each have a date of their own
-    (the last one written since the figure before) keeps the first, the others go to the slot's dated list."""
+    (the last one written since the figure before) keeps the first, the others go to the slot's dated list.
+    A figure with no date of its own shares the one before's in the same clause ("2024年9月贷了200万和100万");
+    in a clause of its own ("…；另外还有一笔贷款100万") it is undated (SPEC: no loan date → the latest LPR)."""
+    layout = Layout.of(text)
     for name, spec in frame.rule.slots.items():
         if spec.dated is None:
             continue
         mine = [f for f in figures if f.rule == frame.rule.id and f.used and f.slot == name]
         dates = [m for m in mentions if m.kind == DATE and not m.founding]
-        own, since = [], 0
-        for f in mine:
+        own: list[date | None] = []
+        since = 0
+        for i, f in enumerate(mine):
             before = [d.value for d in dates if since <= d.start and d.end <= f.start]
-            own.append(before[-1] if before else None)
+            shared = i > 0 and layout.same_clause(mine[i - 1].start, f.start)
+            own.append(before[-1] if before else own[-1] if shared else None)
             since = f.end
-        if len(mine) < 2 or None in own or len(set(own)) < 2 or any(f.times != 1 for f in mine):
+        if len(mine) < 2 or len(set(own)) < 2 or any(f.times != 1 for f in mine):
             continue
         key, day = spec.dated.list, spec.dated.date
-        frame.args[name], frame.args[day] = mine[0].mention.value, own[0]
+        frame.args[name] = mine[0].mention.value
+        if own[0] is None:
+            frame.args.pop(day, None)
+        else:
+            frame.args[day] = own[0]
         frame.args[key] = [{name: f.mention.value, day: d} for f, d in zip(mine[1:], own[1:], strict=True)]
         terms = _own_terms(mentions, mine) if spec.dated.term else []
         if spec.dated.term and any(t is not None for t in terms):
@@ -469,7 +478,7 @@ def frame_for(
     _fill_spreads(frame, mentions)
     _fill_enums(text, frame, lang)
     _dates(text, frame, mentions, figures)
-    _dated_items(frame, mentions, figures)
+    _dated_items(text, frame, mentions, figures)
     _year(text, frame, mentions, figures)
     _items(text, frame, lang)
     _fill_conditions(frame)

@@ -223,7 +223,9 @@ def _several_loans(calc: Calculation, data: LprLoanInput) -> SubsidyResult:
     loans.sort(key=lambda loan: loan[1] or date.max)
     remaining, parts, notes, outside, term_notes = cap, [], [], [], []
     for principal, day, months in loans:
-        in_window, window_text = _within_window(calc, data, day)
+        # A loan given no date of its own is not dated by another: no loan date (the latest LPR; in the window).
+        undated = data.model_copy(update={"loan_date": None}) if day is None else data
+        in_window, window_text = _within_window(calc, undated, day)
         if not in_window:
             outside.append(f"{format_wan(principal)}（{window_text}）")
             continue
@@ -231,7 +233,7 @@ def _several_loans(calc: Calculation, data: LprLoanInput) -> SubsidyResult:
         own = data.model_copy(update={"term_months": months, "term_days": None}) if months else data
         years, term_text, long_term, own_notes = _term(calc, own)
         term_notes += [n for n in own_notes if n not in term_notes]
-        lpr, rate_notes = _rate(calc, data, long_term, day)
+        lpr, rate_notes = _rate(calc, undated, long_term, day)
         rate, actual_notes = _actual_rate(calc, data, lpr)
         notes += [n for n in rate_notes + actual_notes if n not in notes]
         cap_text = f"补贴贷款额度最高 {wan_text(cap)}（多笔合计，这一笔还剩 {wan_text(remaining)}）"

@@ -132,6 +132,19 @@ def test_several_loans_each_take_their_own_lpr_and_share_the_principal_cap() -> 
     assert any("还剩 200 万元" in c for c in res.caps_applied)
 
 
+def test_a_loan_given_no_date_takes_the_latest_lpr_not_another_loans() -> None:
+    # 2024-09-01 200万 at 3.35% = 67,000; the undated 100万 at the latest LPR (3.00%) = 30,000, last in order.
+    res = subsidy(
+        principal_yuan="200万",
+        loan_date="2024-09-01",
+        other_loans=[{"principal_yuan": "100万"}],
+        established_date="2023-02-01",
+        term_months=12,
+    )
+    assert res.max_subsidy_yuan == Decimal(97000)
+    assert "× 3.00%" in res.formula and any("未给出放款日期" in n for n in res.notes)
+
+
 def test_a_loan_outside_the_window_uses_none_of_the_cap() -> None:
     # Founded 2021-03-01: the window ends 2024-03-01, so the 2025 loan is out; the 2023-09-01 loan alone
     # counts: 500万 × 3.45%.

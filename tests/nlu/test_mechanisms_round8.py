@@ -42,3 +42,19 @@ def test_an_excess_over_a_threshold_is_no_second_purchase(engine: Any) -> None:
         engine, "非关联企业首次上市的设备买了1200万，超出门槛的部分700万也能算吗，总共补多少"
     )
     assert answers[0]["total_max_subsidy_yuan"] == "200000"
+
+
+def test_a_loan_in_a_clause_of_its_own_without_a_date_is_undated(engine: Any) -> None:
+    # 2025-01 loan of 300万 for one year at 3.10% = 9.3万; the other loan of 100万 has no date: the latest LPR
+    # (3.00%) = 3万; 12.3万 — not 300万+100万 at January's rate (12.4万).
+    answers = conversation(
+        engine,
+        "集成电路企业，2025年1月借了300万，一年期；此外还有一笔100万的流动资金贷款，也是一年。贴息多少",
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "123000"
+
+
+def test_loans_listed_in_one_clause_share_its_date(engine: Any) -> None:
+    # Both loans of 2025-01: 400万 × 3.10% = 12.4万.
+    answers = conversation(engine, "集成电路企业2025年1月贷款两笔，300万和100万，都是一年期，贴息能补多少")
+    assert answers[0]["total_max_subsidy_yuan"] == "124000"

@@ -36,7 +36,7 @@ FLOORS = {
     "holdout8": 1.0,
     "review8": 1.0,
     "holdout9": 1.0,
-    "review9": 0.96,
+    "review9": 1.0,
     "holdout10": 0.99,
     "review10": 1.0,  # the reviewer's phrasings of holdout10's mechanisms
     "holdout11": 1.0,
@@ -45,9 +45,7 @@ FLOORS = {
     "review12": 1.0,  # the reviewer's phrasings of holdout12's mechanisms
 }
 # Overstated turns a development set still has (never more).
-# Known overstatement still open (tests/data/understanding/RESULTS.md): an undated second loan takes the first
-# loan's LPR (r9-M5-b; which LPR an undated loan has is not settled in SPEC.md).
-OVERSTATED = {**dict.fromkeys(FLOORS, 0), "review9": 1}
+OVERSTATED = dict.fromkeys(FLOORS, 0)
 
 
 @pytest.fixture(scope="module")
