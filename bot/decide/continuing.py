@@ -325,7 +325,10 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
     added = alongside(router, reading, rule, base, batch)
     if added is not None:
         return added
-    args = changed_args(reading, rule, base, act_of(reading, previous))
+    history = [q for q, _ in session.history]
+    args = changed_args(
+        reading, rule, base, act_of(reading, previous), lambda: [router.read(q, rule) for q in history]
+    )
     if args is None:
         return None  # facts the rule has no use for ("今年还有哪些政策"): not an answer to its question
     year = year_of_figures(rule, list(reading.figures)) or base.year

@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
+from bot.nlu.figure import Figure
 from bot.nlu.items import flags_said
 from bot.nlu.mentions import DATE, MONEY
 from bot.nlu.reading import Reading
+from bot.nlu.spans import Layout
 from bot.nlu.references import chinese_number
 from bot.packs.vocabulary import RuleSpec
 from bot.sessions.store import Pending
@@ -75,6 +78,46 @@ def merge(
             elif key in summed and isinstance(value, Decimal) and isinstance(old.get(key), Decimal):
                 merged[key] = old[key] + value
     return merged
+
+
+def _part_name(reading: Reading, figure: Figure) -> str:
+    """The words naming what a figure is an amount of, right before its cue ("软件投入是4000万" → 软件)."""
+    start, _ = Layout.of(reading.text).clause_span(figure.start)
+    before = reading.text[start : figure.start]
+    at = before.rfind(figure.label) if figure.label else -1
+    named = re.search(r"[\u4e00-\u9fffA-Za-z]{1,8}$", before[:at] if at >= 0 else before)
+    return named.group() if named else ""
+
+
+def summed_part(
+    rule: RuleSpec,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    reading: Reading,
+    earlier: Callable[[], list[Reading]],
+) -> dict[str, Any] | None:
+    """ "更正：软件投入是4000万" after "研发设备投入3000万" and "软件投入还有2000万，一起算": a money slot that sums
+    the conversation's parts has the part the message names corrected, the others kept (7000万, not 4000万).
+    Only when the earlier messages' parts of the slot add up to its amount, and one of them has that name."""
+    if not (reading.act("correct") or reading.act("replace")):
+        return None
+    money = [f for f in reading.inputs if f.rule == rule.id and f.mention.kind == MONEY]
+    slot = money[0].slot if len(money) == 1 else None
+    if slot is None or rule.slots[slot].kind != "money" or not isinstance(old.get(slot), Decimal):
+        return None
+    name = _part_name(reading, money[0])
+    parts = [
+        (_part_name(r, f), f.mention.value * f.times)
+        for r in (earlier() if name else [])
+        for f in r.inputs
+        if f.rule == rule.id and f.slot == slot and f.mention.kind == MONEY
+    ]
+    if len(parts) < 2 or sum(v for _, v in parts) != old[slot]:
+        return None
+    named = [v for n, v in parts if n and (n.endswith(name) or name.endswith(n))]
+    if len(named) != 1:
+        return None
+    return {**old, **new, slot: old[slot] - named[0] + money[0].mention.value}
 
 
 def drop_failing_item(

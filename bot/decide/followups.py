@@ -5,6 +5,7 @@ add items, replace one, remove one, correct or vary a fact, change a kind), merg
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from bot.decide.edits import (
     replace_by_value,
     replace_items,
     split_part,
+    summed_part,
     without_failed_items,
 )
 from bot.decide.frame_cache import frame_of
@@ -230,14 +232,22 @@ def _replaced_items(rule: RuleSpec, old: dict[str, Any], new: dict[str, Any]) ->
     return replace_items(old, new, triggers[0]) if triggers else None
 
 
-def changed_args(reading: Reading, rule: RuleSpec, base: Pending, act: Act) -> dict[str, Any] | None:
-    """The base call's arguments after this message, or None when the message gives the rule nothing."""
+def changed_args(
+    reading: Reading,
+    rule: RuleSpec,
+    base: Pending,
+    act: Act,
+    earlier: Callable[[], list[Reading]] = list,
+) -> dict[str, Any] | None:
+    """The base call's arguments after this message, or None when the message gives the rule nothing;
+    `earlier` reads the conversation's messages before it (for a part of a summed amount)."""
     frame = frame_of(reading, rule)
     place_conditions(reading, rule, frame.args)
     new = in_base_year(dict(frame.args), base.args, reading)
     if act.kind == CHANGE and rule.tool == base.tool:
         replaced = (
-            fail_item_by_value(base.args, frame, reading)
+            summed_part(rule, base.args, new, reading, earlier)
+            or fail_item_by_value(base.args, frame, reading)
             or (moved_kind(base.args, new) if reading.act("correct") or reading.act("vary") else None)
             or split_part(base.args, new, reading)
             or replace_by_value(base.args, reading)

@@ -58,3 +58,17 @@ def test_loans_listed_in_one_clause_share_its_date(engine: Any) -> None:
     # Both loans of 2025-01: 400万 × 3.10% = 12.4万.
     answers = conversation(engine, "集成电路企业2025年1月贷款两笔，300万和100万，都是一年期，贴息能补多少")
     assert answers[0]["total_max_subsidy_yuan"] == "124000"
+
+
+def test_correcting_one_part_of_a_summed_amount_keeps_the_other_parts(engine: Any) -> None:
+    # m4: 设备研发投入3000万 + 材料研发投入2500万 = 5500万 ≥ 5000万 → 825万; 材料 corrected to 3500万: 6500万 →
+    # 975万 (cap 5000万). The whole said again replaces the sum: 总投入 6000万 → 900万.
+    answers = conversation(
+        engine,
+        "我们做刻蚀设备，已有销售，设备研发投入3000万，能补多少",
+        "材料研发投入还有2500万，合起来算",
+        "不对，材料研发投入其实是3500万",
+        "算了，总的研发投入就按6000万算",
+    )
+    totals = [a["total_max_subsidy_yuan"] for a in answers]
+    assert totals[1:] == ["8250000", "9750000", "9000000"]
