@@ -4,17 +4,17 @@ kept, flipped or re-dated, and the merge of new facts into old ones (more items 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from collections.abc import Callable
 from typing import Any
 
 from bot.nlu.figure import Figure
 from bot.nlu.items import flags_said
 from bot.nlu.mentions import DATE, MONEY
 from bot.nlu.reading import Reading
-from bot.nlu.spans import Layout
 from bot.nlu.references import chinese_number
+from bot.nlu.spans import Layout
 from bot.packs.vocabulary import RuleSpec
 from bot.sessions.store import Pending
 
