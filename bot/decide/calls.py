@@ -13,6 +13,7 @@ from bot.nlu.figure import INPUT, OTHER_ENTITY, OTHER_YEAR, Figure
 from bot.nlu.markers import kinds
 from bot.nlu.mentions import COUNT, MONEY, YEAR
 from bot.nlu.places import AFFILIATE, Place, entities_named
+from bot.nlu.polarity import MET, NOT_MET
 from bot.nlu.reading import Reading
 from bot.nlu.spans import Layout
 from bot.nlu.totals import aggregates
@@ -100,7 +101,7 @@ def _per_year(reading: Reading, rule: RuleSpec, figures: list[Figure]) -> list[C
     for year in years:
         own = [f for f in figures if id(f) not in dated or dated[id(f)] == year or not dated]
         frame = frame_of(reading, rule, own)
-        place_conditions(reading, rule, frame.args)
+        place_conditions(reading, rule, frame.args, frame)
         year_slot = next((n for n, s in rule.slots.items() if s.kind == "year"), None)
         if year_slot:
             frame.args[year_slot] = year
@@ -208,7 +209,7 @@ def calls_for(
             calls += yearly
             continue
         frame = frame_of(reading, rule, figures)
-        place_conditions(reading, rule, frame.args)
+        place_conditions(reading, rule, frame.args, frame)
         calls.append(Call(str(rule.tool), frame.args, rule, frame, year_of_figures(rule, figures)))
     if len(calls) > 1:
         calls = [c for c in calls if c.args] or calls[:1]
@@ -230,9 +231,12 @@ def _without_unasked(reading: Reading, calls: list[Call]) -> list[Call]:
     return [c for c in calls if c.rule.id in named]
 
 
-def place_conditions(reading: Reading, rule: RuleSpec, args: dict[str, Any]) -> None:
+def place_conditions(
+    reading: Reading, rule: RuleSpec, args: dict[str, Any], frame: Frame | None = None
+) -> None:
     """Conditions decided by a place: an event held outside the zone or data users outside it fail; held or
-    located only inside it ("如果这5家都在滨江呢"), they are met."""
+    located only inside it ("如果这5家都在滨江呢"), they are met. A condition of each item (`items`) fails only
+    for the items placed outside when others are not ("第一场在滨江办…，第二场放在上海办…"): those leave the list."""
     roles = {"event": "event", "users": "others"}
     for name, spec in rule.conditions.items():
         role = roles.get(spec.place or "")
@@ -241,10 +245,39 @@ def place_conditions(reading: Reading, rule: RuleSpec, args: dict[str, Any]) -> 
         if role == "others" and _users_inside(reading, rule, args, name):
             continue
         found = reading.places.with_role(role)
-        if any(not p.ours for p in found):
+        if spec.items and _placed_items(reading, rule, args, name, found, frame):
+            args[name] = True
+        elif any(not p.ours for p in found):
             args[name] = False
         elif found:
             args[name] = True
+
+
+def _placed_items(
+    reading: Reading, rule: RuleSpec, args: dict[str, Any], name: str, found: list[Place], frame: Frame | None
+) -> bool:
+    """Several items, each placed by the words next to it (markers.kinds, with the condition's own phrasings
+    such as "在滨江办"): True when some are outside and some are not — the outside ones are taken out of the
+    list (and listed in the frame as excluded)."""
+    spec = rule.conditions[name]
+    key = str(spec.items)
+    items = args.get(key)
+    if not isinstance(items, list) or len(items) < 2 or not any(not p.ours for p in found):
+        return False
+    figures = [f for f in reading.figures if f.rule == rule.id and f.slot == key and f.role == INPUT]
+    if len(figures) != len(items):
+        return False
+    hits = [(p.start, MET if p.ours else NOT_MET) for p in found]
+    said = frame.conditions.get(name) if frame is not None else None
+    hits += [(s.start, MET if s.met else NOT_MET) for s in (said.signals if said else ())]
+    marks = kinds(reading.text, figures, {}, hits)
+    outside = [i for i, m in enumerate(marks) if m == NOT_MET]
+    if not outside or len(outside) == len(items):
+        return False
+    args[key] = [v for i, v in enumerate(items) if i not in outside]
+    if frame is not None:
+        frame.excluded += [(figures[i], spec.statement) for i in outside]
+    return True
 
 
 _LOCATED_AFTER = re.compile(r"\s*(都|均|全|全部)?\s*(在|位于|来自|是)\s*")

@@ -13,6 +13,8 @@ from bot.decide import questions as Q
 from bot.decide.calls import asked_year, calls_for, place_conditions, read_figures, year_of_figures
 from bot.decide.edits import flip_items
 from bot.decide.followups import (
+    REMOVE,
+    Act,
     act_of,
     anchored_value,
     changed_args,
@@ -295,8 +297,9 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
     kin = sibling(reading, rule)
     if kin is not None and asks_rule_only(reading) and not session.pending:
         return None  # "设备类的标准是怎么算的" after chips: the other kind's rule, not the chips recomputed
+    removed = removed_member(router, reading, rule, session.batch)
     rule = (
-        removed_member(router, reading, rule, session.batch)
+        removed
         or kin
         or _labeled_call(router, reading, session)
         or _flagged_call(router, reading, session)
@@ -319,7 +322,10 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
         return None
     previous = session.history[-1][0] if session.history else ""
     batch = [] if session.pending else session.batch
-    dropped = without(router, reading, rule, base, batch, act_of(reading, previous))
+    act = act_of(reading, previous)
+    if removed is not None and act.kind != REMOVE:
+        act = Act(REMOVE, act.item)  # "只保留算力那一项，保险的不申请了": the rule named and not kept leaves
+    dropped = without(router, reading, rule, base, batch, act)
     if dropped is not None:
         return dropped
     added = alongside(router, reading, rule, base, batch)
@@ -431,21 +437,30 @@ def _stated(text: str, reading: Reading) -> str:
 
 
 def removed_member(router: RouterLike, reading: Reading, rule: RuleSpec, batch: list[Any]) -> RuleSpec | None:
-    """ "芯片那块供应商资料有点问题，先去掉，只算设备": in a removal within a family, the member whose kind the message
-    names and does not keep is the one removed, whichever member's word (供应商) it also names."""
-    if not rule.family or not reading.act("remove"):
+    """ "芯片那块供应商资料有点问题，先去掉，只算设备", "IP那块算了不报了，就只报EDA": in a removal, the computed rule
+    whose kind (a family member's marker) or name the message names and does not keep is the one removed,
+    whichever other rule's word (供应商, EDA) it also names."""
+    if not reading.act("remove"):
         return None
     text, lang = reading.text, reading.lang
     tools = {p.tool for p in batch}
+    spots: dict[str, tuple[RuleSpec, list[tuple[int, int]]]] = {}
+    for member in router.vocabulary.family(rule.family) if rule.family else []:
+        found = [m.span() for mk in member.markers for m in re.finditer(mk, text)]
+        if found:
+            spots[member.id] = (member, found)
+    if len(tools) > 1:
+        # The rules of the last answer named by their own words ("IP", "EDA"): one of them is removed.
+        for hit in reading.hits:
+            if hit.rule.tool in tools:
+                spots.setdefault(hit.rule.id, (hit.rule, []))[1].append((hit.start, hit.end))
     named = []
-    for member in router.vocabulary.family(rule.family):
-        spots = [m for mk in member.markers for m in re.finditer(mk, text)]
+    for member, found in spots.values():
         kept = any(
-            lang.acts["keep_before"].search(text, 0, m.start())
-            or lang.acts["keep_after"].match(text[m.end() :])
-            for m in spots
+            lang.acts["keep_before"].search(text, 0, a) or lang.acts["keep_after"].match(text[b:])
+            for a, b in found
         )
-        if spots and not kept and member.tool in tools:
+        if found and not kept and member.tool in tools:
             named.append(member)
     return named[0] if len(named) == 1 else None
 

@@ -86,6 +86,10 @@ class Language:
     glossary: tuple[tuple[str, str], ...] = ()
     subjects: dict[str, re.Pattern[str]] | None = None
     subject_start: re.Pattern[str] | None = None
+    # Words for an amount that say nothing of its object: never another rule's cue.
+    generic_amounts: frozenset[str] = frozenset()
+    # Words that may stand between a negation and its phrase, besides bot/nlu/polarity.py's common ones.
+    negation_fillers: tuple[str, ...] = ()
 
     def outside_word(self, word: str) -> str:
         """A regex for a scope word, never the tail of a compound ("外区" is not in "另外区里")."""
@@ -184,4 +188,6 @@ def language() -> Language:
         glossary=tuple((p, r) for p, r in data.get("glossary", [])),
         subjects={k: re.compile(v, re.I) for k, v in data.get("subjects", {}).items()},
         subject_start=re.compile(data.get("subject_start", "(?!x)x")),
+        generic_amounts=frozenset(data.get("generic_amounts", [])),
+        negation_fillers=tuple(data.get("negation_fillers", [])),
     )

@@ -288,8 +288,15 @@ def _role(
         return AFFILIATE  # "母公司在上海": where another legal person of the group is
     branch = rx["branch_after"].search(after)
     clause_start, _ = Layout.of(text).clause_span(start)
-    if branch is not None and not ours and _WE_ARE.search(text, clause_start, start):
-        return OWN  # "我们是注册在南京的子公司": the user is that entity, so this is where the user is
+    if (
+        branch is not None
+        and not ours
+        and _WE_ARE.search(text, clause_start, start)
+        and rx["separate_entity"].search(branch.group())
+    ):
+        # "我们是注册在南京的子公司": the user is that legal person, so this is where the user is; "我们是滨江一家AI
+        # 公司在余杭的分公司": a branch is its company, which is where the enterprise is (the branch's place is not).
+        return OWN
     if branch is not None:
         # "在上海也有一家子公司" (another legal person), "深圳分公司" (a unit of the enterprise itself).
         return AFFILIATE if rx["separate_entity"].search(branch.group()) else BRANCH

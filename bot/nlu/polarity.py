@@ -56,6 +56,18 @@ _FILLERS = (
     "做",
 )
 _BY_LENGTH = sorted(_FILLERS, key=len, reverse=True)  # "从事" before "从"
+_WITH_LANGUAGE: dict[int, tuple[Language, tuple[str, ...]]] = {}
+
+
+def _fillers(lang: Language) -> tuple[str, ...]:
+    """The fillers with the language's own (bot/nlu/zh.yaml negation_fillers), longest first, built once."""
+    seen = _WITH_LANGUAGE.get(id(lang))
+    if seen is None or seen[0] is not lang:
+        words = tuple(sorted({*_FILLERS, *lang.negation_fillers}, key=len, reverse=True))
+        seen = _WITH_LANGUAGE[id(lang)] = (lang, words)
+    return seen[1]
+
+
 # A noun coordinated before the phrase stays under a verb's negation: "没有任何股权或关联关系" (not under the
 # prefix 非: "非关联、自研" lists two attributes).
 _COORDINATED = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:或者|或|和|及|与)")
@@ -88,10 +100,11 @@ def negated(text: str, start: int, lang: Language, window: int = 8) -> bool:
         cut = text.rfind(stop, lo, start)
         lo = max(lo, cut + 1)
     before = text[lo:start]
+    fillers = _fillers(lang)
     for m in lang.negation.finditer(before):
         rest = before[m.end() :]
         while rest:
-            filler = next((f for f in _BY_LENGTH if rest.startswith(f)), None)
+            filler = next((f for f in fillers if rest.startswith(f)), None)
             joined = _COORDINATED.match(rest) if filler is None and m.group() != "非" else None
             if filler is not None:
                 rest = rest[len(filler) :]
@@ -124,6 +137,12 @@ def _signals(text: str, spec: ConditionSpec, lang: Language) -> list[Signal]:
     for hit in taken:
         denied = negated(text, hit.start, lang)
         out.append(Signal(denied if hit.key == "neg" else not denied, hit.start, hit.end, hit.word))
+    affirmed = any(s.met for s, h in zip(out, taken, strict=True) if h.key == "pos")
+    for hit in find_words(text, [("broader", w) for w in spec.broader]) if not affirmed else []:
+        # "没用外面任何算力平台": the kind denied, and with it the one thing of that kind the condition asks for.
+        if not _inside(hit, taken) and negated(text, hit.start, lang):
+            out.append(Signal(False, hit.start, hit.end, hit.word))
+            taken.append(hit)
     if spec.recency:
         for m in lang.tenure.finditer(text):
             hit = Hit("tenure", m.start(), m.end(), m.group())

@@ -123,22 +123,45 @@ def _asked(text: str, hits: tuple[RuleHit, ...], lang: Language) -> tuple[RuleHi
 
 
 _EXAMPLE = re.compile(r"[、和及与\sA-Za-z0-9\u4e00-\u9fff]{0,10}?等")
+# Between a name and the cue word it qualifies: the rest of its word ("IP核软件") and more names joined to it
+# ("IP核及EDA软件"); nothing else ("训练数据标注花了45万" is no modifier of 花了).
+_QUALIFIES = r"[\u4e00-\u9fff]??(?:[、和及与/][A-Za-z0-9\u4e00-\u9fff]{1,6}?)*?"
 
 
-def _without_examples(text: str, hits: tuple[RuleHit, ...]) -> tuple[RuleHit, ...]:
+def _without_examples(text: str, hits: tuple[RuleHit, ...], vocabulary: Vocabulary) -> tuple[RuleHit, ...]:
     """ "EDA、IP等软件投入900万" beside a platform: names listed as examples of a thing (X等 + a cue of another
-    rule named in the message) are not what the message names; that rule's cue is."""
-    if "等" not in text:
-        return hits
+    rule named in the message) are not what the message names; that rule's cue is. So is a name written
+    before a cue of a rule named earlier in its sentence, which it qualifies ("经认定的…公共技术平台，研发设备和
+    EDA软件投入三千六百万": the platform's software), unless the cue is one of the name's own rule or its
+    siblings ("IP费用")."""
+    layout = Layout.of(text)
     cues = {h.rule.id: [c for s in h.rule.slots.values() for c in s.cues] for h in hits}
     out = []
     for hit in hits:
-        m = _EXAMPLE.match(text, hit.end)
+        kin = {hit.rule.id, *(r.id for r in vocabulary.siblings(hit.rule))}
+        others = [c for rid, words in cues.items() if rid not in kin for c in words]
+        m = _EXAMPLE.match(text, hit.end) if "等" in text else None
         after = text[m.end() : m.end() + 8] if m else ""
-        others = [c for rid, words in cues.items() if rid != hit.rule.id for c in words]
-        if not (m and any(after.startswith(c) for c in others)):
+        example = m is not None and any(after.startswith(c) for c in others)
+        if not example and not _qualifies(text, hit, hits, kin, vocabulary, layout):
             out.append(hit)
     return tuple(out) if out else hits
+
+
+def _qualifies(
+    text: str, hit: RuleHit, hits: tuple[RuleHit, ...], kin: set[str], vocabulary: Vocabulary, layout: Layout
+) -> bool:
+    """Is the name at `hit` the modifier of a cue word of a rule named before it in its sentence?"""
+    earlier = {h.rule.id for h in hits if h.start < hit.start and layout.same_sentence(h.start, hit.start)}
+    theirs = [c for h in hits if h.rule.id in earlier - kin for s in h.rule.slots.values() for c in s.cues]
+    if not theirs:
+        return False
+    own = {c for r in vocabulary.rules if r.id in kin for s in r.slots.values() for c in s.cues}
+    found = re.match(
+        _QUALIFIES + "(" + "|".join(map(re.escape, sorted(theirs, key=len, reverse=True))) + ")",
+        text[hit.end :],
+    )
+    return found is not None and not any(text[hit.end + found.start(1) :].startswith(c) for c in own)
 
 
 def _denied_name(text: str, hit: RuleHit, lang: Language) -> bool:
@@ -227,7 +250,7 @@ def read(
             fixed, named_as_written = corrected, rule_hits(corrected, vocabulary)
     mentions = tuple(find_mentions(fixed, today))
     hits = _asked(fixed, tuple(h for h in named_as_written if not _denied_name(fixed, h, lang)), lang)
-    hits = _without_examples(fixed, hits)
+    hits = _without_examples(fixed, hits, vocabulary)
     if not hits and context is None:
         context = inferred_rule(fixed, vocabulary)
     layout = Layout.of(fixed)
@@ -239,7 +262,14 @@ def read(
         return kin + [r for r in named.values() if r.id != rule.id and r not in kin]
 
     named = {h.rule.id for h in hits}
-    foreign = vocabulary.long_cues + tuple(c for c in vocabulary.sole_cues if c[1] in named)
+    # A word only for an amount ("合同金额壹仟伍佰万" after a first tape-out is its fee) is a cue of its own rules
+    # but never makes a figure another rule's (bot/nlu/zh.yaml generic_amounts).
+    generic = lang.generic_amounts
+    foreign = tuple(
+        c
+        for c in vocabulary.long_cues + tuple(c for c in vocabulary.sole_cues if c[1] in named)
+        if c[3] not in generic
+    )
     foreign += _asked_cues(fixed, hits, layout, lang)
     figures = tuple(assign(fixed, mentions, hits, lang, context, candidates, foreign))
     jurisdiction, terms, higher = place_words(vocabulary)

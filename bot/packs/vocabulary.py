@@ -96,6 +96,9 @@ class ConditionSpec(_Strict):
     # line of business, an event's theme): a description holding none of `industry` fails it.
     subject: Literal["enterprise", "event"] | None = None
     industry: list[str] = Field(default_factory=list)
+    # The kinds of thing the positive is one of (杭州人工智能计算中心 is a 算力平台): denied ("没用外面任何算力平台"),
+    # they fail the condition — unless the positive itself is affirmed ("自己没有算力平台，用的是计算中心").
+    broader: list[str] = Field(default_factory=list)
 
     @property
     def statement(self) -> str:
