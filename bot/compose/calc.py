@@ -13,6 +13,7 @@ from bot.nlu.figure import (
     DENIED,
     EXCLUDED,
     HEARSAY,
+    INPUT,
     NOT_INPUT,
     OTHER_ENTITY,
     OTHER_YEAR,
@@ -54,7 +55,9 @@ def total_of(outcomes: list[Any]) -> Decimal:
 
 def _figure_text(figure: Figure) -> str:
     raw = figure.mention.raw.strip()
-    why = _WHY_UNUSED.get(figure.role, "与这项测算无关").format(label=figure.label or "其他")
+    # An input of a rule the answer does not compute ("流片补贴多少？" beside an EDA purchase): not what was asked.
+    other = "不属于所问的这项补贴，未计入" if figure.role == INPUT and figure.rule else "与这项测算无关"
+    why = _WHY_UNUSED.get(figure.role, other).format(label=figure.label or "其他")
     return f"{raw}（{why}）"
 
 

@@ -216,9 +216,33 @@ def calls_for(
     return _without_unasked(reading, calls)
 
 
+def asked_rule(reading: Reading, in_sentence: bool = True) -> RuleSpec | None:
+    """The one rule named in the clauses that ask ("区里的配套资金能给多少？"), if one is; else (`in_sentence`) the
+    one named in their sentences. Without `in_sentence`, only clauses that are the user's own questions count
+    (a question word or mark, no hearsay: not "同行说设备研发能补20%", not a table's "金额" header)."""
+    layout = Layout.of(reading.text)
+    text, lang = reading.text, reading.lang
+    asks = lang.asks_amount if in_sentence else lang.question
+    asking = [
+        (a, b)
+        for a, b in (layout.clause_span(s) for s in layout.clause_starts)
+        if (asks.search(text, a, b) or text[b : b + 1] in ("？", "?"))
+        and (in_sentence or not lang.hearsay.search(text, a, b))
+    ]
+    named = {h.rule.id: h.rule for h in reading.hits for a, b in asking if a <= h.start < b}
+    if not named and in_sentence:
+        # "区里按要求配套，能拿多少？": the asking clause names nothing, its sentence does.
+        named = {
+            h.rule.id: h.rule for h in reading.hits for a, _ in asking if layout.same_sentence(h.start, a)
+        }
+    return next(iter(named.values())) if len(named) == 1 else None
+
+
 def _without_unasked(reading: Reading, calls: list[Call]) -> list[Call]:
     """ "…应用成果落地推广，前期研发投入了900万，认定为第三档，奖励多少": beside a complete calculation of a rule the
-    message names, rules it does not name are not computed (their figures are listed as unused)."""
+    message names, rules it does not name are not computed (their figures are listed as unused); so are rules
+    it names beside the one its question asks about, unless it asks for a total ("首次流片600万；另外买了GPU
+    服务器，合同金额200万。流片补贴多少？": the tape-out alone)."""
     from bot.decide.questions import complete
 
     named = {h.rule.id for h in reading.hits}
@@ -227,6 +251,11 @@ def _without_unasked(reading: Reading, calls: list[Call]) -> list[Call]:
     done = [c for c in calls if c.rule.id in named and complete(c.rule, c.args)]
     if not done:
         return calls
+    asked = asked_rule(reading, in_sentence=False) if len({c.rule.id for c in calls}) > 1 else None
+    if asked is not None and not (reading.act("total") or reading.act("combine")):
+        mine = [c for c in done if c.rule is asked or (asked.family and c.rule.family == asked.family)]
+        if mine:
+            return [c for c in calls if c.rule is asked or (asked.family and c.rule.family == asked.family)]
     # "公司研发总投入一年1.2亿，IP部分补多少": a rule the message never names takes no figure from a named one.
     return [c for c in calls if c.rule.id in named]
 

@@ -11,7 +11,15 @@ from typing import Any, Protocol
 from bot.decide import continuing as C
 from bot.decide import plan as P
 from bot.decide import questions as Q
-from bot.decide.calls import Call, affiliate_asked, alternatives, calls_for, entity_asked, read_figures
+from bot.decide.calls import (
+    Call,
+    affiliate_asked,
+    alternatives,
+    asked_rule,
+    calls_for,
+    entity_asked,
+    read_figures,
+)
 from bot.decide.plan import Plan
 from bot.nlu.places import Place, entities_named
 from bot.nlu.polarity import stated
@@ -176,7 +184,7 @@ class Router:
     def _topic(self, reading: Reading) -> RuleSpec | None:
         """The rule the message is about: the most specific one named, or the one its figures belong to."""
         topic = reading.first_rule
-        asked = _asked_rule(reading)
+        asked = asked_rule(reading)
         if asked is not None and asked is not topic and asked.tool is None and not reading.money_inputs:
             return asked  # "…国家拨付经费1200万，区里的配套资金能给多少": the rule the question names
         calculable = [
@@ -391,20 +399,3 @@ def _kinds_of_one_measure(reading: Reading) -> bool:
         or len(members) > 1
         or (len(reading.hits) > 1 and any(re.search(p, text) for p in marked))
     )
-
-
-def _asked_rule(reading: Reading) -> RuleSpec | None:
-    """The one rule named in the clauses that ask ("区里的配套资金能给多少？"), if one is."""
-    layout = Layout.of(reading.text)
-    asking = [
-        (a, b)
-        for a, b in (layout.clause_span(s) for s in layout.clause_starts)
-        if reading.lang.asks_amount.search(reading.text, a, b) or reading.text[b : b + 1] in ("？", "?")
-    ]
-    named = {h.rule.id: h.rule for h in reading.hits for a, b in asking if a <= h.start < b}
-    if not named:
-        # "区里按要求配套，能拿多少？": the asking clause names nothing, its sentence does.
-        named = {
-            h.rule.id: h.rule for h in reading.hits for a, _ in asking if layout.same_sentence(h.start, a)
-        }
-    return next(iter(named.values())) if len(named) == 1 else None

@@ -72,3 +72,18 @@ def test_correcting_one_part_of_a_summed_amount_keeps_the_other_parts(engine: An
     )
     totals = [a["total_max_subsidy_yuan"] for a in answers]
     assert totals[1:] == ["8250000", "9750000", "9000000"]
+
+
+def test_a_question_about_one_rule_computes_that_rule_only(engine: Any) -> None:
+    # "…IP购买400万。EDA补贴多少？": EDA 250万 × 20% = 50万; the IP purchase is named as not asked about.
+    answers = conversation(
+        engine, "我们是芯片设计公司，2025年买EDA工具250万，另外IP购买400万用于先进工艺研发。EDA补贴多少？"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "500000"
+    assert "400万（不属于所问的这项补贴" in answers[0]["answer"]
+    # Asked for a total, both count: 50万 + 400万 × 20% = 130万.
+    answers = conversation(
+        engine,
+        "我们是芯片设计公司，2025年买EDA工具250万，另外IP购买400万用于先进工艺研发。两项一共能补多少？",
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "1300000"
