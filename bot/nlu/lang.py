@@ -69,6 +69,7 @@ class Language:
     outer_compound: str
     kept_characters: frozenset[str]
     topic_clause: re.Pattern[str]
+    superseded_by: re.Pattern[str]
     first_person: re.Pattern[str]
     attainment_denied: re.Pattern[str]
     table_parties: re.Pattern[str]
@@ -171,6 +172,7 @@ def language() -> Language:
         outer_compound=data["outer_compound"],
         kept_characters=frozenset(data["kept_characters"]),
         topic_clause=re.compile(data["topic_clause"]),
+        superseded_by=re.compile(data["superseded_by"]),
         first_person=re.compile(data["first_person"]),
         attainment_denied=re.compile(data["attainment_denied"]),
         table_parties=re.compile(data["table_parties"]),

@@ -196,10 +196,20 @@ def stated(text: str, rule: RuleSpec, lang: Language) -> dict[str, Stated]:
         signals = _signals(text, spec, lang)
         if not signals:
             continue
+        signals = [s for s in signals if s.met or not _superseded(text, s, signals, lang)]
         failing = [s for s in signals if not s.met]
         decisive = failing[0] if failing else signals[0]
         out[name] = Stated(name, not failing, decisive.said, tuple(signals))
     return out
+
+
+def _superseded(text: str, signal: Signal, signals: list[Signal], lang: Language) -> bool:
+    """ "以前自己买GPU卡，现在全部改用杭州人工智能计算中心": a failing statement the user replaces with a later met one
+    (a word of change between them, zh.yaml superseded_by) is no longer the fact."""
+    return any(
+        s.met and s.start > signal.end and lang.superseded_by.search(text, signal.end, s.start)
+        for s in signals
+    )
 
 
 def argument(spec: ConditionSpec, met: bool) -> bool:

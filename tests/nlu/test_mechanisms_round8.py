@@ -87,3 +87,14 @@ def test_a_question_about_one_rule_computes_that_rule_only(engine: Any) -> None:
         "我们是芯片设计公司，2025年买EDA工具250万，另外IP购买400万用于先进工艺研发。两项一共能补多少？",
     )
     assert answers[0]["total_max_subsidy_yuan"] == "1300000"
+
+
+def test_own_gpu_hardware_fails_the_computing_centre_and_a_later_switch_restores_it(engine: Any) -> None:
+    # Own GPU cards: not the 杭州人工智能计算中心's computing power → 0, said first.
+    answers = conversation(engine, "公司自己购置GPU搭了集群做训练，2025年机房托管合同120万，算力券能补多少")
+    assert answers[0]["total_max_subsidy_yuan"] == "0" and answers[0]["answer"].startswith("不符合")
+    # Switched since to the centre: 120万 × 50% = 60万 (cap 100万).
+    answers = conversation(
+        engine, "原来是自己买显卡，后来改用杭州人工智能计算中心的算力了，2025年合同120万，能补多少"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "600000"
