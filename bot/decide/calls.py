@@ -253,9 +253,12 @@ def _without_unasked(reading: Reading, calls: list[Call]) -> list[Call]:
         return calls
     asked = asked_rule(reading, in_sentence=False) if len({c.rule.id for c in calls}) > 1 else None
     if asked is not None and not (reading.act("total") or reading.act("combine")):
-        mine = [c for c in done if c.rule is asked or (asked.family and c.rule.family == asked.family)]
-        if mine:
-            return [c for c in calls if c.rule is asked or (asked.family and c.rule.family == asked.family)]
+
+        def of_asked(c: Call) -> bool:
+            return c.rule is asked or bool(asked.family and c.rule.family == asked.family)
+
+        if any(of_asked(c) for c in done):
+            return [c for c in calls if of_asked(c)]
     # "公司研发总投入一年1.2亿，IP部分补多少": a rule the message never names takes no figure from a named one.
     return [c for c in calls if c.rule.id in named]
 

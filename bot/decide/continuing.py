@@ -322,9 +322,9 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
         return None
     previous = session.history[-1][0] if session.history else ""
     batch = [] if session.pending else session.batch
-    act = act_of(reading, previous)
-    if removed is not None and act.kind != REMOVE:
-        act = Act(REMOVE, act.item)  # "只保留算力那一项，保险的不申请了": the rule named and not kept leaves
+    said = act_of(reading, previous)
+    # "只保留算力那一项，保险的不申请了": the rule named and not kept leaves.
+    act = Act(REMOVE, said.item) if removed is not None and said.kind != REMOVE else said
     dropped = without(router, reading, rule, base, batch, act)
     if dropped is not None:
         return dropped
@@ -332,9 +332,7 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
     if added is not None:
         return added
     history = [q for q, _ in session.history]
-    args = changed_args(
-        reading, rule, base, act_of(reading, previous), lambda: [router.read(q, rule) for q in history]
-    )
+    args = changed_args(reading, rule, base, said, lambda: [router.read(q, rule) for q in history])
     if args is None:
         return None  # facts the rule has no use for ("今年还有哪些政策"): not an answer to its question
     year = year_of_figures(rule, list(reading.figures)) or base.year

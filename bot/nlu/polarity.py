@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.nlu.lang import Language
 from bot.nlu.spans import Hit, Layout, find_words
@@ -55,17 +56,12 @@ _FILLERS = (
     "从事",
     "做",
 )
-_BY_LENGTH = sorted(_FILLERS, key=len, reverse=True)  # "从事" before "从"
-_WITH_LANGUAGE: dict[int, tuple[Language, tuple[str, ...]]] = {}
 
 
-def _fillers(lang: Language) -> tuple[str, ...]:
-    """The fillers with the language's own (bot/nlu/zh.yaml negation_fillers), longest first, built once."""
-    seen = _WITH_LANGUAGE.get(id(lang))
-    if seen is None or seen[0] is not lang:
-        words = tuple(sorted({*_FILLERS, *lang.negation_fillers}, key=len, reverse=True))
-        seen = _WITH_LANGUAGE[id(lang)] = (lang, words)
-    return seen[1]
+@lru_cache(maxsize=4)
+def _fillers(extra: tuple[str, ...]) -> tuple[str, ...]:
+    """The fillers with the language's own (bot/nlu/zh.yaml negation_fillers), longest first ("从事" before "从")."""
+    return tuple(sorted({*_FILLERS, *extra}, key=len, reverse=True))
 
 
 # A noun coordinated before the phrase stays under a verb's negation: "没有任何股权或关联关系" (not under the
@@ -100,7 +96,7 @@ def negated(text: str, start: int, lang: Language, window: int = 8) -> bool:
         cut = text.rfind(stop, lo, start)
         lo = max(lo, cut + 1)
     before = text[lo:start]
-    fillers = _fillers(lang)
+    fillers = _fillers(lang.negation_fillers)
     for m in lang.negation.finditer(before):
         rest = before[m.end() :]
         while rest:
