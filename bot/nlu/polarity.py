@@ -67,6 +67,9 @@ def _fillers(extra: tuple[str, ...]) -> tuple[str, ...]:
 # A noun coordinated before the phrase stays under a verb's negation: "没有任何股权或关联关系" (not under the
 # prefix 非: "非关联、自研" lists two attributes).
 _COORDINATED = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:或者|或|和|及|与)")
+# A place or an office reached by a motion verb stays under the negation of the act done there: "没去区里走事前
+# 报批", "没到经信局办理备案", "未向主管部门报批".
+_ROUTED = re.compile(r"^(?:去|到|向|找|跟)[\u4e00-\u9fff]{0,4}?(?:里|那里|那边|这边|局|部门|窗口|政府)")
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,9 @@ def negated(text: str, start: int, lang: Language, window: int = 8) -> bool:
         rest = before[m.end() :]
         while rest:
             filler = next((f for f in fillers if rest.startswith(f)), None)
-            joined = _COORDINATED.match(rest) if filler is None and m.group() != "非" else None
+            joined = None
+            if filler is None and m.group() != "非":
+                joined = _COORDINATED.match(rest) or _ROUTED.match(rest)
             if filler is not None:
                 rest = rest[len(filler) :]
             elif joined is not None:
