@@ -419,14 +419,17 @@ _EACH = re.compile(
 
 
 def _times(text: str, m: Mention, mentions: Sequence[Mention], layout: Layout) -> int:
-    """ "2026年度三款，每款300万", "两份合同各50万": how many items one amount stands for (1 if not said)."""
-    start, _ = layout.sentence_span(m.start)
+    """ "2026年度三款，每款300万", "两份合同各50万": how many items one amount stands for (1 if not said). The
+    count may also follow when it names the same unit: "每次流通收益50万，一共流通了6次"."""
+    start, end = layout.sentence_span(m.start)
     each = _EACH.search(text[max(start, m.start - 10) : m.start])
     if each is None:
         return 1
-    counts = [x for x in mentions if x.kind == COUNT and start <= x.start < m.start]
     unit = each.group(1)
-    counted = [x for x in counts if unit is None or x.unit == unit]
+    before = [x for x in mentions if x.kind == COUNT and start <= x.start < m.start]
+    counted = [x for x in before if unit is None or x.unit == unit]
+    if not counted and unit is not None:
+        counted = [x for x in mentions if x.kind == COUNT and m.end <= x.start < end and x.unit == unit][:1]
     return int(counted[-1].value) if counted and 1 < int(counted[-1].value) <= 50 else 1
 
 
