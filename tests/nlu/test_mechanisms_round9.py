@@ -29,3 +29,13 @@ def test_a_count_after_an_amount_each_multiplies_it_when_it_names_the_same_unit(
     # A count of another unit (家) says how many users, not how many circulations: 50万 × 10% = 5万.
     answers = conversation(engine, "每次流通收益50万，被5家区内非关联企业调用，能拿多少？")
     assert answers[0]["total_max_subsidy_yuan"] == "50000"
+
+
+def test_a_respin_said_of_one_of_two_tape_outs_fails_that_one_only(engine: Any) -> None:
+    # A 500万 first tape-out × 30% = 150万; B (去年流过的版本再流一次) is not a first tape-out and leaves the list.
+    answers = conversation(
+        engine,
+        "我们今年两颗芯片流片：A芯片是首次流片，费用500万；B芯片是去年流过的版本再流一次，费用300万。两个加起来能补多少？",
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "1500000"
+    assert "流过的版本" in answers[0]["answer"]
