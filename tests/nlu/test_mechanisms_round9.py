@@ -24,7 +24,9 @@ def test_a_motion_verb_without_a_negation_or_behind_a_comma_leaves_the_approval_
 
 def test_a_count_after_an_amount_each_multiplies_it_when_it_names_the_same_unit(engine: Any) -> None:
     # "每次流通收益50万，一共流通了6次": 6 × 50万 × 10% = 30万 (under the 100万 annual cap); the 5家 are the users.
-    answers = conversation(engine, "数据集被5家区内非关联企业调用，每次流通收益50万，一共流通了6次，能拿多少？")
+    answers = conversation(
+        engine, "数据集被5家区内非关联企业调用，每次流通收益50万，一共流通了6次，能拿多少？"
+    )
     assert answers[0]["total_max_subsidy_yuan"] == "300000"
     # A count of another unit (家) says how many users, not how many circulations: 50万 × 10% = 5万.
     answers = conversation(engine, "每次流通收益50万，被5家区内非关联企业调用，能拿多少？")
