@@ -41,7 +41,7 @@ SETS = {
     "review13": ROOT / "tests" / "data" / "understanding" / "review13.jsonl",
     "holdout14": ROOT / "tests" / "data" / "understanding" / "holdout14.jsonl",
 }
-HELD_OUT: tuple[str, ...] = ("holdout14",)  # sets measured but not yet reviewed: no failure listing
+HELD_OUT: tuple[str, ...] = ()  # sets measured but not yet reviewed: no failure listing
 
 
 def main(argv: list[str] | None = None) -> None:
