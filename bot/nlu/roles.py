@@ -426,11 +426,13 @@ def _times(text: str, m: Mention, mentions: Sequence[Mention], layout: Layout) -
     if each is None:
         return 1
     unit = each.group(1)
-    before = [x for x in mentions if x.kind == COUNT and start <= x.start < m.start]
-    counted = [x for x in before if unit is None or x.unit == unit]
-    if not counted and unit is not None:
-        counted = [x for x in mentions if x.kind == COUNT and m.end <= x.start < end and x.unit == unit][:1]
-    return int(counted[-1].value) if counted and 1 < int(counted[-1].value) <= 50 else 1
+    counts = [
+        x for x in mentions if x.kind == COUNT and start <= x.start < end and (unit is None or x.unit == unit)
+    ]
+    before = [x for x in counts if x.start < m.start]
+    after = [x for x in counts if x.start >= m.end] if unit is not None else []
+    counted = before[-1:] or after[:1]
+    return int(counted[0].value) if counted and 1 < int(counted[0].value) <= 50 else 1
 
 
 def _continue_or_default(
