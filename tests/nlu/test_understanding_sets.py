@@ -45,11 +45,10 @@ FLOORS = {
     "review12": 1.0,  # the reviewer's phrasings of holdout12's mechanisms
     "holdout13": 1.0,  # measured once at cc964f4 (95.0%, 2 overstated), then worked on from its review
     "review13": 0.94,  # the reviewer's phrasings of holdout13's mechanisms (M5-c, M6-c still open)
-    "holdout14": 0.98,  # measured once at ef71e9b (95.0%, 3 overstated), then three failures fixed (h14-025 open)
+    "holdout14": 1.0,  # measured once at ef71e9b (95.0%, 3 overstated), then its four failures fixed
 }
 # Overstated turns a development set still has (never more).
 OVERSTATED = dict.fromkeys(FLOORS, 0)
-OVERSTATED["holdout14"] = 1  # h14-025: 是…买的 from a group company, read as 第7条 (RESULTS.md)
 
 
 @pytest.fixture(scope="module")
