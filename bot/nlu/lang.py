@@ -77,6 +77,8 @@ class Language:
     contrast: re.Pattern[str]
     aggregate: re.Pattern[str]
     tenure: re.Pattern[str]
+    repetition: str
+    indefinite: str
     offers: re.Pattern[str]
     acts: dict[str, re.Pattern[str]]
     not_inputs: tuple[RoleCue, ...]
@@ -180,6 +182,8 @@ def language() -> Language:
         contrast=re.compile(data["contrast"]),
         aggregate=re.compile(data["aggregate"]),
         tenure=re.compile(data["tenure"]),
+        repetition=data["repetition"],
+        indefinite=data["indefinite"],
         offers=re.compile(data["offers"]),
         acts={name: re.compile(pattern) for name, pattern in data["acts"].items()},
         not_inputs=_role_cues(data["not_inputs"]),

@@ -69,7 +69,11 @@ def _fillers(extra: tuple[str, ...]) -> tuple[str, ...]:
 _COORDINATED = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:或者|或|和|及|与)")
 # A place or an office reached by a motion verb stays under the negation of the act done there: "没去区里走事前
 # 报批", "没到经信局办理备案", "未向主管部门报批".
-_ROUTED = re.compile(r"^(?:去|到|向|找|跟)[\u4e00-\u9fff]{0,4}?(?:里|那里|那边|这边|局|部门|窗口|政府)")
+# So does the office owning the procedure: "没走区里的审批流程".
+_ROUTED = re.compile(
+    r"^(?:(?:去|到|向|找|跟)[\u4e00-\u9fff]{0,4}?(?:里|那里|那边|这边|局|部门|窗口|政府)"
+    r"|[\u4e00-\u9fff]{0,4}?(?:里|那里|那边|这边|局|部门|窗口|政府)的)"
+)
 
 
 @dataclass(frozen=True)
@@ -92,8 +96,13 @@ class Stated:
     signals: tuple[Signal, ...]
 
 
-def negated(text: str, start: int, lang: Language, window: int = 8) -> bool:
+def negated(text: str, start: int, lang: Language, window: int = 14) -> bool:
     """Is the phrase at `start` negated: a negation word right before it, fillers allowed in between?"""
+    return negation_at(text, start, lang, window) is not None
+
+
+def negation_at(text: str, start: int, lang: Language, window: int = 14) -> int | None:
+    """Where the negation of the phrase at `start` begins ("没来得及提前去经信局报批": at 没), if it is negated."""
     lo = max(0, start - window)
     for stop in "，,；;。！!？?":
         cut = text.rfind(stop, lo, start)
@@ -118,8 +127,8 @@ def negated(text: str, start: int, lang: Language, window: int = 8) -> bool:
         at = lo + m.start()
         around = (text[at : start + 3], text[max(0, at - 1) : start + 3])
         if not any(a.startswith(w) for a in around for w in lang.not_negation):
-            return True
-    return False
+            return at
+    return None
 
 
 def _signals(text: str, spec: ConditionSpec, lang: Language) -> list[Signal]:
@@ -136,19 +145,36 @@ def _signals(text: str, spec: ConditionSpec, lang: Language) -> list[Signal]:
     if spec.relation:
         taken = [h for h in taken if not (h.key == "neg" and _describes_user(text, h.start, lang))]
     for hit in taken:
-        denied = negated(text, hit.start, lang)
-        out.append(Signal(denied if hit.key == "neg" else not denied, hit.start, hit.end, hit.word))
+        at = negation_at(text, hit.start, lang)
+        if at is not None and hit.key == "pos":  # "没来得及提前去经信局报批": what the user said is the denial
+            out.append(Signal(False, hit.start, hit.end, text[at : hit.end]))
+        else:
+            out.append(Signal(at is not None if hit.key == "neg" else True, hit.start, hit.end, hit.word))
     affirmed = any(s.met for s, h in zip(out, taken, strict=True) if h.key == "pos")
     for hit in find_words(text, [("broader", w) for w in spec.broader]) if not affirmed else []:
         # "没用外面任何算力平台": the kind denied, and with it the one thing of that kind the condition asks for.
         if not _inside(hit, taken) and negated(text, hit.start, lang):
             out.append(Signal(False, hit.start, hit.end, hit.word))
             taken.append(hit)
+    for m in _another(lang.indefinite, tuple(spec.others)).finditer(text) if spec.others else ():
+        # "租的是一家上海算力公司的GPU集群": another one of the kind the condition names one of.
+        hit = Hit("other", m.start(), m.end(), m.group())
+        if not _inside(hit, taken) and not _describes_user(text, hit.start, lang):
+            out.append(Signal(negated(text, hit.start, lang), hit.start, hit.end, hit.word))
+            taken.append(hit)
     if spec.recency:
         for m in lang.tenure.finditer(text):
             hit = Hit("tenure", m.start(), m.end(), m.group())
             if not _inside(hit, taken):
                 out.append(Signal(negated(text, hit.start, lang), hit.start, hit.end, hit.word))
+                taken.append(hit)
+    if spec.repeated:
+        for m in _repetition(lang.repetition, tuple(spec.repeated)).finditer(text):
+            hit = Hit("repeated", m.start(), m.end(), m.group())
+            # "之前从来没流过": the repetition denied inside its own words.
+            denied = negated(text, hit.start, lang) or bool(lang.negation.search(text, m.start(), m.end()))
+            if not _inside(hit, taken):
+                out.append(Signal(denied, hit.start, hit.end, hit.word))
                 taken.append(hit)
     if spec.relation:
         for m in lang.relation.finditer(text):
@@ -166,7 +192,9 @@ def _signals(text: str, spec: ConditionSpec, lang: Language) -> list[Signal]:
             # The description: group `what`, or another named group of the pattern that matched ("我司主营跨境物流").
             group = next(g for g, v in m.groupdict().items() if v is not None) if m.groupdict() else "what"
             said = what = m.group(group)
-            cuts = list(lang.subject_start.finditer(what)) if lang.subject_start else []
+            # The 的 closing a description ("主业是做跨境电商ERP软件的") starts nothing.
+            body = what[:-1] if what.endswith("的") else what
+            cuts = list(lang.subject_start.finditer(body)) if lang.subject_start else []
             what = what[cuts[-1].end() :] if cuts else what
             at = m.start(group) + (cuts[-1].end() if cuts else 0)
             hit = Hit("subject", at, m.end(), text[at : m.end()])
@@ -178,6 +206,16 @@ def _signals(text: str, spec: ConditionSpec, lang: Language) -> list[Signal]:
             elif len(what) >= 2:
                 out.append(Signal(False, hit.start, hit.end, hit.word))
     return sorted(out, key=lambda s: s.start)
+
+
+@lru_cache(maxsize=32)
+def _another(determiners: str, heads: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(f"(?:{determiners})[^，,。；;]{{0,10}}?(?:{'|'.join(map(re.escape, heads))})", re.I)
+
+
+@lru_cache(maxsize=32)
+def _repetition(template: str, verbs: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(template.replace("{act}", "|".join(verbs)))
 
 
 def _describes_user(text: str, at: int, lang: Language) -> bool:

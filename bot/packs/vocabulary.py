@@ -92,6 +92,9 @@ class ConditionSpec(_Strict):
     enterprise: bool = False
     # Asks for someone new (新引进): a tenure said for them ("2016年就加入公司", "老员工") fails it.
     recency: bool = False
+    # Asks for the first time (首次流片): the act's verbs, as regexes; the act said as done again or before
+    # (bot/nlu/zh.yaml `repetition`: "又流了一次", "之前投过一版") fails it.
+    repeated: list[str] = Field(default_factory=list)
     # A condition on the kind of a subject the user describes (bot/nlu/zh.yaml `subjects`: the enterprise's
     # line of business, an event's theme): a description holding none of `industry` fails it.
     subject: Literal["enterprise", "event"] | None = None
@@ -99,6 +102,9 @@ class ConditionSpec(_Strict):
     # The kinds of thing the positive is one of (杭州人工智能计算中心 is a 算力平台): denied ("没用外面任何算力平台"),
     # they fail the condition — unless the positive itself is affirmed ("自己没有算力平台，用的是计算中心").
     broader: list[str] = Field(default_factory=list)
+    # Heads of a noun phrase for things of the positive's kind (算力公司, 云厂商): one with a determiner of
+    # bot/nlu/zh.yaml `indefinite` ("租的是一家上海算力公司的集群", "某云厂商") is another than the one named, and fails.
+    others: list[str] = Field(default_factory=list)
 
     @property
     def statement(self) -> str:
