@@ -470,12 +470,19 @@ def without(
     batch (no item of it is named: no amount, no ordinal within its list); the others stay as they were."""
     if act.kind != "remove" or len(batch) < 2 or base not in batch or rule.tool != base.tool:
         return None
-    if any(f.mention.kind == "money" for f in reading.figures) or (act.item is not None and listed(base)):
-        return None
+    named = {f.mention.value for f in reading.figures if f.mention.kind == "money"}
+    if (named and not _all_items(base.args, named)) or (act.item is not None and listed(base)):
+        return None  # an amount names one item of the call ("80万那笔去掉"), not the call
     calls = [p.replay() for p in batch if p is not base]
     clauses = list(dict.fromkeys(c for c in (router.clause(c.name) for c in calls) if c))
     topic = router.vocabulary.rule_for_tool(calls[-1].name)
     return Plan(calls, topic=topic, reading=reading, followup=True, clauses=clauses)
+
+
+def _all_items(args: dict[str, Any], named: set[Any]) -> bool:
+    """ "芯片那350万先不算了": the amounts named are the call's only listed items, so the call goes."""
+    items = {v for value in args.values() if isinstance(value, list) for v in value if isinstance(v, Decimal)}
+    return bool(items) and items == named
 
 
 def alongside(

@@ -314,6 +314,35 @@ def dated_item(
     return old, new
 
 
+def _dated_items(spec: Any, name: str, args: dict[str, Any]) -> list[dict[str, Any]]:
+    """The items of a dated slot, the slot's own first: [{slot: amount, date: day, term: …}, *the list]."""
+    fields = [name, spec.date, *([spec.term] if spec.term else [])]
+    own = {k: args[k] for k in fields if k in args}
+    return [own, *(dict(x) for x in args.get(spec.list) or [])] if name in args else []
+
+
+def keep_dated_items(
+    rule: RuleSpec, old: dict[str, Any], keep: Callable[[int, dict[str, Any]], bool]
+) -> dict[str, Any] | None:
+    """ "第一笔不申请了" or "只算2024年8月那笔" after several dated loans: the items `keep` holds (by position and
+    item) stay, the first of them becoming the slot's own; None when there are not several or none goes."""
+    for name, spec in rule.slots.items():
+        dated = spec.dated
+        if dated is None:
+            continue
+        items = _dated_items(dated, name, old)
+        kept = [x for i, x in enumerate(items) if keep(i, x)]
+        if len(items) < 2 or not kept or len(kept) == len(items):
+            continue
+        fields = [name, dated.date, *([dated.term] if dated.term else [])]
+        out = {k: v for k, v in old.items() if k not in fields}
+        first, *rest = kept
+        out.update(first)
+        out[dated.list] = rest
+        return out
+    return None
+
+
 def moved_kind(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any] | None:
     """ "抱歉搞错了，这180万的EDA是签核中心创建企业开发的": an amount listed under one kind, now said to be of
     another, moves there (never counted under both)."""

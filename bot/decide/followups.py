@@ -19,6 +19,7 @@ from bot.decide.edits import (
     flip_items,
     in_base_year,
     increments,
+    keep_dated_items,
     keep_first,
     merge,
     moved_kind,
@@ -30,7 +31,7 @@ from bot.decide.edits import (
     without_failed_items,
 )
 from bot.decide.frame_cache import frame_of
-from bot.nlu.mentions import ORDINAL
+from bot.nlu.mentions import MONEY, ORDINAL
 from bot.nlu.polarity import argument, negated, stated
 from bot.nlu.reading import Reading
 from bot.packs.vocabulary import RuleSpec
@@ -46,9 +47,9 @@ ADD, REMOVE, CHANGE, ONLY = "add", "remove", "change", "only"
 # ("B项目后来撤了"): the item is the one changed or removed.
 _ANCHOR = re.compile(
     r"(?:(\d{1,2}月)份?|(?<![A-Za-z])([A-Z])(?![A-Za-z])(?:产品|款|芯片|项目|公司|家|企业|供应商|平台)?|(?:产品|芯片|项目)([A-Z])(?![A-Za-z]))"
-    r"(?:(?:的|那笔|那次|那款|那个数|那个|这个数|的数|的金额|金额|费用|的费用)?(?:记错了|写错了|说错了|搞错了|录错了|填错了|看错了|不对)?[，,]?\s*"
+    r"(?:(?:的|[那这][颗款个笔次场家份项套台张单批]|那个数|这个数|的数|的金额|金额|费用|的费用)?(?:记错了|写错了|说错了|搞错了|录错了|填错了|看错了|不对)?[，,]?\s*"
     r"(?:是|改成|改为|应该是|其实是|实际是|应为)"
-    r"|[^，,。；;\d]{0,4}?(?:撤了|取消|没做成|没流成|不做了|砍掉|砍了|不算了|去掉|不要了|不报了|不申报了))"
+    r"|[^，,。；;\d]{0,6}?(?:撤了|取消|没做成|没流成|不做了|砍掉|砍了|不算了|去掉|不要了|不报了|不申报了|拿掉))"
 )
 
 
@@ -263,10 +264,19 @@ def changed_args(
         lists = [k for k, v in base.args.items() if isinstance(v, list) and act.value in v and len(v) > 1]
         if len(lists) == 1:
             return {**base.args, lists[0]: [act.value]}
+        only = keep_dated_items(rule, base.args, lambda _, x: act.value in x.values())
+        if only is not None:
+            return only
     if act.kind == REMOVE:
         dropped = remove_item(base.args, reading, act.item, [f.mention.value for f, _ in frame.excluded])
         if dropped != base.args:
             return dropped
+        named = [f.mention.value for f in reading.figures if f.mention.kind == MONEY]
+        kept = keep_dated_items(
+            rule, base.args, lambda i, x: i != act.item and not any(v in x.values() for v in named)
+        )
+        if kept is not None:
+            return kept
         if reading.act("add"):
             act = Act(ADD, act.item)  # "阿里云那份不算了，再加一份…": nothing left to remove, the rest adds
         elif any(not isinstance(v, list) for v in new.values()):

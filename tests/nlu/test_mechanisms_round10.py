@@ -77,3 +77,34 @@ def test_an_approval_not_sought_in_time_is_said_in_the_users_words(engine: Any) 
     # The venue rent 花了 is the event's, not a platform's spending: 90万 × 50% = 45万.
     answers = conversation(engine, "我们在滨江办了一场开发者大会，事前报批过，场地租金一共花了90万，能补多少？")
     assert answers[0]["total_max_subsidy_yuan"] == "450000"
+
+
+def test_a_correction_naming_one_labelled_item_fails_that_item_only(engine: Any) -> None:
+    # A 650万 and B 520万 share the <1000万 tier (capped at 300万), C 1800万 × 15% = 270万: 570万. B is a re-spin:
+    # 650万 × 30% + 270万 = 465万, and the formula asked for next is that one.
+    answers = conversation(
+        engine,
+        "我们有三颗芯片都是首次流片：A是650万，B是520万，C是1800万，一共能补多少？",
+        "B那颗其实是改版重流的，不算第一次",
+        "麻烦把算式列一下",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["5700000", "4650000", "4650000"]
+
+
+def test_one_of_several_dated_loans_removed_or_kept_alone(engine: Any) -> None:
+    # Founded 2022-11: 250万 (2023-10, LPR 3.45%) + the 250万 left of 500万 for 400万 (2024-08, 3.35%) = 17万;
+    # without the first, 400万 × 3.35% = 13.4万 — and asking why it is now 400万 explains, computing nothing new.
+    first = "我们是2022年11月在滨江设立的集成电路企业，有两笔贷款：2023年10月贷了250万，2024年8月贷了400万，都是一年期，贴息一共多少？"
+    for said in ("第一笔不申请了", "只算2024年8月那笔", "第一笔不申请了，只算2024年8月那笔"):
+        answers = conversation(engine, first, said, "怎么现在按400万算，刚才这笔只算了250万？")
+        assert [a["total_max_subsidy_yuan"] for a in answers] == ["170000", "134000", "134000"], said
+
+
+def test_removing_the_only_items_of_one_call_removes_the_call(engine: Any) -> None:
+    # Equipment floor(1200万 ÷ 500万) × 10万 = 20万 + chips 350万 × 30% = 105万; the chips' 350万 removed: 20万.
+    answers = conversation(
+        engine,
+        "我们2024年试用了区内非关联企业自研、首次上市的设备，采购额1200万，另外还采购了他们的芯片350万，芯机联动一共能拿多少？",
+        "芯片那350万先不算了",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["1250000", "200000"]
