@@ -265,9 +265,8 @@ def threshold_step(
     """Record a threshold check ("≥" includes the number; ">" for 超过) and return whether it is met."""
     ok = actual > minimum if strict else actual >= minimum
     shown = format_yuan if money else yuan_str
-    calc.step(
-        f"{label}：{shown(actual)} {'>' if strict else '≥'} {shown(minimum)}", "符合" if ok else "不符合"
-    )
+    sign = (">" if ok else "≤") if strict else ("≥" if ok else "<")
+    calc.step(f"{label}：{shown(actual)} {sign} {shown(minimum)}", "符合" if ok else "不符合")
     return ok
 
 

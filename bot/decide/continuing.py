@@ -92,6 +92,10 @@ def continued(router: RouterLike, reading: Reading, topic: RuleSpec | None, sess
         return Plan(
             calls, topic=router.context_rule(session), reading=reading, followup=True, clauses=clauses
         )
+    if not reading.money_inputs and any(
+        a.overrides and Q.asked_in(reading, a) for a in reading.vocabulary.spec.annexes
+    ):
+        return None  # "市里也奖励过一次，区里这10万还能再叠加拿吗": the annex's question, whatever figure it quotes
     if session.batch and session.pending is None and Q.explains(reading, topic, batch_tools):
         calls = [p.replay() for p in session.batch]
         clauses = list(dict.fromkeys(p.clause_id for p in session.batch))
@@ -322,7 +326,8 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
         return None
     previous = session.history[-1][0] if session.history else ""
     batch = [] if session.pending else session.batch
-    said = act_of(reading, previous)
+    listed_items = next((v for v in base.args.values() if isinstance(v, list) and v and not isinstance(v[0], dict)), [])
+    said = act_of(reading, previous, listed_items)
     # "只保留算力那一项，保险的不申请了": the rule named and not kept leaves.
     act = Act(REMOVE, said.item) if removed is not None and said.kind != REMOVE else said
     dropped = without(router, reading, rule, base, batch, act)

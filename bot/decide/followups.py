@@ -49,7 +49,7 @@ _ANCHOR = re.compile(
     r"(?:(\d{1,2}月)份?|(?<![A-Za-z])([A-Z])(?![A-Za-z])(?:产品|款|芯片|项目|公司|家|企业|供应商|平台)?|(?:产品|芯片|项目)([A-Z])(?![A-Za-z]))"
     r"(?:(?:的|[那这][颗款个笔次场家份项套台张单批]|那个数|这个数|的数|的金额|金额|费用|的费用)?(?:记错了|写错了|说错了|搞错了|录错了|填错了|看错了|不对)?[，,]?\s*"
     r"(?:是|改成|改为|应该是|其实是|实际是|应为)"
-    r"|[^，,。；;\d]{0,6}?(?:撤了|取消|没做成|没流成|不做了|砍掉|砍了|不算了|去掉|不要了|不报了|不申报了|拿掉))"
+    r"|[^，,。；;\d]{0,6}?(?:撤了|取消|没做成|没流成|不做了|砍掉|砍了|不算了|去掉|不要了|不报了|不申报了|拿掉|(?:不打算|不准备|先不|暂不|暂时不|就不)(?:报|申报|申请)))"
 )
 
 
@@ -62,9 +62,12 @@ class Act:
     value: Any = None  # the amount of the one item kept (ONLY)
 
 
-def act_of(reading: Reading, previous: str) -> Act:
-    """add ("再加一笔"), remove ("去掉第二笔"), or change (vary or correct) — with the item it names."""
+def act_of(reading: Reading, previous: str, items: list[Any] = ()) -> Act:  # type: ignore[assignment]
+    """add ("再加一笔"), remove ("去掉第二笔"), or change (vary or correct) — with the item it names (`items`:
+    the listed amounts of the call it changes)."""
     item = ordinal(reading) if ordinal(reading) is not None else anchored(reading.text, previous)
+    if item is None:
+        item = pointed(reading.text, previous, list(items))
     only = reading.lang.acts["only_labeled"].search(reading.text)
     if only is not None:
         kept = labeled(only.group(1), previous)
@@ -91,7 +94,8 @@ def labeled(label: str, previous: str) -> Any:
     places = [x.start() for x in re.finditer(re.escape(label), previous)]
     if len(places) != 1:
         return None
-    later = [a.value for a in find_amounts(previous) if a.value is not None and a.start > places[0]]
+    # The label, or the amount itself ("只算70万那份").
+    later = [a.value for a in find_amounts(previous) if a.value is not None and a.start >= places[0]]
     return later[0] if later else None
 
 
@@ -115,6 +119,33 @@ def anchored(text: str, previous: str) -> int | None:
     return later[0] if later and len(starts) > 1 else None
 
 
+# An item pointed at by its label and a demonstrative measure word ("B那颗", "沙龙那场") or as a lettered party
+# ("乙公司", "B厂"): the label is the clause's words right before it.
+_POINTED = re.compile(
+    r"([\u4e00-\u9fffA-Za-z0-9]{1,8}?)(?:那|这)一?[颗份笔项个款家场批单台套]|(?<![\u4e00-\u9fffA-Za-z])([甲乙丙丁A-Z](?:公司|厂|家))"
+)
+
+
+def pointed(text: str, previous: str, items: list[Any]) -> int | None:
+    """ "沙龙那场其实活动前没报" after "一场峰会场租240万，一场沙龙场租30万": the position in `items` (the changed
+    call's listed amounts) of the amount the label (the longest tail of the words before 那场 written once in
+    the previous message) introduced."""
+    m = _POINTED.search(text)
+    if m is None or len(items) < 2:
+        return None
+    words = m.group(1) or m.group(2)
+    amounts = [a for a in find_amounts(previous) if a.value is not None]
+    for cut in range(len(words)):
+        label = words[cut:]
+        places = [x.start() for x in re.finditer(rf"(?<![A-Za-z]){re.escape(label)}(?![A-Za-z])", previous)]
+        if len(places) == 1:
+            if any(a.start == places[0] for a in amounts):
+                return None  # the amount itself ("那350万那家"): the edit finds the item by its value
+            later = [a.value for a in amounts if a.start > places[0]]
+            return items.index(later[0]) if later and later[0] in items else None
+    return None
+
+
 def target(reading: Reading, session: Session) -> Pending | None:
     """Which call of the last answer a follow-up changes: the rule it names (and year), else the last one."""
     topic = reading.first_rule
@@ -127,11 +158,19 @@ def target(reading: Reading, session: Session) -> Pending | None:
         return session.batch[item]  # "第一个改成900万" after two rules: the first rule's call
     if named:
         return (dated or named)[0]
+    amounts = {f.mention.value for f in reading.figures if f.mention.kind == MONEY}
+    holding = [p for p in session.batch if amounts & _listed_amounts(p)] if not topic else []
+    if len(holding) == 1:
+        return holding[0]  # "那350万那家先拿掉不算" after chips and equipment: the call listing 350万
     if years and session.batch and not topic:
         dated = [p for p in session.batch if _year_of(p) == years[0]]
         if dated:
             return dated[0]
     return session.last
+
+
+def _listed_amounts(call: Pending) -> set[Any]:
+    return {v for value in call.args.values() if isinstance(value, list) for v in value if not isinstance(v, dict)}
 
 
 def _year_of(call: Pending) -> int | None:

@@ -216,3 +216,12 @@ def _yes_no_wants(reading: Reading, topic: RuleSpec, frame: Any, slots: dict[str
     claimed = any(f.role == "claim" for f in reading.figures)
     failing = any(not c.met for c in frame.conditions.values()) or _item_fails(frame.args)
     return bool(slots) and complete(topic, frame.args) and (claimed or failing)
+
+
+def asked_in(reading: Reading, annex: Any) -> bool:
+    """Some word of the annex is in a clause of the message that asks something."""
+    layout = Layout.of(reading.text)
+    return any(
+        reading.lang.question.search(reading.text, *layout.clause_span(m.start()))
+        for m in annex.regex.finditer(reading.text)
+    )

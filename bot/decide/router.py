@@ -332,7 +332,7 @@ class Router:
                 break  # "…适用对象是…，我们注册在萧山，能申请吗": it cannot, said first (below)
             if annex.role == "repeal" and wants and reading.money_inputs:
                 continue  # "旧政策是20%，我们流片800万现在能拿多少": computed under the rule in force
-            if annex.role in _ASKED_ONLY and wants and reading.money_inputs and not _asked_in(reading, annex):
+            if annex.role in _ASKED_ONLY and wants and reading.money_inputs and not Q.asked_in(reading, annex):
                 continue  # "…平台做了失效分析，合同150万，创新券能补多少": its word is in a fact, asked nothing
             if annex.role == "combining" and topic is not None and _kinds_of_one_measure(reading):
                 # "普通EDA采购和签核中心企业研发的EDA补贴，可以同时享受吗": the measure's own rule for its kinds.
@@ -366,15 +366,6 @@ class Router:
 # Annexes whose words ask about the document only in a clause that asks ("政策什么时候失效"), not in one that
 # states the user's facts ("做了失效分析", "服务合同有效期两年").
 _ASKED_ONLY = ("effective", "contact")
-
-
-def _asked_in(reading: Reading, annex: Any) -> bool:
-    """Some word of the annex is in a clause of the message that asks something."""
-    layout = Layout.of(reading.text)
-    return any(
-        reading.lang.question.search(reading.text, *layout.clause_span(m.start()))
-        for m in annex.regex.finditer(reading.text)
-    )
 
 
 def _member_asked(reading: Reading) -> Place | None:

@@ -139,7 +139,14 @@ def language() -> Language:
             r"\s*(?:了|过|的)?\s*(?:" + _alternation(data["detached_after"]).pattern + ")"
         ),
         hearsay=re.compile(
-            "|".join([_alternation(data["hearsay"]).pattern, data["document_quote"], data["written_source"]]),
+            "|".join(
+                [
+                    _alternation(data["hearsay"]).pattern,
+                    data["document_quote"],
+                    data["written_source"],
+                    data["spoken_source"],
+                ]
+            ),
             re.I,
         ),
         restart=_alternation(data["restart"]),

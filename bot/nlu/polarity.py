@@ -69,9 +69,9 @@ def _fillers(extra: tuple[str, ...]) -> tuple[str, ...]:
 _COORDINATED = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:或者|或|和|及|与)")
 # A place or an office reached by a motion verb stays under the negation of the act done there: "没去区里走事前
 # 报批", "没到经信局办理备案", "未向主管部门报批".
-# So does the office owning the procedure: "没走区里的审批流程".
+# So does the office owning the procedure ("没走区里的审批流程"), and the motion verb alone ("没有提前去备案报批").
 _ROUTED = re.compile(
-    r"^(?:(?:去|到|向|找|跟)[\u4e00-\u9fff]{0,4}?(?:里|那里|那边|这边|局|部门|窗口|政府)"
+    r"^(?:(?:去|到|向|找|跟)(?:[\u4e00-\u9fff]{0,4}?(?:里|那里|那边|这边|局|部门|窗口|政府))?"
     r"|[\u4e00-\u9fff]{0,4}?(?:里|那里|那边|这边|局|部门|窗口|政府)的)"
 )
 

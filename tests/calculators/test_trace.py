@@ -168,7 +168,8 @@ def test_steps_follow_the_calculation_in_order() -> None:
 
 def test_thresholds_choices_and_failures_are_steps() -> None:
     low = run_calculator("eda_rnd_subsidy", {"rd_investment_yuan": "900万"}).trace.steps
-    assert (low[0].text, low[0].value) == ("年度自主研发投入：9,000,000 ≥ 10,000,000", "不符合")
+    # The sign is the one that holds: a failed "≥" threshold reads "<", a failed "超过" reads "≤".
+    assert (low[0].text, low[0].value) == ("年度自主研发投入：9,000,000 < 10,000,000", "不符合")
     assert low[-1].text.startswith("不符合条件：自主研发投入 1000 万元以上") and low[-1].value == "0"
     chosen = run_calculator("eda_purchase_subsidy", {"signoff_center_costs_yuan": "400万"}).trace.steps
     assert (
@@ -179,7 +180,7 @@ def test_thresholds_choices_and_failures_are_steps() -> None:
         "dataset_circulation_reward", {"circulation_revenues_yuan": "100万", "non_affiliated_users": 3}
     )
     assert (
-        users.trace.steps[0].text == "区内非关联企业调用家数：3 > 3"
+        users.trace.steps[0].text == "区内非关联企业调用家数：3 ≤ 3"
         and users.trace.steps[0].value == "不符合"
     )
 

@@ -108,3 +108,65 @@ def test_removing_the_only_items_of_one_call_removes_the_call(engine: Any) -> No
         "芯片那350万先不算了",
     )
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["1250000", "200000"]
+
+
+def test_an_item_pointed_at_by_its_label_fails_alone(engine: Any) -> None:
+    # "沙龙那场", "乙公司", "B那颗": the item the label introduced in the message before, whatever word follows.
+    cases = [
+        (
+            "我们2025年在滨江办了两场活动，一场集成电路产业峰会场租240万，一场人工智能技术沙龙场租30万，都事先报批过了，场租补贴能拿多少？",
+            "我刚问了同事，沙龙那场其实活动前没报，是办完才补的",
+            ["1150000", "1000000"],  # 100万 (capped) + 15万; the salon's leaves: 100万
+        ),
+        (
+            "我们是做智能音箱的终端厂商，2025年买了两家公司首次上市的芯片：甲公司400万，乙公司250万，都是区内做芯片的，能补多少？",
+            "更正一下，乙公司跟我们其实是同一个实际控制人",
+            ["1500000", "1200000"],  # 650万 × 30% capped at 150万; 乙 related: 400万 × 30%
+        ),
+        (
+            "我们2025年两颗芯片首次流片，A花了500万，B花了700万，能补多少？",
+            "不好意思刚才说错了，B那颗之前已经流过一版，这次其实是改完重新流的",
+            ["3000000", "1500000"],
+        ),
+    ]
+    for first, second, totals in cases:
+        answers = conversation(engine, first, second)
+        assert [a["total_max_subsidy_yuan"] for a in answers] == totals, second
+
+
+def test_a_removal_by_amount_finds_the_call_listing_it(engine: Any) -> None:
+    # Chips 350万 + 200万 (30%, capped at 150万) and equipment 600万 (10万): the 350万 removed leaves chips at 200万,
+    # under the 300万 threshold (0), and the equipment's 10万; why the chips went is explained, not recomputed.
+    answers = conversation(
+        engine,
+        "2025年我们从区内两家非关联的芯片设计公司采购了他们首次上市的芯片，一家350万，一家200万；另外还从一家非关联的国产设备厂买了一批首发的刻蚀设备，600万。芯机联动能补多少？",
+        "那350万那家先拿掉不算，其他照旧，现在是多少？",
+        "芯片那块怎么一下子没了？把算法给我讲讲",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["1600000", "100000", "100000"]
+    assert "2,000,000 < 3,000,000" in answers[2]["answer"]  # the failed threshold reads as failed
+
+
+def test_a_stacking_question_after_an_amount_is_the_annexs(engine: Any) -> None:
+    # Quoting the last result ("区里这75万") asks whether it stacks with the city's money: a2, nothing computed.
+    for second in ("这份合同我们之前还用过市里的算力券，那区里这75万还能全拿吗", "市里也补过一次，区里这75万还能再叠加拿吗？"):
+        answers = conversation(engine, "我们跟杭州人工智能计算中心签了150万的算力服务合同，算力补贴能拿多少？", second)
+        assert answers[1]["citations"][0]["clause_id"] == "a2", second
+        assert answers[1]["total_max_subsidy_yuan"] is None, second
+    # A fact about the company with an annex's word ("在外地成立") is no question of the annex's.
+    answers = conversation(
+        engine,
+        "我们是IC企业，2021年3月成立，2024年10月贷款400万，贴息能拿多少？",
+        "补充一下：公司2021年3月是在外地成立的，2022年8月才引进到滨江",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["0", "134000"]
+
+
+def test_someone_elses_spoken_figure_is_hearsay(engine: Any) -> None:
+    # "听平台说他们全年交易额有3个亿": not the data set's revenue; 1200万 × 10% capped at 100万.
+    answers = conversation(
+        engine,
+        "我们的数据集接入了交易平台，2025年区内有5家跟我们没关联的企业在调用，流通收益总共1200万。听平台说他们全年交易额有3个亿。能拿多少",
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "1000000"
+    assert "3个亿" in answers[0]["answer"]
