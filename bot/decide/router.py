@@ -197,7 +197,12 @@ class Router:
             # sibling's (same clause or a shared name), so the calculation is the sibling's.
             kin = reading.vocabulary.siblings(topic)
             same = [r for r in calculable if r in kin]
-            return same[0] if same else topic
+            if same:
+                return same[0]
+            # "我们的数据集挂在杭州数据交易所上…流通收益一共45万": the rule named that has the figures is the subject;
+            # the other named (the place it is traded) has none.
+            named = [r for r in calculable if r in reading.rules]
+            return named[0] if named else topic
         if topic is None and reading.context is not None and not reading.hits and reading.inputs:
             return reading.context  # a rule told by its own cue words ("场地租赁支出400万")
         return topic

@@ -42,6 +42,12 @@ _COUNT = re.compile(
 _COUNT_MAGNITUDE = re.compile(
     r"(?<![\d.第])(\d+(?:\.\d+)?)\s*(万|亿)\s*(多|余)?\s*(颗|片|粒|枚|台|套|个|件|家|人|股)(?!月|年)"
 )
+# A quantity of something no rule counts ("数据集规模200TB", "投了25片晶圆", "机房800平方米"): an input of
+# nothing, named in the answer as a figure it did not use.
+_QUANTITY = re.compile(
+    r"(?<![\d.第A-Za-z])(\d+(?:\.\d+)?)\s*(TB|PB|GB|EB|T|P|PFlops|TFlops|平方米|平米|㎡|亩|米|公里|吨|千瓦|兆瓦|MW|kW|"
+    r"片|张卡|块卡|卡|小时|条|GPU)(?![A-Za-z])"
+)
 _PERCENT = re.compile(
     r"(\d+(?:\.\d+)?)\s*(%|％|个点)|(?<=LPR)\s*(?:是|为|按)?\s*(\d\.\d{1,3})(?![\d%％万亿元])"
 )
@@ -122,6 +128,13 @@ def _counts(text: str) -> list[Mention]:
         value = int(Decimal(m.group(1)) * scale)
         out.append(Mention(COUNT, value, m.start(), m.end(), m.group(), m.group(4), bool(m.group(3))))
     return out
+
+
+def _quantities(text: str) -> list[Mention]:
+    return [
+        Mention(NUMBER, Decimal(m.group(1)), m.start(), m.end(), m.group(), m.group(2), False)
+        for m in _QUANTITY.finditer(text)
+    ]
 
 
 def _spreads(text: str) -> list[Mention]:
@@ -213,6 +226,7 @@ def find_mentions(text: str, today: date | None = None) -> list[Mention]:
         _years(text, dates, today),
         _ordinals(text),
         _counts(text),
+        _quantities(text),
     ):
         found += [m for m in group if not any(m.overlaps(o) for o in found)]
     return sorted(found, key=lambda m: (m.start, m.end))

@@ -26,7 +26,7 @@ from bot.nlu.figure import (
     RuleHit,
 )
 from bot.nlu.lang import Language
-from bot.nlu.mentions import COUNT, DATE, MONEY, PERCENT, YEAR, Mention
+from bot.nlu.mentions import COUNT, DATE, MONEY, NUMBER, PERCENT, YEAR, Mention
 from bot.nlu.polarity import negated
 from bot.nlu.spans import Hit, Layout, WordList, find_words
 from bot.nlu.totals import totals
@@ -276,7 +276,7 @@ def assign(
     siblings: Callable[[RuleSpec, int], Sequence[RuleSpec]] = lambda rule, at: (),
     foreign: Sequence[tuple[str, str, str, str]] = (),
 ) -> list[Figure]:
-    """A Figure for every money, count and percent mention, in order; `siblings(rule, position)` are the
+    """A Figure for every money, count, percent and quantity mention, in order; `siblings(rule, position)` are the
     rules a figure's own cue word may move it to; `foreign` the (kind, rule id, slot, cue) of other rules' cues."""
     layout = Layout.of(text)
     named = frozenset(h.rule.id for h in hits)
@@ -307,6 +307,9 @@ def assign(
                 role, label = NOT_INPUT, people.label
         times = _times(text, m, mentions, layout) if m.kind == MONEY else 1
         figures.append(Figure(m, role, rule.id if rule else None, slot, label, None, times))
+    # A quantity no rule counts ("200TB", "25片晶圆") is an input of nothing; the answer names it as unused.
+    figures += [Figure(m, NOT_INPUT, None, None, "数量、规模", None, 1) for m in mentions if m.kind == NUMBER]
+    figures.sort(key=lambda f: f.start)
     rules = {h.rule.id: h.rule for h in hits} | ({context.id: context} if context else {})
     figures = _retracted(text, figures, lang)
     return _stand_ins(totals(text, _dated(figures, mentions, layout), hits, lang.aggregate), rules, lang)

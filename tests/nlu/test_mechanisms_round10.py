@@ -170,3 +170,20 @@ def test_someone_elses_spoken_figure_is_hearsay(engine: Any) -> None:
     )
     assert answers[0]["total_max_subsidy_yuan"] == "1000000"
     assert "3个亿" in answers[0]["answer"]
+
+
+def test_the_rule_with_the_figures_is_the_subject_beside_the_place_it_is_traded(engine: Any) -> None:
+    # The data set on an exchange: 第8条's, not the exchange's 第7条; two callers, one outside → 0 (超过3家).
+    answers = conversation(
+        engine,
+        "我们的工业缺陷检测数据集挂在杭州数据交易所上，到现在调用方就两家，一家在滨江、一家在萧山，流通收益一共45万。能拿数据开放的奖励吗？",
+    )
+    assert answers[0]["citations"][0]["clause_id"] == "m8"
+    assert answers[0]["total_max_subsidy_yuan"] == "0"
+
+
+def test_a_quantity_no_rule_counts_is_named_as_unused(engine: Any) -> None:
+    # 1450万 × 15% = 217.5万; 25片 (wafers) and 200TB are no inputs, and the answer says so.
+    answers = conversation(engine, "新一代CIS第一次流片，流片费用1450万，一共投了25片晶圆，数据规模200TB，能补多少？")
+    assert answers[0]["total_max_subsidy_yuan"] == "2175000"
+    assert "25片" in answers[0]["answer"] and "200TB" in answers[0]["answer"]
