@@ -54,6 +54,7 @@ class Places:
     """The places of a message and what they imply for scope."""
 
     items: tuple[Place, ...]
+    text: str = ""
 
     def affiliate_of(self, text: str, start: int, at: int) -> Place | None:
         """Another legal person of the group outside the jurisdiction that a figure at `at`, in a clause from
@@ -88,9 +89,21 @@ class Places:
         if any(p.ours for p in owners):
             return None
         other = next((p for p in owners if not p.ours), None)
-        if other is not None and any(p.ours and p.start > other.end and p.role != DENIED for p in self.items):
+        if other is not None and any(
+            p.ours and p.start > other.end and p.role != DENIED and self._turns_to(other, p) for p in self.items
+        ):
             return None
         return other
+
+    def _turns_to(self, other: Place, ours: Place) -> bool:
+        """Our place after another's owner turns the question to ours in its sentence or in a later question; a
+        later statement ("我们有个项目在萧山和滨江之间选址") does not."""
+        if not self.text:
+            return True
+        layout = Layout.of(self.text)
+        if layout.same_sentence(other.start, ours.start):
+            return True
+        return bool(language().question.search(self.text, *layout.sentence_span(ours.start)))
 
     @property
     def moved_in(self) -> bool:
@@ -206,6 +219,7 @@ def find_places(
                 "others_before",
                 "institution_after",
                 "third_party_after",
+                "third_party_before",
                 "branch_after",
                 "separate_entity",
                 "affiliate_before",
@@ -235,7 +249,7 @@ def find_places(
     if any(p.ours and p.role == OWNER for p in found):
         # "苏州的芯片企业可以享受滨江的流片补贴吗": the policy is ours, the place before the enterprise is where it is.
         found = [_enterprise_of(p, text, rx) for p in found]
-    return Places(tuple(_of_group_member(p, text, rx) for p in found))
+    return Places(tuple(_of_group_member(p, text, rx) for p in found), text)
 
 
 def _of_group_member(place: Place, text: str, rx: dict[str, re.Pattern[str]]) -> Place:
@@ -282,8 +296,12 @@ def _role(
     if ours and _DENIED_BEFORE.search(before):
         return DENIED
     sentence_end = min((i for i in (text.find(c, end) for c in "。；;？?！!") if i >= 0), default=len(text))
-    if rx["institution_after"].search(text[end : end + 16]) or rx["third_party_after"].search(after):
-        return NEUTRAL  # "在杭州AI计算中心租了算力", "在深圳的晶圆厂做的": not where the user is
+    if (
+        rx["institution_after"].search(text[end : end + 16])
+        or rx["third_party_after"].search(after)
+        or rx["third_party_before"].search(before)
+    ):
+        return NEUTRAL  # "在杭州AI计算中心租了算力", "在深圳的晶圆厂做的", "一家上海的算力公司": not the user's
     if rx["affiliate_before"].search(before):
         return AFFILIATE  # "母公司在上海": where another legal person of the group is
     branch = rx["branch_after"].search(after)

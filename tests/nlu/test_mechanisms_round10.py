@@ -187,3 +187,21 @@ def test_a_quantity_no_rule_counts_is_named_as_unused(engine: Any) -> None:
     answers = conversation(engine, "新一代CIS第一次流片，流片费用1450万，一共投了25片晶圆，数据规模200TB，能补多少？")
     assert answers[0]["total_max_subsidy_yuan"] == "2175000"
     assert "25片" in answers[0]["answer"] and "200TB" in answers[0]["answer"]
+
+
+def test_another_districts_policy_stays_its_own_after_a_statement_naming_ours(engine: Any) -> None:
+    # The question is 萧山区's; the later sentence only says where a project may go: not_covered.
+    answers = conversation(engine, "萧山区对集成电路企业的房租补贴是怎么规定的？我们有个项目在萧山和滨江之间选址，想先比较一下")
+    assert answers[0]["status"] == "not_covered"
+    # Turned to ours in a later question, it is ours.
+    answers = conversation(engine, "萧山区对集成电路企业的房租补贴我们问过了。滨江这边首次流片500万能补多少？")
+    assert answers[0]["total_max_subsidy_yuan"] == "1500000"
+
+
+def test_a_place_after_a_determiner_is_a_third_partys(engine: Any) -> None:
+    # "一家上海的算力公司": the provider's city, not the user's (the user is in 滨江): 第6条 fails on the provider.
+    answers = conversation(
+        engine, "我们在滨江的孵化器里，模型训练用的算力是从一家上海的算力公司那边租的，合同签了一年160万，能补多少？"
+    )
+    assert answers[0]["citations"][0]["clause_id"] == "m6"
+    assert answers[0]["total_max_subsidy_yuan"] == "0"
