@@ -85,6 +85,10 @@ def continued(router: RouterLike, reading: Reading, topic: RuleSpec | None, sess
     )
     if inside is not None:
         return inside
+    if not reading.money_inputs and any(
+        a.overrides and Q.asked_in(reading, a) for a in reading.vocabulary.spec.annexes
+    ):
+        return None  # "市里也奖励过一次，区里这10万还能再叠加拿吗": the annex's question, whatever figure it quotes
     if session.batch and session.pending is None and asks_total(router, reading, topic, batch_tools):
         # "加起来一共多少": the last calculations again, summed — nothing new to compute.
         calls = [p.replay() for p in session.batch]
@@ -92,10 +96,6 @@ def continued(router: RouterLike, reading: Reading, topic: RuleSpec | None, sess
         return Plan(
             calls, topic=router.context_rule(session), reading=reading, followup=True, clauses=clauses
         )
-    if not reading.money_inputs and any(
-        a.overrides and Q.asked_in(reading, a) for a in reading.vocabulary.spec.annexes
-    ):
-        return None  # "市里也奖励过一次，区里这10万还能再叠加拿吗": the annex's question, whatever figure it quotes
     if session.batch and session.pending is None and Q.explains(reading, topic, batch_tools):
         calls = [p.replay() for p in session.batch]
         clauses = list(dict.fromkeys(p.clause_id for p in session.batch))
@@ -349,11 +349,17 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
     return own_items(router, plan, reading, rule, base, year)
 
 
+def _alone(reading: Reading) -> bool:
+    """ "这批能补多少", "单独算": this message's items asked about alone — not "加上这套一共多少"."""
+    asked_alone = reading.act("this_item") or reading.act("separately")
+    return asked_alone and (reading.act("separately") or not (reading.act("combine") or reading.act("total")))
+
+
 def own_items(
     router: RouterLike, plan: Plan, reading: Reading, rule: RuleSpec, base: Any, year: int | None
 ) -> Plan:
     """ "另外还采购了一批普通EDA，这批能补多少": more items asked about alone — answered alone, kept joined."""
-    if not (reading.act("this_item") or reading.act("separately")) or not reading.act("add"):
+    if not _alone(reading) or not reading.act("add"):
         return plan
     frame = frame_of(reading, rule)
     place_conditions(reading, rule, frame.args)
@@ -520,7 +526,7 @@ def added(
     added = ToolCall(str(rule.tool), {**facts, **frame.args}, year=year)
     calls = [p.replay() for p in batch] + [added]
     clauses = list(dict.fromkeys(c for c in (router.clause(c.name) for c in calls) if c))
-    if reading.act("this_item") or reading.act("separately") or asked_year(reading) == year is not None:
+    if _alone(reading) or asked_year(reading) == year is not None:
         # "2025年又有一款首次流片1500万，2025年这一款补多少": that year's call answered, both kept.
         return Plan([added], topic=rule, reading=reading, followup=True, clauses=[rule.clause], keep=calls)
     return Plan(calls, topic=rule, reading=reading, followup=True, clauses=clauses)

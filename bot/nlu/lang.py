@@ -79,6 +79,7 @@ class Language:
     tenure: re.Pattern[str]
     repetition: str
     indefinite: str
+    party_after: re.Pattern[str]
     offers: re.Pattern[str]
     acts: dict[str, re.Pattern[str]]
     not_inputs: tuple[RoleCue, ...]
@@ -191,6 +192,7 @@ def language() -> Language:
         tenure=re.compile(data["tenure"]),
         repetition=data["repetition"],
         indefinite=data["indefinite"],
+        party_after=re.compile(data["party_after"]),
         offers=re.compile(data["offers"]),
         acts={name: re.compile(pattern) for name, pattern in data["acts"].items()},
         not_inputs=_role_cues(data["not_inputs"]),

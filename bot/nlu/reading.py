@@ -112,6 +112,19 @@ def rule_hits(text: str, vocabulary: Vocabulary) -> list[RuleHit]:
     return out
 
 
+def _without_parties(text: str, hits: tuple[RuleHit, ...], lang: Language) -> tuple[RuleHit, ...]:
+    """ "买了一家国产刻蚀设备厂首次上市的设备": a name inside another rule's longer hit that, after a determiner of
+    someone else, heads a party (厂, 公司: zh.yaml party_after) is who sold, not what — that rule's hit stands."""
+    out = []
+    for hit in hits:
+        outer = any(o.rule.id != hit.rule.id and o.start <= hit.start and hit.end < o.end for o in hits)
+        before = text[max(0, hit.start - 8) : hit.start]
+        party = lang.party_after.match(text, hit.end) and re.search(f"(?:{lang.indefinite})[^，,。；;]{{0,4}}$", before)
+        if not (outer and party):
+            out.append(hit)
+    return tuple(out)
+
+
 def _asked(text: str, hits: tuple[RuleHit, ...], lang: Language) -> tuple[RuleHit, ...]:
     """ "公共技术平台，主要对外提供IP核和先进封测服务，研发设备投入3000万": names inside what the subject offers
     are not what the message asks about, when some rule is named outside such a phrase."""
@@ -250,7 +263,7 @@ def read(
             fixed, named_as_written = corrected, rule_hits(corrected, vocabulary)
     mentions = tuple(find_mentions(fixed, today))
     hits = _asked(fixed, tuple(h for h in named_as_written if not _denied_name(fixed, h, lang)), lang)
-    hits = _without_examples(fixed, hits, vocabulary)
+    hits = _without_parties(fixed, _without_examples(fixed, hits, vocabulary), lang)
     if not hits and context is None:
         context = inferred_rule(fixed, vocabulary)
     layout = Layout.of(fixed)

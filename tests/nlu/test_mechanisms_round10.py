@@ -205,3 +205,32 @@ def test_a_place_after_a_determiner_is_a_third_partys(engine: Any) -> None:
     )
     assert answers[0]["citations"][0]["clause_id"] == "m6"
     assert answers[0]["total_max_subsidy_yuan"] == "0"
+
+
+def test_another_kind_added_to_a_total_keeps_both_caps(engine: Any) -> None:
+    # Ordinary EDA 380万 × 20% = 76万, plus signoff-centre EDA 200万 × 50% = 100万: 176万 ("加上这套一共" adds).
+    answers = conversation(
+        engine,
+        "我们是芯片设计公司，2024年采购了一套EDA工具，花了380万，补贴是多少？",
+        "另外还买了一套参与省级签核中心创建企业研发的EDA，200万，加上这套一共多少",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["760000", "1760000"]
+
+
+def test_a_platform_and_a_voucher_asked_together_add_up(engine: Any) -> None:
+    # 3000万 × 30% = 900万 + 100万 × 30% = 30万 ("一起能拿多少" asks for both).
+    answers = conversation(
+        engine,
+        "我们是经认定的集成电路公共技术平台。2025年研发设备和软件投入了3000万；另外给区内一家芯片设计公司做了测试验证，登记的技术服务合同100万，双方没有任何投资关系。设备软件补贴和创新券一起能拿多少？",
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "9300000"
+
+
+def test_a_maker_after_a_determiner_is_the_seller_not_the_thing(engine: Any) -> None:
+    # "买了一家国产刻蚀设备厂首次上市的设备": 第12条's purchase (not 第4条's R&D), and the cross-holding fails it.
+    answers = conversation(
+        engine,
+        "我们是做服务器整机的系统集成商，2025年买了一家国产刻蚀设备厂首次上市的设备，一共1500万。这家设备厂和我们是交叉持股的。补贴怎么算？",
+    )
+    assert answers[0]["citations"][0]["clause_id"] == "m12"
+    assert answers[0]["total_max_subsidy_yuan"] == "0"
