@@ -80,6 +80,7 @@ class Language:
     repetition: str
     indefinite: str
     party_after: re.Pattern[str]
+    applicant_before: re.Pattern[str]
     offers: re.Pattern[str]
     acts: dict[str, re.Pattern[str]]
     not_inputs: tuple[RoleCue, ...]
@@ -193,6 +194,7 @@ def language() -> Language:
         repetition=data["repetition"],
         indefinite=data["indefinite"],
         party_after=re.compile(data["party_after"]),
+        applicant_before=re.compile(data["applicant_before"]),
         offers=re.compile(data["offers"]),
         acts={name: re.compile(pattern) for name, pattern in data["acts"].items()},
         not_inputs=_role_cues(data["not_inputs"]),

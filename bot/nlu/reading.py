@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from typing import Any
 
-from bot.nlu.figure import INPUT, Figure, RuleHit
+from bot.nlu.figure import EXCLUDED, INPUT, Figure, RuleHit
 from bot.nlu.gloss import gloss
 from bot.nlu.lang import Language, language
 from bot.nlu.mentions import MONEY, Mention, find_mentions
@@ -110,6 +110,41 @@ def rule_hits(text: str, vocabulary: Vocabulary) -> list[RuleHit]:
         ):
             out.append(hit)
     return out
+
+
+def _as_applicant(
+    text: str, figures: list[Figure], hits: Sequence[RuleHit], lang: Language
+) -> tuple[Figure, ...]:
+    """ "我们是经认定的集成电路公共技术平台，购置测试设备和IP核验证软件共投入2500万": the user is the applicant a rule
+    names (`applicant: true`), so its spending with a cue of that rule in the figure's clause is that rule's
+    input, whatever object another rule names there (IP, EDA, 设备采购)."""
+    layout = Layout.of(text)
+    rules = [
+        h.rule
+        for h in hits
+        if h.rule.applicant and lang.applicant_before.search(text, layout.clause_span(h.start)[0], h.start)
+    ]
+    if not rules:
+        return tuple(figures)
+    rule = rules[0]
+    slot = rule.default_slot()
+    cues = [c for s in rule.slots.values() for c in s.cues]
+    excludes = [c for s in rule.slots.values() for c in s.excludes]
+    out = []
+    for f in figures:
+        start, _ = layout.clause_span(f.start)
+        own = text[start : f.start]
+        if (
+            # "采购EDA服务器、测试机台等研发设备…8000万": servers are a platform's R&D equipment, not another object
+            (f.role == INPUT or (f.role == EXCLUDED and f.label not in excludes))
+            and f.mention.kind == MONEY
+            and f.rule != rule.id
+            and any(c in own for c in cues)
+            and not any(c in own for c in excludes)
+        ):
+            f = replace(f, role=INPUT, rule=rule.id, slot=slot)
+        out.append(f)
+    return tuple(out)
 
 
 def _without_parties(text: str, hits: tuple[RuleHit, ...], lang: Language) -> tuple[RuleHit, ...]:
@@ -284,7 +319,7 @@ def read(
         if c[3] not in generic
     )
     foreign += _asked_cues(fixed, hits, layout, lang)
-    figures = tuple(assign(fixed, mentions, hits, lang, context, candidates, foreign))
+    figures = _as_applicant(fixed, assign(fixed, mentions, hits, lang, context, candidates, foreign), hits, lang)
     jurisdiction, terms, higher = place_words(vocabulary)
     places = find_places(fixed, lang, jurisdiction, terms, higher)
     return Reading(

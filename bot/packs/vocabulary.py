@@ -120,6 +120,9 @@ class RuleSpec(_Strict):
     family: str | None = None
     markers: list[str] = Field(default_factory=list)
     per_year: bool = False
+    # The rule's names describe the applicant itself (a platform): a user who says it is one ("我们是经认定的…公共
+    # 技术平台", "已认定为…平台") spends as it — a figure whose clause holds one of this rule's cues is this rule's.
+    applicant: bool = False
     slots: dict[str, SlotSpec] = Field(default_factory=dict)
     conditions: dict[str, ConditionSpec] = Field(default_factory=dict)
 

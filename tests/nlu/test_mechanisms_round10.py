@@ -234,3 +234,22 @@ def test_a_maker_after_a_determiner_is_the_seller_not_the_thing(engine: Any) -> 
     )
     assert answers[0]["citations"][0]["clause_id"] == "m12"
     assert answers[0]["total_max_subsidy_yuan"] == "0"
+
+
+def test_a_user_that_is_the_applicant_a_rule_names_spends_as_it(engine: Any) -> None:
+    # The user is a certified public technology platform: its equipment, software and IP-verification spending is
+    # the platform's investment (第11条, 30%), not an IP or equipment purchase: 2500万 × 30% = 750万.
+    answers = conversation(
+        engine, "我们是经认定的集成电路公共技术平台，购置测试设备和IP核验证软件共投入2500万，平台补贴能拿多少"
+    )
+    assert answers[0]["citations"][0]["clause_id"] == "m11"
+    assert answers[0]["total_max_subsidy_yuan"] == "7500000"
+    # Said after the figure, and with a voucher beside: min(8000万 × 30%, 2000万) + min(200万 × 30%, 50万).
+    answers = conversation(
+        engine,
+        "我们平台2025年采购EDA服务器、测试机台等研发设备和软件一共8000万，已经认定为集成电路公共技术平台了。另外给区内一家做存储芯片的企业提供设计服务，技术合同登记金额200万，双方无投资关联。平台补贴加上创新券，合计最多多少？",
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "20500000"
+    # An enterprise that is no platform buying EDA keeps 第2条: 300万 × 20% = 60万.
+    answers = conversation(engine, "我们是芯片设计公司，采购了一套EDA工具，花了300万，能补多少")
+    assert answers[0]["total_max_subsidy_yuan"] == "600000"
