@@ -187,6 +187,8 @@ class Router:
         asked = asked_rule(reading)
         if asked is not None and asked is not topic and asked.tool is None and not reading.money_inputs:
             return asked  # "…国家拨付经费1200万，区里的配套资金能给多少": the rule the question names
+        if asked is not None and topic is not None and asked is not topic and not reading.inputs:
+            return asked  # "引进一位做EDA算法的博士…人才这块奖励最高多少": EDA describes the person, 人才 is asked
         calculable = [
             r for r in (reading.vocabulary.rule(f.rule) for f in reading.inputs if f.rule) if r and r.tool
         ]

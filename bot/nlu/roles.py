@@ -299,6 +299,11 @@ def assign(
         rule = next((r for r in [*kin, *(h.rule for h in hits)] if r.id == owner), rule)
         if role == UNKNOWN and m.kind == MONEY and _sold(text, m, layout, lang):
             role, label = NOT_INPUT, "销售额"
+        listed = _listed_after(text, m, figures, layout) if role == UNKNOWN else None
+        if listed is not None:
+            # "收益分别是120万、80万、260万": the items listed after an input are that input's rule's.
+            role, slot = INPUT, listed.slot
+            rule = next((r for r in [*kin, *(h.rule for h in hits), context] if r and r.id == listed.rule), rule)
         if role == UNKNOWN:
             role, slot = _continue_or_default(text, m, rule, figures, hits, layout, len(wanted))
         if role == UNKNOWN and m.kind == COUNT:
@@ -436,6 +441,17 @@ def _times(text: str, m: Mention, mentions: Sequence[Mention], layout: Layout) -
     after = [x for x in counts if x.start >= m.end] if unit is not None else []
     counted = before[-1:] or after[:1]
     return int(counted[0].value) if counted and 1 < int(counted[0].value) <= 50 else 1
+
+
+_LIST_JOIN = re.compile(r"\s*(?:、|和|及|与|以及|跟)?\s*")
+
+
+def _listed_after(text: str, m: Mention, figures: list[Figure], layout: Layout) -> Figure | None:
+    """The input this figure is listed right after, in its clause ("120万、80万"), if any."""
+    prev = figures[-1] if figures else None
+    if prev is None or not prev.used or prev.mention.kind != m.kind or not layout.same_clause(prev.start, m.start):
+        return None
+    return prev if _LIST_JOIN.fullmatch(text, prev.end, m.start) else None
 
 
 def _continue_or_default(

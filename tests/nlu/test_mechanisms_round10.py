@@ -253,3 +253,39 @@ def test_a_user_that_is_the_applicant_a_rule_names_spends_as_it(engine: Any) -> 
     # An enterprise that is no platform buying EDA keeps 第2条: 300万 × 20% = 60万.
     answers = conversation(engine, "我们是芯片设计公司，采购了一套EDA工具，花了300万，能补多少")
     assert answers[0]["total_max_subsidy_yuan"] == "600000"
+
+
+def test_an_old_product_of_another_kind_of_chip_is_not_first_to_market(engine: Any) -> None:
+    # A CPU is a chip (第12条's chips, not its equipment); "2021年就上市了…成熟型号" fails 首次上市 → 0.
+    answers = conversation(
+        engine,
+        "我们是做服务器的系统集成商，从一家跟我们没关联的国产CPU企业采购处理器，当年采购额900万。这款CPU是他们自己研发的，不过2021年就上市了，现在已经是卖了好几年的成熟型号。芯机联动能补多少？",
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "0"
+    assert answers[0]["answer"].startswith("不符合")
+
+
+def test_a_stake_said_as_参了股_is_an_investment_relation(engine: Any) -> None:
+    answers = conversation(
+        engine,
+        "我们找了一家区里认定的公共服务平台做测试验证，技术服务合同登记了80万。不过这家平台我们公司参了股，占15%。创新券能补多少？",
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "0"
+
+
+def test_the_rule_the_question_asks_wins_over_a_word_describing_someone(engine: Any) -> None:
+    # "做EDA算法的海归博士…人才这块奖励最高能到多少": 第18条's 520万, not 第2条.
+    answers = conversation(
+        engine, "我们刚引进一位做EDA算法的海归博士，已经入选省级人才计划了，公司给他开的年薪是150万。人才这块奖励最高能到多少？"
+    )
+    assert answers[0]["citations"][0]["clause_id"] == "m18"
+    assert answers[0]["total_max_subsidy_yuan"] == "5200000"
+
+
+def test_items_listed_after_an_input_are_its_rules(engine: Any) -> None:
+    # "收益分别是120万、80万、260万": all three are the data set's; (120 + 80 + 260)万 × 10% = 46万.
+    answers = conversation(
+        engine,
+        "我们的数据集接进了杭州数据交易所，区内已经有5家跟我们毫无关系的企业调用过。2024年一共流通了三次，收益分别是120万、80万、260万。能拿多少奖励？",
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "460000"
