@@ -44,7 +44,7 @@ SETS = {
     "review15": ROOT / "tests" / "data" / "understanding" / "review15.jsonl",
     "holdout16": ROOT / "tests" / "data" / "understanding" / "holdout16.jsonl",
 }
-HELD_OUT: tuple[str, ...] = ("holdout16",)  # sets measured but not yet reviewed: no failure listing
+HELD_OUT: tuple[str, ...] = ()  # sets measured but not yet reviewed: no failure listing
 
 
 def main(argv: list[str] | None = None) -> None:
