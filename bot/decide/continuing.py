@@ -19,6 +19,7 @@ from bot.decide.followups import (
     anchored_value,
     changed_args,
     listed,
+    listed_items,
     relabeled,
     sibling,
     target,
@@ -326,8 +327,7 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
         return None
     previous = session.history[-1][0] if session.history else ""
     batch = [] if session.pending else session.batch
-    listed_items = next((v for v in base.args.values() if isinstance(v, list) and v and not isinstance(v[0], dict)), [])
-    said = act_of(reading, previous, listed_items)
+    said = act_of(reading, previous, listed_items(base))
     # "只保留算力那一项，保险的不申请了": the rule named and not kept leaves.
     act = Act(REMOVE, said.item) if removed is not None and said.kind != REMOVE else said
     dropped = without(router, reading, rule, base, batch, act)

@@ -159,7 +159,7 @@ def target(reading: Reading, session: Session) -> Pending | None:
     if named:
         return (dated or named)[0]
     amounts = {f.mention.value for f in reading.figures if f.mention.kind == MONEY}
-    holding = [p for p in session.batch if amounts & _listed_amounts(p)] if not topic else []
+    holding = [p for p in session.batch if amounts & set(listed_items(p))] if not topic else []
     if len(holding) == 1:
         return holding[0]  # "那350万那家先拿掉不算" after chips and equipment: the call listing 350万
     if years and session.batch and not topic:
@@ -169,8 +169,11 @@ def target(reading: Reading, session: Session) -> Pending | None:
     return session.last
 
 
-def _listed_amounts(call: Pending) -> set[Any]:
-    return {v for value in call.args.values() if isinstance(value, list) for v in value if not isinstance(v, dict)}
+def listed_items(call: Pending) -> list[Any]:
+    """The call's first list of plain amounts (not dated or structured items), or []."""
+    return next(
+        (v for v in call.args.values() if isinstance(v, list) and v and not isinstance(v[0], dict)), []
+    )
 
 
 def _year_of(call: Pending) -> int | None:

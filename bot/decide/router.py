@@ -339,7 +339,12 @@ class Router:
                 break  # "…适用对象是…，我们注册在萧山，能申请吗": it cannot, said first (below)
             if annex.role == "repeal" and wants and reading.money_inputs:
                 continue  # "旧政策是20%，我们流片800万现在能拿多少": computed under the rule in force
-            if annex.role in _ASKED_ONLY and wants and reading.money_inputs and not Q.asked_in(reading, annex):
+            if (
+                annex.role in _ASKED_ONLY
+                and wants
+                and reading.money_inputs
+                and not Q.asked_in(reading, annex)
+            ):
                 continue  # "…平台做了失效分析，合同150万，创新券能补多少": its word is in a fact, asked nothing
             if annex.role == "combining" and topic is not None and _kinds_of_one_measure(reading):
                 # "普通EDA采购和签核中心企业研发的EDA补贴，可以同时享受吗": the measure's own rule for its kinds.

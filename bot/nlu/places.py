@@ -90,7 +90,8 @@ class Places:
             return None
         other = next((p for p in owners if not p.ours), None)
         if other is not None and any(
-            p.ours and p.start > other.end and p.role != DENIED and self._turns_to(other, p) for p in self.items
+            p.ours and p.start > other.end and p.role != DENIED and self._turns_to(other, p)
+            for p in self.items
         ):
             return None
         return other
@@ -301,7 +302,9 @@ def _role(
         or rx["third_party_after"].search(after)
         or rx["third_party_before"].search(before)
     ):
-        return NEUTRAL  # "在杭州AI计算中心租了算力", "在深圳的晶圆厂做的", "一家上海的算力公司": not the user's
+        return (
+            NEUTRAL  # "在杭州AI计算中心租了算力", "在深圳的晶圆厂做的", "一家上海的算力公司": not the user's
+        )
     if rx["affiliate_before"].search(before):
         return AFFILIATE  # "母公司在上海": where another legal person of the group is
     branch = rx["branch_after"].search(after)

@@ -146,7 +146,9 @@ def _signals(text: str, spec: ConditionSpec, lang: Language) -> list[Signal]:
         taken = [h for h in taken if not (h.key == "neg" and _describes_user(text, h.start, lang))]
     for hit in taken:
         at = negation_at(text, hit.start, lang)
-        if at is not None and hit.key == "pos":  # "没来得及提前去经信局报批": what the user said is the denial
+        if (
+            at is not None and hit.key == "pos"
+        ):  # "没来得及提前去经信局报批": what the user said is the denial
             out.append(Signal(False, hit.start, hit.end, text[at : hit.end]))
         else:
             out.append(Signal(at is not None if hit.key == "neg" else True, hit.start, hit.end, hit.word))

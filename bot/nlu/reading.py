@@ -154,7 +154,9 @@ def _without_parties(text: str, hits: tuple[RuleHit, ...], lang: Language) -> tu
     for hit in hits:
         outer = any(o.rule.id != hit.rule.id and o.start <= hit.start and hit.end < o.end for o in hits)
         before = text[max(0, hit.start - 8) : hit.start]
-        party = lang.party_after.match(text, hit.end) and re.search(f"(?:{lang.indefinite})[^，,。；;]{{0,4}}$", before)
+        party = lang.party_after.match(text, hit.end) and re.search(
+            f"(?:{lang.indefinite})[^，,。；;]{{0,4}}$", before
+        )
         if not (outer and party):
             out.append(hit)
     return tuple(out)
@@ -319,7 +321,9 @@ def read(
         if c[3] not in generic
     )
     foreign += _asked_cues(fixed, hits, layout, lang)
-    figures = _as_applicant(fixed, assign(fixed, mentions, hits, lang, context, candidates, foreign), hits, lang)
+    figures = _as_applicant(
+        fixed, assign(fixed, mentions, hits, lang, context, candidates, foreign), hits, lang
+    )
     jurisdiction, terms, higher = place_words(vocabulary)
     places = find_places(fixed, lang, jurisdiction, terms, higher)
     return Reading(

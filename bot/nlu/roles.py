@@ -303,7 +303,9 @@ def assign(
         if listed is not None:
             # "收益分别是120万、80万、260万": the items listed after an input are that input's rule's.
             role, slot = INPUT, listed.slot
-            rule = next((r for r in [*kin, *(h.rule for h in hits), context] if r and r.id == listed.rule), rule)
+            rule = next(
+                (r for r in [*kin, *(h.rule for h in hits), context] if r and r.id == listed.rule), rule
+            )
         if role == UNKNOWN:
             role, slot = _continue_or_default(text, m, rule, figures, hits, layout, len(wanted))
         if role == UNKNOWN and m.kind == COUNT:
@@ -449,7 +451,12 @@ _LIST_JOIN = re.compile(r"\s*(?:、|和|及|与|以及|跟)?\s*")
 def _listed_after(text: str, m: Mention, figures: list[Figure], layout: Layout) -> Figure | None:
     """The input this figure is listed right after, in its clause ("120万、80万"), if any."""
     prev = figures[-1] if figures else None
-    if prev is None or not prev.used or prev.mention.kind != m.kind or not layout.same_clause(prev.start, m.start):
+    if (
+        prev is None
+        or not prev.used
+        or prev.mention.kind != m.kind
+        or not layout.same_clause(prev.start, m.start)
+    ):
         return None
     return prev if _LIST_JOIN.fullmatch(text, prev.end, m.start) else None
 

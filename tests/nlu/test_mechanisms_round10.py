@@ -11,7 +11,8 @@ def test_a_purchase_said_as_a_cleft_names_what_was_bought(engine: Any) -> None:
     # "芯片是从…买的": the chips are the purchase of 第12条, so the supplier's relation decides it (同一集团 → 0),
     # and without a relation 500万 × 30% = 150万 (cap 150万).
     answers = conversation(
-        engine, "我们做车载模组的整机，芯片是从同一集团下面的兄弟公司买的，他们自研、首次上市，当年买了800万，能补多少？"
+        engine,
+        "我们做车载模组的整机，芯片是从同一集团下面的兄弟公司买的，他们自研、首次上市，当年买了800万，能补多少？",
     )
     assert answers[0]["citations"][0]["clause_id"] == "m12"
     assert answers[0]["total_max_subsidy_yuan"] == "0"
@@ -19,14 +20,20 @@ def test_a_purchase_said_as_a_cleft_names_what_was_bought(engine: Any) -> None:
     answers = conversation(engine, "芯片是从深圳一家第三方设计公司买的，自研首发，当年买了500万，能补多少？")
     assert answers[0]["total_max_subsidy_yuan"] == "1500000"
     # Equipment said the same way: floor(600万 ÷ 500万) × 10万 = 10万.
-    answers = conversation(engine, "我们做服务器整机，设备是向一家杭州的非关联厂商采购的，当年一共600万，能补多少？")
+    answers = conversation(
+        engine, "我们做服务器整机，设备是向一家杭州的非关联厂商采购的，当年一共600万，能补多少？"
+    )
     assert answers[0]["citations"][0]["clause_id"] == "m12"
     assert answers[0]["total_max_subsidy_yuan"] == "100000"
 
 
 def test_the_act_said_as_done_again_or_before_is_not_a_first_time(engine: Any) -> None:
     # 首次流片 is failed by the act repeated ("又去流了一次", "重新流片") or done before ("之前已经投过一版").
-    for said in ("之前已经投过一版了，这回改了版图又去流了一次", "去年流过一次，今年改了设计再流一次", "二次流片"):
+    for said in (
+        "之前已经投过一版了，这回改了版图又去流了一次",
+        "去年流过一次，今年改了设计再流一次",
+        "二次流片",
+    ):
         answers = conversation(engine, f"我们那颗BMS芯片{said}，花了540万，能补多少？")
         assert answers[0]["total_max_subsidy_yuan"] == "0", said
         assert answers[0]["answer"].startswith("不符合"), said
@@ -49,11 +56,14 @@ def test_another_one_of_the_kind_a_condition_names_fails_it(engine: Any) -> None
 def test_a_line_of_business_ending_in_a_link_word_is_still_described(engine: Any) -> None:
     # "主业是做跨境电商ERP软件的": not a network-security service enterprise → 0 (its 30万 premium in 2025).
     answers = conversation(
-        engine, "我们主业是做跨境电商ERP软件的，对外没有任何安全业务。2025年投保了网络安全保险，保费30万，能补多少"
+        engine,
+        "我们主业是做跨境电商ERP软件的，对外没有任何安全业务。2025年投保了网络安全保险，保费30万，能补多少",
     )
     assert answers[0]["total_max_subsidy_yuan"] == "0"
     assert answers[0]["answer"].startswith("不符合")
-    answers = conversation(engine, "我们主业是做等保测评和渗透测试服务的，2025年投了网络安全保险，保费30万，能补多少")
+    answers = conversation(
+        engine, "我们主业是做等保测评和渗透测试服务的，2025年投了网络安全保险，保费30万，能补多少"
+    )
     assert answers[0]["total_max_subsidy_yuan"] == "180000"  # 30万 × 60%
 
 
@@ -69,13 +79,19 @@ def test_kinship_and_cross_holding_make_a_supplier_related(engine: Any) -> None:
 def test_an_approval_not_sought_in_time_is_said_in_the_users_words(engine: Any) -> None:
     # Adverbs and the office's own procedure stay under the negation; 事后 is not 事前.
     for said in ("没来得及提前去经信局报批", "之前没走区里的审批流程", "现在想事后申请"):
-        answers = conversation(engine, f"我们在滨江办了一场RISC-V开发者大会，场地租金一共花了90万，{said}，能补多少？")
+        answers = conversation(
+            engine, f"我们在滨江办了一场RISC-V开发者大会，场地租金一共花了90万，{said}，能补多少？"
+        )
         assert answers[0]["total_max_subsidy_yuan"] == "0", said
         assert answers[0]["answer"].startswith("不符合"), said
-    answers = conversation(engine, "我们在滨江办了一场开发者大会，场地租金一共花了90万，没来得及提前去经信局报批，能补多少？")
+    answers = conversation(
+        engine, "我们在滨江办了一场开发者大会，场地租金一共花了90万，没来得及提前去经信局报批，能补多少？"
+    )
     assert "您说“没来得及提前去经信局报批”" in answers[0]["answer"]
     # The venue rent 花了 is the event's, not a platform's spending: 90万 × 50% = 45万.
-    answers = conversation(engine, "我们在滨江办了一场开发者大会，事前报批过，场地租金一共花了90万，能补多少？")
+    answers = conversation(
+        engine, "我们在滨江办了一场开发者大会，事前报批过，场地租金一共花了90万，能补多少？"
+    )
     assert answers[0]["total_max_subsidy_yuan"] == "450000"
 
 
@@ -149,8 +165,13 @@ def test_a_removal_by_amount_finds_the_call_listing_it(engine: Any) -> None:
 
 def test_a_stacking_question_after_an_amount_is_the_annexs(engine: Any) -> None:
     # Quoting the last result ("区里这75万") asks whether it stacks with the city's money: a2, nothing computed.
-    for second in ("这份合同我们之前还用过市里的算力券，那区里这75万还能全拿吗", "市里也补过一次，区里这75万还能再叠加拿吗？"):
-        answers = conversation(engine, "我们跟杭州人工智能计算中心签了150万的算力服务合同，算力补贴能拿多少？", second)
+    for second in (
+        "这份合同我们之前还用过市里的算力券，那区里这75万还能全拿吗",
+        "市里也补过一次，区里这75万还能再叠加拿吗？",
+    ):
+        answers = conversation(
+            engine, "我们跟杭州人工智能计算中心签了150万的算力服务合同，算力补贴能拿多少？", second
+        )
         assert answers[1]["citations"][0]["clause_id"] == "a2", second
         assert answers[1]["total_max_subsidy_yuan"] is None, second
     # A fact about the company with an annex's word ("在外地成立") is no question of the annex's.
@@ -184,24 +205,31 @@ def test_the_rule_with_the_figures_is_the_subject_beside_the_place_it_is_traded(
 
 def test_a_quantity_no_rule_counts_is_named_as_unused(engine: Any) -> None:
     # 1450万 × 15% = 217.5万; 25片 (wafers) and 200TB are no inputs, and the answer says so.
-    answers = conversation(engine, "新一代CIS第一次流片，流片费用1450万，一共投了25片晶圆，数据规模200TB，能补多少？")
+    answers = conversation(
+        engine, "新一代CIS第一次流片，流片费用1450万，一共投了25片晶圆，数据规模200TB，能补多少？"
+    )
     assert answers[0]["total_max_subsidy_yuan"] == "2175000"
     assert "25片" in answers[0]["answer"] and "200TB" in answers[0]["answer"]
 
 
 def test_another_districts_policy_stays_its_own_after_a_statement_naming_ours(engine: Any) -> None:
     # The question is 萧山区's; the later sentence only says where a project may go: not_covered.
-    answers = conversation(engine, "萧山区对集成电路企业的房租补贴是怎么规定的？我们有个项目在萧山和滨江之间选址，想先比较一下")
+    answers = conversation(
+        engine, "萧山区对集成电路企业的房租补贴是怎么规定的？我们有个项目在萧山和滨江之间选址，想先比较一下"
+    )
     assert answers[0]["status"] == "not_covered"
     # Turned to ours in a later question, it is ours.
-    answers = conversation(engine, "萧山区对集成电路企业的房租补贴我们问过了。滨江这边首次流片500万能补多少？")
+    answers = conversation(
+        engine, "萧山区对集成电路企业的房租补贴我们问过了。滨江这边首次流片500万能补多少？"
+    )
     assert answers[0]["total_max_subsidy_yuan"] == "1500000"
 
 
 def test_a_place_after_a_determiner_is_a_third_partys(engine: Any) -> None:
     # "一家上海的算力公司": the provider's city, not the user's (the user is in 滨江): 第6条 fails on the provider.
     answers = conversation(
-        engine, "我们在滨江的孵化器里，模型训练用的算力是从一家上海的算力公司那边租的，合同签了一年160万，能补多少？"
+        engine,
+        "我们在滨江的孵化器里，模型训练用的算力是从一家上海的算力公司那边租的，合同签了一年160万，能补多少？",
     )
     assert answers[0]["citations"][0]["clause_id"] == "m6"
     assert answers[0]["total_max_subsidy_yuan"] == "0"
@@ -276,7 +304,8 @@ def test_a_stake_said_as_参了股_is_an_investment_relation(engine: Any) -> Non
 def test_the_rule_the_question_asks_wins_over_a_word_describing_someone(engine: Any) -> None:
     # "做EDA算法的海归博士…人才这块奖励最高能到多少": 第18条's 520万, not 第2条.
     answers = conversation(
-        engine, "我们刚引进一位做EDA算法的海归博士，已经入选省级人才计划了，公司给他开的年薪是150万。人才这块奖励最高能到多少？"
+        engine,
+        "我们刚引进一位做EDA算法的海归博士，已经入选省级人才计划了，公司给他开的年薪是150万。人才这块奖励最高能到多少？",
     )
     assert answers[0]["citations"][0]["clause_id"] == "m18"
     assert answers[0]["total_max_subsidy_yuan"] == "5200000"
