@@ -149,7 +149,10 @@ def _as_applicant(
 
 def _without_parties(text: str, hits: tuple[RuleHit, ...], lang: Language) -> tuple[RuleHit, ...]:
     """ "买了一家国产刻蚀设备厂首次上市的设备": a name inside another rule's longer hit that, after a determiner of
-    someone else, heads a party (厂, 公司: zh.yaml party_after) is who sold, not what — that rule's hit stands."""
+    someone else, heads a party (厂, 公司: zh.yaml party_after) is who sold, not what — that rule's hit stands.
+    So is a bare party word naming a rule ("采购一套EDA工具，供应商还在谈价格") beside a rule of another clause named in
+    its sentence: the seller of that rule's thing."""
+    layout = Layout.of(text)
     out = []
     for hit in hits:
         outer = any(o.rule.id != hit.rule.id and o.start <= hit.start and hit.end < o.end for o in hits)
@@ -157,7 +160,11 @@ def _without_parties(text: str, hits: tuple[RuleHit, ...], lang: Language) -> tu
         party = lang.party_after.match(text, hit.end) and re.search(
             f"(?:{lang.indefinite})[^，,。；;]{{0,4}}$", before
         )
-        if not (outer and party):
+        seller = lang.party_after.fullmatch(text, hit.start, hit.end) and any(
+            o.rule.clause != hit.rule.clause and o.rule.tool and layout.same_sentence(o.start, hit.start)
+            for o in hits
+        )
+        if not (outer and party) and not seller:
             out.append(hit)
     return tuple(out)
 

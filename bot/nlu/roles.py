@@ -242,8 +242,9 @@ def _decide(
         return (CLAIM, None, "", None) if guessed(text, m, layout, lang) else (UNKNOWN, None, "", None)
     hit = _modified(text, cues, lo, hit, lang)
     kind, _, name = hit.key.partition(":")
-    if kind == "other" and name.partition(":")[0] in named:
-        # "用创新券…做了流片验证，技术合同60万": the cue is the voucher's, and the message names the voucher.
+    if kind == "other" and (name.partition(":")[0] in named or (rule is not None and rule.tool is None)):
+        # "用创新券…做了流片验证，技术合同60万": the cue is the voucher's, and the message names the voucher;
+        # "建了一个昇腾创新中心…场地租赁和项目建设实际支出了600万": the rule named computes nothing, the cue's rule does.
         owner, _, slot = name.partition(":")
         return INPUT, slot, hit.word, owner
     excluded = _excluded_before(text, m, rule, cues, lo, hit) if kind == "slot" else None
@@ -313,7 +314,9 @@ def assign(
             if people is not None:
                 role, label = NOT_INPUT, people.label
         times = _times(text, m, mentions, layout) if m.kind == MONEY else 1
-        figures.append(Figure(m, role, rule.id if rule else None, slot, label, None, times))
+        # The owner of a cue may be a rule not named here (the named one computes nothing): its id stands.
+        owned = owner if owner is not None and role == INPUT else (rule.id if rule else None)
+        figures.append(Figure(m, role, owned, slot, label, None, times))
     # A quantity no rule counts ("200TB", "25片晶圆") is an input of nothing; the answer names it as unused.
     figures += [Figure(m, NOT_INPUT, None, None, "数量、规模", None, 1) for m in mentions if m.kind == NUMBER]
     figures.sort(key=lambda f: f.start)

@@ -318,3 +318,27 @@ def test_items_listed_after_an_input_are_its_rules(engine: Any) -> None:
         "我们的数据集接进了杭州数据交易所，区内已经有5家跟我们毫无关系的企业调用过。2024年一共流通了三次，收益分别是120万、80万、260万。能拿多少奖励？",
     )
     assert answers[0]["total_max_subsidy_yuan"] == "460000"
+
+
+def test_spending_beside_a_rule_that_computes_nothing_is_the_cues_rule(engine: Any) -> None:
+    # 昇腾创新中心 (第13条, no amount) with 第16条's cues: a platform without a national or provincial level → 0;
+    # no level said → asked for.
+    answers = conversation(
+        engine,
+        "我们在滨江建了一个昇腾创新中心，目前还没拿到国家级或者省级的认定，场地租赁和项目建设实际支出了600万。这个能补多少？",
+    )
+    assert answers[0]["citations"][0]["clause_id"] == "m16"
+    assert answers[0]["total_max_subsidy_yuan"] == "0"
+    answers = conversation(
+        engine, "我们在滨江建了一个昇腾创新中心，场地租赁和项目建设实际支出了600万。这个能补多少？"
+    )
+    assert answers[0]["status"] == "need_more_info"
+
+
+def test_a_bare_party_word_is_the_seller_of_what_its_sentence_names(engine: Any) -> None:
+    # "供应商" names 第12条, but here it sells the EDA tool: the alternatives are asked back under 第2条.
+    answers = conversation(
+        engine, "我们准备采购一套EDA工具，供应商还在谈价格，要么280万要么350万，这个能补多少？"
+    )
+    assert answers[0]["status"] == "need_more_info"
+    assert answers[0]["citations"][0]["clause_id"] == "m2"
