@@ -321,6 +321,21 @@ def _dated_items(spec: Any, name: str, args: dict[str, Any]) -> list[dict[str, A
     return [own, *(dict(x) for x in args.get(spec.list) or [])] if name in args else []
 
 
+def remove_named_kind(rule: RuleSpec, old: dict[str, Any], text: str) -> dict[str, Any] | None:
+    """ "国际标准那项…先不算": the structured items whose kind (their trigger attribute, in any of its words) the
+    message names leave; None when it names none of them, or all."""
+    for name, spec in rule.slots.items():
+        items = old.get(name)
+        if spec.items is None or not isinstance(items, list) or not items:
+            continue
+        words = spec.items.attributes.get(spec.items.trigger, {})
+        named = {kind for kind, said in words.items() if any(w in text for w in said)}
+        kept = [x for x in items if not (isinstance(x, dict) and x.get(spec.items.trigger) in named)]
+        if named and 0 < len(kept) < len(items):
+            return {**old, name: kept}
+    return None
+
+
 def keep_dated_items(
     rule: RuleSpec, old: dict[str, Any], keep: Callable[[int, dict[str, Any]], bool]
 ) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from bot.decide.calls import place_conditions
@@ -24,6 +25,7 @@ from bot.decide.edits import (
     merge,
     moved_kind,
     remove_item,
+    remove_named_kind,
     replace_by_value,
     replace_items,
     split_part,
@@ -275,6 +277,25 @@ def _replaced_items(rule: RuleSpec, old: dict[str, Any], new: dict[str, Any]) ->
     return replace_items(old, new, triggers[0]) if triggers else None
 
 
+def _scaled(reading: Reading, rule: RuleSpec, base: Pending) -> dict[str, Any] | None:
+    """ "要是投入翻一倍呢": the last call's amounts times the factor a word says (zh.yaml `scale`), when the message
+    gives no amount of its own."""
+    if any(f.mention.kind == MONEY for f in reading.figures):
+        return None
+    factor = next((Decimal(f) for w, f in reading.lang.scale if w in reading.text), None)
+    if factor is None:
+        return None
+    money = {n for n, s in rule.slots.items() if s.kind in ("money", "money_list")}
+    out = dict(base.args)
+    for name in money & set(out):
+        value = out[name]
+        if isinstance(value, Decimal):
+            out[name] = value * factor
+        elif isinstance(value, list) and all(isinstance(v, Decimal) for v in value):
+            out[name] = [v * factor for v in value]
+    return out if out != base.args else None
+
+
 def changed_args(
     reading: Reading,
     rule: RuleSpec,
@@ -284,6 +305,9 @@ def changed_args(
 ) -> dict[str, Any] | None:
     """The base call's arguments after this message, or None when the message gives the rule nothing;
     `earlier` reads the conversation's messages before it (for a part of a summed amount)."""
+    scaled = _scaled(reading, rule, base) if act.kind == CHANGE and rule.tool == base.tool else None
+    if scaled is not None:
+        return scaled
     frame = frame_of(reading, rule)
     place_conditions(reading, rule, frame.args)
     new = in_base_year(dict(frame.args), base.args, reading)
@@ -319,6 +343,9 @@ def changed_args(
         )
         if kept is not None:
             return kept
+        kinds = remove_named_kind(rule, base.args, reading.text)
+        if kinds is not None:
+            return kinds
         if reading.act("add"):
             act = Act(ADD, act.item)  # "阿里云那份不算了，再加一份…": nothing left to remove, the rest adds
         elif any(not isinstance(v, list) for v in new.values()):

@@ -89,6 +89,8 @@ class Language:
     everyday_words: frozenset[str]
     places: dict[str, Any]
     glossary: tuple[tuple[str, str], ...] = ()
+    # Words that multiply the last figures by a factor ("翻一倍" → 2).
+    scale: tuple[tuple[str, str], ...] = ()
     subjects: dict[str, re.Pattern[str]] | None = None
     subject_start: re.Pattern[str] | None = None
     # Words for an amount that say nothing of its object: never another rule's cue.
@@ -203,6 +205,7 @@ def language() -> Language:
         everyday_words=frozenset(data["everyday_words"]),
         places=data["places"],
         glossary=tuple((p, r) for p, r in data.get("glossary", [])),
+        scale=tuple(sorted(data.get("scale", {}).items(), key=lambda kv: -len(kv[0]))),
         subjects={k: re.compile(v, re.I) for k, v in data.get("subjects", {}).items()},
         subject_start=re.compile(data.get("subject_start", "(?!x)x")),
         generic_amounts=frozenset(data.get("generic_amounts", [])),

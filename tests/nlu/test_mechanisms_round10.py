@@ -342,3 +342,23 @@ def test_a_bare_party_word_is_the_seller_of_what_its_sentence_names(engine: Any)
     )
     assert answers[0]["status"] == "need_more_info"
     assert answers[0]["citations"][0]["clause_id"] == "m2"
+
+
+def test_a_factor_said_for_the_last_figures_multiplies_them(engine: Any) -> None:
+    # 4500万 × 30% = 1350万; "翻一倍": 9000万 × 30% = 2700万, capped at 2000万; "减半": 2250万 × 30% = 675万.
+    first = "我们是经认定的集成电路公共技术平台，提供先进封测服务，研发设备和软件投入了4500万，能补多少？"
+    answers = conversation(engine, first, "要是投入翻一倍呢？", "这个上限是哪条规定的？")
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["13500000", "20000000", "20000000"]
+    answers = conversation(engine, first, "如果投入减半呢")
+    assert answers[1]["total_max_subsidy_yuan"] == "6750000"
+
+
+def test_one_kind_of_structured_item_removed_leaves_the_rest(engine: Any) -> None:
+    # Two national standards (20万 each), a 浙江制造 lead (10万), an international one (50万): 100万; the
+    # international one unpublished and set aside: 50万 ("剩下的是多少" asks the remainder; "标准部门" asks no office).
+    answers = conversation(
+        engine,
+        "我们这两年标准方面做了不少工作：参与了两项国家标准，主导了一项“浙江制造”标准，还参与了一项国际标准，都已经发布了。这些奖励一共多少？",
+        "刚跟标准部门确认了一下，国际标准那项其实还在征求意见阶段，没发布，先不算。剩下的是多少？",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["1000000", "500000"]
