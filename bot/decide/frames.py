@@ -268,6 +268,7 @@ def _fill_enums(text: str, frame: Frame, lang: Language) -> None:
             for value, words in spec.values.items()
             for w in words
             for m in re.finditer(re.escape(w), text)
+            if not lang.options_after.match(text, m.end())  # "三档里中间那档": the set of choices, not one
         )
         # A denial covers the list it heads ("没有获得国家级、省级认定": neither is the choice).
         denied: list[bool] = []

@@ -81,6 +81,7 @@ class Language:
     indefinite: str
     party_after: re.Pattern[str]
     applicant_before: re.Pattern[str]
+    options_after: re.Pattern[str]
     offers: re.Pattern[str]
     acts: dict[str, re.Pattern[str]]
     not_inputs: tuple[RoleCue, ...]
@@ -197,6 +198,7 @@ def language() -> Language:
         indefinite=data["indefinite"],
         party_after=re.compile(data["party_after"]),
         applicant_before=re.compile(data["applicant_before"]),
+        options_after=re.compile(data["options_after"]),
         offers=re.compile(data["offers"]),
         acts={name: re.compile(pattern) for name, pattern in data["acts"].items()},
         not_inputs=_role_cues(data["not_inputs"]),

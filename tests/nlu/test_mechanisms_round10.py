@@ -362,3 +362,14 @@ def test_one_kind_of_structured_item_removed_leaves_the_rest(engine: Any) -> Non
         "刚跟标准部门确认了一下，国际标准那项其实还在征求意见阶段，没发布，先不算。剩下的是多少？",
     )
     assert [a["total_max_subsidy_yuan"] for a in answers] == ["1000000", "500000"]
+
+
+def test_a_tier_said_by_its_place_among_the_tiers(engine: Any) -> None:
+    # "三档里中间那档": the middle of 50万/30万/10万, not the third; "三档中最高那档": the first.
+    answers = conversation(
+        engine,
+        "我们的人工智能应用成果已经在好几个园区实际落地推广了，经认定评的是三档里中间那档，一次性奖励多少？",
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "300000"
+    answers = conversation(engine, "我们的AI应用成果落地推广了，认定为三档中最高那档，一次性奖励多少")
+    assert answers[0]["total_max_subsidy_yuan"] == "500000"
