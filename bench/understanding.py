@@ -43,6 +43,7 @@ SETS = {
     "holdout15": ROOT / "tests" / "data" / "understanding" / "holdout15.jsonl",
     "review15": ROOT / "tests" / "data" / "understanding" / "review15.jsonl",
     "holdout16": ROOT / "tests" / "data" / "understanding" / "holdout16.jsonl",
+    "holdout17": ROOT / "tests" / "data" / "understanding" / "holdout17.jsonl",
 }
 HELD_OUT: tuple[str, ...] = ()  # sets measured but not yet reviewed: no failure listing
 
