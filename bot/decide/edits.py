@@ -314,10 +314,14 @@ def dated_item(
     return old, new
 
 
+def _dated_fields(spec: Any, name: str) -> list[str]:
+    """The arguments one dated item fills: the slot, its date and (when it has one) its term."""
+    return [name, spec.date, *([spec.term] if spec.term else [])]
+
+
 def _dated_items(spec: Any, name: str, args: dict[str, Any]) -> list[dict[str, Any]]:
     """The items of a dated slot, the slot's own first: [{slot: amount, date: day, term: …}, *the list]."""
-    fields = [name, spec.date, *([spec.term] if spec.term else [])]
-    own = {k: args[k] for k in fields if k in args}
+    own = {k: args[k] for k in _dated_fields(spec, name) if k in args}
     return [own, *(dict(x) for x in args.get(spec.list) or [])] if name in args else []
 
 
@@ -349,7 +353,7 @@ def keep_dated_items(
         kept = [x for i, x in enumerate(items) if keep(i, x)]
         if len(items) < 2 or not kept or len(kept) == len(items):
             continue
-        fields = [name, dated.date, *([dated.term] if dated.term else [])]
+        fields = _dated_fields(dated, name)
         out = {k: v for k, v in old.items() if k not in fields}
         first, *rest = kept
         out.update(first)

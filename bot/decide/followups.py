@@ -5,7 +5,7 @@ add items, replace one, remove one, correct or vary a fact, change a kind), merg
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -64,12 +64,12 @@ class Act:
     value: Any = None  # the amount of the one item kept (ONLY)
 
 
-def act_of(reading: Reading, previous: str, items: list[Any] = ()) -> Act:  # type: ignore[assignment]
+def act_of(reading: Reading, previous: str, items: Sequence[Any] = ()) -> Act:
     """add ("再加一笔"), remove ("去掉第二笔"), or change (vary or correct) — with the item it names (`items`:
     the listed amounts of the call it changes)."""
     item = ordinal(reading) if ordinal(reading) is not None else anchored(reading.text, previous)
     if item is None:
-        item = pointed(reading.text, previous, list(items))
+        item = pointed(reading.text, previous, items)
     only = reading.lang.acts["only_labeled"].search(reading.text)
     if only is not None:
         kept = labeled(only.group(1), previous)
@@ -128,7 +128,7 @@ _POINTED = re.compile(
 )
 
 
-def pointed(text: str, previous: str, items: list[Any]) -> int | None:
+def pointed(text: str, previous: str, items: Sequence[Any]) -> int | None:
     """ "沙龙那场其实活动前没报" after "一场峰会场租240万，一场沙龙场租30万": the position in `items` (the changed
     call's listed amounts) of the amount the label (the longest tail of the words before 那场 written once in
     the previous message) introduced."""
@@ -144,7 +144,7 @@ def pointed(text: str, previous: str, items: list[Any]) -> int | None:
             if any(a.start == places[0] for a in amounts):
                 return None  # the amount itself ("那350万那家"): the edit finds the item by its value
             later = [a.value for a in amounts if a.start > places[0]]
-            return items.index(later[0]) if later and later[0] in items else None
+            return list(items).index(later[0]) if later and later[0] in items else None
     return None
 
 

@@ -157,14 +157,16 @@ def _without_parties(text: str, hits: tuple[RuleHit, ...], lang: Language) -> tu
     for hit in hits:
         outer = any(o.rule.id != hit.rule.id and o.start <= hit.start and hit.end < o.end for o in hits)
         before = text[max(0, hit.start - 8) : hit.start]
-        party = lang.party_after.match(text, hit.end) and re.search(
-            f"(?:{lang.indefinite})[^，,。；;]{{0,4}}$", before
+        party = (
+            outer
+            and lang.party_after.match(text, hit.end)
+            and re.search(f"(?:{lang.indefinite})[^，,。；;]{{0,4}}$", before)
         )
         seller = lang.party_after.fullmatch(text, hit.start, hit.end) and any(
             o.rule.clause != hit.rule.clause and o.rule.tool and layout.same_sentence(o.start, hit.start)
             for o in hits
         )
-        if not (outer and party) and not seller:
+        if not party and not seller:
             out.append(hit)
     return tuple(out)
 
