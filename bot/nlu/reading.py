@@ -109,6 +109,24 @@ def rule_hits(text: str, vocabulary: Vocabulary) -> list[RuleHit]:
             for o in out
         ):
             out.append(hit)
+    return _family_members(text, out, vocabulary)
+
+
+def _family_members(text: str, hits: list[RuleHit], vocabulary: Vocabulary) -> list[RuleHit]:
+    """A name shared by a rule family ("换成另一家供应商的主控芯片": 供应商 names 芯机联动 as a whole) is the
+    member whose marker its clause writes, when no marker of the named member's own is there."""
+    layout = Layout.of(text)
+    out = []
+    for hit in hits:
+        rule = hit.rule
+        if rule.family and text[hit.start : hit.end] in rule.names:
+            lo, hi = layout.clause_span(hit.start)
+            marked = [
+                r for r in vocabulary.family(rule.family) if any(re.search(mk, text[lo:hi]) for mk in r.markers)
+            ]
+            if len(marked) == 1 and marked[0] is not rule:
+                hit = RuleHit(marked[0], hit.start, hit.end)
+        out.append(hit)
     return out
 
 

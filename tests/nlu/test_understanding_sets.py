@@ -49,7 +49,7 @@ FLOORS = {
     "holdout15": 1.0,  # measured once at e2df8ee (80.0%, 8 overstated), then worked on with its review
     "review15": 1.0,  # the reviewer's phrasings of holdout15's mechanisms
     "holdout17": 1.0,  # measured once at ac8a87e: 100% (60/60, no overstated turn)
-    "holdout16": 0.98,  # measured once at 60fc0c3 (87.5%, 2 overstated); ten failures fixed, h16-010 open
+    "holdout16": 1.0,  # measured once at 60fc0c3 (87.5%, 2 overstated); all eleven failures fixed since
 }
 # Overstated turns a development set still has (never more).
 OVERSTATED = dict.fromkeys(FLOORS, 0)

@@ -1,0 +1,22 @@
+"""Mechanisms found by holdout16's last failure and by holdout18/holdout19 (tests/data/understanding/RESULTS.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.fixtures import conversation
+
+
+def test_a_name_shared_by_a_rule_family_is_the_member_its_clause_marks(engine: Any) -> None:
+    # 供应商 names 芯机联动 as a whole; "另一家供应商的主控芯片" is its chip member, so replacing the module of the
+    # first turn (380万 × 30% = 114万) by a 620万 chip gives min(620万 × 30%, 150万) = 150万, not equipment.
+    answers = conversation(
+        engine,
+        "我们做工业控制器整机，从区内一家非关联芯片企业采购了他们自研、首次上市的模组，当年380万，能补多少？",
+        "记错了，应该换成另一家供应商的主控芯片，也是非关联、自研首发的，金额620万，重新算一下",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["1140000", "1500000"]
+    # The equipment member keeps the shared word when its own marker is written: floor(1200万 ÷ 500万) × 10万.
+    answers = conversation(engine, "我们向一家非关联供应商采购了他们自研首发的刻蚀设备，当年1200万，能补多少")
+    assert answers[0]["citations"][0]["clause_id"] == "m12"
+    assert answers[0]["total_max_subsidy_yuan"] == "200000"
