@@ -248,6 +248,7 @@ def _without_unasked(reading: Reading, calls: list[Call]) -> list[Call]:
     named = {h.rule.id for h in reading.hits}
     families = {h.rule.family for h in reading.hits if h.rule.family}
     named |= {c.rule.id for c in calls if c.rule.family in families}  # "采购设备600万和芯片400万": one family
+    named |= _of_business(reading)
     done = [c for c in calls if c.rule.id in named and complete(c.rule, c.args)]
     if not done:
         return calls
@@ -261,6 +262,19 @@ def _without_unasked(reading: Reading, calls: list[Call]) -> list[Call]:
             return [c for c in calls if of_asked(c)]
     # "公司研发总投入一年1.2亿，IP部分补多少": a rule the message never names takes no figure from a named one.
     return [c for c in calls if c.rule.id in named]
+
+
+def _of_business(reading: Reading) -> set[str]:
+    """ "我们是做EDA的，公司成立于2019年，2024年自主研发投入1500万": a rule named in the user's own line of
+    business names its clause's other rules too — an EDA company's R&D investment is its EDA R&D."""
+    business = [m.span() for m in reading.lang.subjects["enterprise"].finditer(reading.text)]
+    return {
+        r.id
+        for h in reading.hits
+        if any(a <= h.start < b for a, b in business)
+        for r in reading.vocabulary.siblings(h.rule)
+        if r.clause == h.rule.clause
+    }
 
 
 def place_conditions(

@@ -20,3 +20,20 @@ def test_a_name_shared_by_a_rule_family_is_the_member_its_clause_marks(engine: A
     answers = conversation(engine, "我们向一家非关联供应商采购了他们自研首发的刻蚀设备，当年1200万，能补多少")
     assert answers[0]["citations"][0]["clause_id"] == "m12"
     assert answers[0]["total_max_subsidy_yuan"] == "200000"
+
+
+def test_a_rule_named_in_the_users_line_of_business_names_its_clauses_other_rules(engine: Any) -> None:
+    # "我们是做EDA的" / "公司主营EDA软件": the R&D investment said after other clauses (founding, headcount) is EDA
+    # R&D (第2条): 1500万 × 15% = 225万, with the IP purchase 120万 × 20% = 24万 beside it.
+    answers = conversation(
+        engine, "我们是做EDA的，公司成立于2019年，2024年自主研发投入1500万，已实现销售；另外买IP花了120万。一共能补多少？"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "2490000"
+    answers = conversation(
+        engine, "我们公司主营EDA软件，2018年在滨江注册，员工两百人，2024年自主研发投入1200万，已经有销售了，能补多少？"
+    )
+    assert answers[0]["total_max_subsidy_yuan"] == "1800000"
+    # Asked about the IP alone, the R&D investment stays out: 120万 × 20% = 24万, 5000万 named as unused.
+    answers = conversation(engine, "我们是做EDA的，2024年买IP花了120万，另外公司研发投入5000万，IP能补多少？")
+    assert answers[0]["total_max_subsidy_yuan"] == "240000"
+    assert "5000万" in answers[0]["answer"]

@@ -44,7 +44,7 @@ FLOORS = {
     "holdout12": 1.0,  # measured once at b404751 (89.4%), then worked on from its review
     "review12": 1.0,  # the reviewer's phrasings of holdout12's mechanisms
     "holdout13": 1.0,  # measured once at cc964f4 (95.0%, 2 overstated), then worked on from its review
-    "review13": 0.94,  # the reviewer's phrasings of holdout13's mechanisms (M5-c, M6-c still open)
+    "review13": 1.0,  # the reviewer's phrasings of holdout13's mechanisms (M5-c and M6-c fixed since)
     "holdout14": 1.0,  # measured once at ef71e9b (95.0%, 3 overstated), then its four failures fixed
     "holdout15": 1.0,  # measured once at e2df8ee (80.0%, 8 overstated), then worked on with its review
     "review15": 1.0,  # the reviewer's phrasings of holdout15's mechanisms
