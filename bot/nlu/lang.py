@@ -74,6 +74,7 @@ class Language:
     attainment_denied: re.Pattern[str]
     table_parties: re.Pattern[str]
     part_of: re.Pattern[str]
+    cue_infixes: re.Pattern[str]
     contrast: re.Pattern[str]
     aggregate: re.Pattern[str]
     tenure: re.Pattern[str]
@@ -191,6 +192,7 @@ def language() -> Language:
         attainment_denied=re.compile(data["attainment_denied"]),
         table_parties=re.compile(data["table_parties"]),
         part_of=re.compile(data["part_of"]),
+        cue_infixes=re.compile(data["cue_infixes"]),
         contrast=re.compile(data["contrast"]),
         aggregate=re.compile(data["aggregate"]),
         tenure=re.compile(data["tenure"]),

@@ -135,21 +135,37 @@ def _other_objects(rule: RuleSpec, lang: Language) -> list[str]:
     return [w for w in lang.other_objects if w not in own]
 
 
-def _foreign_cue(
-    text: str,
-    m: Mention,
-    rule: RuleSpec | None,
-    siblings: Sequence[RuleSpec],
-    lo: int,
-    foreign: Sequence[tuple[str, str, str, str]],
-) -> Hit | None:
-    """Only when a figure has no cue of its own rule: another rule's cue before it, keyed other:<rule>:<slot>
-    ("研发投入8000万" beside a tape-out question is not a tape-out fee; "采购非关联企业…设备1200万" keeps its own
-    采购)."""
+def _foreign_words(
+    m: Mention, rule: RuleSpec | None, siblings: Sequence[RuleSpec], foreign: Sequence[tuple[str, str, str, str]]
+) -> list[tuple[str, str]]:
+    """Other rules' cues for this kind of figure, keyed other:<rule>:<slot> ("研发投入8000万" beside a tape-out
+    question is not a tape-out fee)."""
     kinds = _SLOT_KINDS.get(m.kind, ())
     mine = {r.id for r in ([rule, *siblings] if rule is not None else [])}
-    other = [(f"other:{rid}:{sl}", w) for k, rid, sl, w in foreign if k in kinds and rid not in mine]
-    return _nearest(find_words(text, other), lo, m.start) if other else None
+    return [(f"other:{rid}:{sl}", w) for k, rid, sl, w in foreign if k in kinds and rid not in mine]
+
+
+def _words_before(text: str, lo: int, hi: int, words: Sequence[tuple[str, str]], lang: Language) -> list[Hit]:
+    """The words in the text, and those found in text[lo:hi] once the modifiers inside compound words are left
+    out; a word inside a longer one found is not kept."""
+    hits = find_words(text, words) + _squeezed_words(text, lo, hi, words, lang.cue_infixes)
+    return [h for h in hits if not any(_covers(o, h) for o in hits)]
+
+
+def _squeezed_words(
+    text: str, lo: int, hi: int, words: Sequence[tuple[str, str]], infixes: re.Pattern[str]
+) -> list[Hit]:
+    """ "研发总投入8000万": words found in text[lo:hi] with its modifiers inside compound words left out (the
+    language's cue_infixes), at their places in the text."""
+    dropped = [x.span() for x in infixes.finditer(text, lo, hi)]
+    if not dropped:
+        return []
+    keep = [i for i in range(lo, hi) if not any(a <= i < b for a, b in dropped)]
+    out = []
+    for h in find_words("".join(text[i] for i in keep), words):
+        start, end = keep[h.start], keep[h.end - 1] + 1
+        out.append(Hit(h.key, start, end, text[start:end]))
+    return out
 
 
 def _modified(text: str, cues: list[Hit], lo: int, hit: Hit, lang: Language) -> Hit:
@@ -230,14 +246,20 @@ def _decide(
     fixed = never_input(text, m, layout, lang, since)
     if fixed is not None:
         return fixed
-    cues = find_words(text, _cue_list(rule, m.kind, lang, m.unit, siblings))
+    own = _cue_list(rule, m.kind, lang, m.unit, siblings)
     lo = max(layout.clause_span(m.start)[0], prev_end)
+    other = _foreign_words(m, rule, siblings, foreign)
+    alien = _words_before(text, lo, m.start, other, lang) if other else []
+    # A cue of its own rule inside a longer one of another ("研发费用总共2000万，算力券能补多少": 费用 of the voucher
+    # in 研发费用) is that one; only a figure with no cue of its own rule takes another's ("采购非关联企业…设备1200万"
+    # keeps its own 采购).
+    cues = [h for h in _words_before(text, lo, m.start, own, lang) if not any(_covers(o, h) for o in alien)]
     hit = _nearest(cues, lo, m.start) or _after_cue(text, m, cues, layout, nxt)
     if hit is None and linked is not None:
         lo = linked
         hit = _nearest(cues, lo, m.start)
-    if hit is None and foreign:
-        hit = _foreign_cue(text, m, rule, siblings, lo, foreign)
+    if hit is None:
+        hit = _nearest(alien, lo, m.start)
     if hit is None:
         return (CLAIM, None, "", None) if guessed(text, m, layout, lang) else (UNKNOWN, None, "", None)
     hit = _modified(text, cues, lo, hit, lang)
@@ -254,6 +276,10 @@ def _decide(
         owner, _, slot = name.partition(":")
         return INPUT, slot, hit.word, owner
     return (EXCLUDED if kind == "ex" else NOT_INPUT), None, hit.word, None
+
+
+def _covers(outer: Hit, inner: Hit) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end and outer.end - outer.start > inner.end - inner.start
 
 
 def _excluded_before(

@@ -123,6 +123,9 @@ class RuleSpec(_Strict):
     # The rule's names describe the applicant itself (a platform): a user who says it is one ("我们是经认定的…公共
     # 技术平台", "已认定为…平台") spends as it — a figure whose clause holds one of this rule's cues is this rule's.
     applicant: bool = False
+    # The rules a figure named by this rule's words may move to by its own cue word; unset, those of the same
+    # clause and those sharing a name (`Vocabulary.siblings`).
+    siblings: list[str] | None = None
     slots: dict[str, SlotSpec] = Field(default_factory=dict)
     conditions: dict[str, ConditionSpec] = Field(default_factory=dict)
 
@@ -293,7 +296,13 @@ class Vocabulary:
             rule.id: [
                 r
                 for r in self.rules
-                if r.id != rule.id and r.tool and (r.clause == rule.clause or names[rule.id] & names[r.id])
+                if r.id != rule.id
+                and r.tool
+                and (
+                    r.id in rule.siblings
+                    if rule.siblings is not None
+                    else r.clause == rule.clause or names[rule.id] & names[r.id]
+                )
             ]
             for rule in self.rules
         }

@@ -37,3 +37,21 @@ def test_a_rule_named_in_the_users_line_of_business_names_its_clauses_other_rule
     answers = conversation(engine, "我们是做EDA的，2024年买IP花了120万，另外公司研发投入5000万，IP能补多少？")
     assert answers[0]["total_max_subsidy_yuan"] == "240000"
     assert "5000万" in answers[0]["answer"]
+
+
+def test_another_rules_cue_with_a_modifier_inside_it_keeps_the_figure_out(engine: Any) -> None:
+    # 研发总投入 / 研发年投入 / 研发费用总共 is the EDA rule's R&D investment (第2条) written with a modifier inside
+    # or a shorter own cue (费用) covered by it: beside a tape-out, IP or voucher question it is no input of theirs.
+    for question in (
+        "公司研发总投入8000万，首次流片能补多少",
+        "我们年度研发总投入1.2亿，IP部分补多少",
+        "研发费用总共2000万，算力券能补多少",
+    ):
+        answer = conversation(engine, question)[0]
+        assert answer["status"] == "need_more_info", question
+        assert answer["total_max_subsidy_yuan"] in (None, "0"), question
+    # Their own figures are still read: the tape-out fee with 总 inside (800万 × 30% = 240万), and the EDA
+    # company's own R&D investment (1500万 × 15% = 225万).
+    assert conversation(engine, "首次流片总费用800万，能补多少")[0]["total_max_subsidy_yuan"] == "2400000"
+    answer = conversation(engine, "我们做EDA工具的，研发总投入1500万，已经有销售，能补多少")[0]
+    assert answer["total_max_subsidy_yuan"] == "2250000"
