@@ -10,7 +10,7 @@ are never inputs).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from bot.nlu.asides import guessed, never_input
@@ -145,7 +145,7 @@ def _foreign_words(
     return [(f"other:{rid}:{sl}", w) for k, rid, sl, w in foreign if k in kinds and rid not in mine]
 
 
-def _words_before(text: str, lo: int, hi: int, words: Sequence[tuple[str, str]], lang: Language) -> list[Hit]:
+def _words_before(text: str, lo: int, hi: int, words: Iterable[tuple[str, str]], lang: Language) -> list[Hit]:
     """The words in the text, and those found in text[lo:hi] once the modifiers inside compound words are left
     out; a word inside a longer one found is not kept."""
     hits = find_words(text, words) + _squeezed_words(text, lo, hi, words, lang.cue_infixes)
@@ -153,7 +153,7 @@ def _words_before(text: str, lo: int, hi: int, words: Sequence[tuple[str, str]],
 
 
 def _squeezed_words(
-    text: str, lo: int, hi: int, words: Sequence[tuple[str, str]], infixes: re.Pattern[str]
+    text: str, lo: int, hi: int, words: Iterable[tuple[str, str]], infixes: re.Pattern[str]
 ) -> list[Hit]:
     """ "研发总投入8000万": words found in text[lo:hi] with its modifiers inside compound words left out (the
     language's cue_infixes), at their places in the text."""
