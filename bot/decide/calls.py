@@ -268,7 +268,9 @@ def _of_business(reading: Reading) -> set[str]:
     """ "我们是做EDA的，公司成立于2019年，2024年自主研发投入1500万": a rule named in the user's own line of
     business names its clause's other rules too — an EDA company's R&D investment is its EDA R&D."""
     subjects = reading.lang.subjects or {}
-    business = [m.span() for m in subjects["enterprise"].finditer(reading.text)] if "enterprise" in subjects else []
+    business = (
+        [m.span() for m in subjects["enterprise"].finditer(reading.text)] if "enterprise" in subjects else []
+    )
     return {
         r.id
         for h in reading.hits

@@ -122,7 +122,9 @@ def _family_members(text: str, hits: list[RuleHit], vocabulary: Vocabulary) -> l
         if rule.family and text[hit.start : hit.end] in rule.names:
             lo, hi = layout.clause_span(hit.start)
             marked = [
-                r for r in vocabulary.family(rule.family) if any(re.search(mk, text[lo:hi]) for mk in r.markers)
+                r
+                for r in vocabulary.family(rule.family)
+                if any(re.search(mk, text[lo:hi]) for mk in r.markers)
             ]
             if len(marked) == 1 and marked[0] is not rule:
                 hit = RuleHit(marked[0], hit.start, hit.end)

@@ -136,7 +136,10 @@ def _other_objects(rule: RuleSpec, lang: Language) -> list[str]:
 
 
 def _foreign_words(
-    m: Mention, rule: RuleSpec | None, siblings: Sequence[RuleSpec], foreign: Sequence[tuple[str, str, str, str]]
+    m: Mention,
+    rule: RuleSpec | None,
+    siblings: Sequence[RuleSpec],
+    foreign: Sequence[tuple[str, str, str, str]],
 ) -> list[tuple[str, str]]:
     """Other rules' cues for this kind of figure, keyed other:<rule>:<slot> ("研发投入8000万" beside a tape-out
     question is not a tape-out fee)."""
@@ -279,7 +282,11 @@ def _decide(
 
 
 def _covers(outer: Hit, inner: Hit) -> bool:
-    return outer.start <= inner.start and inner.end <= outer.end and outer.end - outer.start > inner.end - inner.start
+    return (
+        outer.start <= inner.start
+        and inner.end <= outer.end
+        and outer.end - outer.start > inner.end - inner.start
+    )
 
 
 def _excluded_before(

@@ -26,11 +26,13 @@ def test_a_rule_named_in_the_users_line_of_business_names_its_clauses_other_rule
     # "我们是做EDA的" / "公司主营EDA软件": the R&D investment said after other clauses (founding, headcount) is EDA
     # R&D (第2条): 1500万 × 15% = 225万, with the IP purchase 120万 × 20% = 24万 beside it.
     answers = conversation(
-        engine, "我们是做EDA的，公司成立于2019年，2024年自主研发投入1500万，已实现销售；另外买IP花了120万。一共能补多少？"
+        engine,
+        "我们是做EDA的，公司成立于2019年，2024年自主研发投入1500万，已实现销售；另外买IP花了120万。一共能补多少？",
     )
     assert answers[0]["total_max_subsidy_yuan"] == "2490000"
     answers = conversation(
-        engine, "我们公司主营EDA软件，2018年在滨江注册，员工两百人，2024年自主研发投入1200万，已经有销售了，能补多少？"
+        engine,
+        "我们公司主营EDA软件，2018年在滨江注册，员工两百人，2024年自主研发投入1200万，已经有销售了，能补多少？",
     )
     assert answers[0]["total_max_subsidy_yuan"] == "1800000"
     # Asked about the IP alone, the R&D investment stays out: 120万 × 20% = 24万, 5000万 named as unused.
