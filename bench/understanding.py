@@ -44,6 +44,7 @@ SETS = {
     "review15": ROOT / "tests" / "data" / "understanding" / "review15.jsonl",
     "holdout16": ROOT / "tests" / "data" / "understanding" / "holdout16.jsonl",
     "holdout17": ROOT / "tests" / "data" / "understanding" / "holdout17.jsonl",
+    "holdout19": ROOT / "tests" / "data" / "understanding" / "holdout19.jsonl",
 }
 HELD_OUT: tuple[str, ...] = ()  # sets measured but not yet reviewed: no failure listing
 
