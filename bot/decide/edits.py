@@ -4,7 +4,7 @@ kept, flipped or re-dated, and the merge of new facts into old ones (more items 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -43,12 +43,34 @@ def remove_item(
         if index is None and excluded:
             kept = [v for v in items if v not in excluded]
             if len(kept) < len(items):
-                out[key] = kept
-                return out
+                return _with_items(out, key, kept)
         if index is not None:
-            out[key] = items[:index] + items[index + 1 :]
-            return out
+            return _with_items(out, key, items[:index] + items[index + 1 :])
     return out
+
+
+def remove_values(old: dict[str, Any], values: Sequence[Decimal]) -> dict[str, Any] | None:
+    """ "刚才那笔去掉": the listed items of these amounts (those the previous message said) leave, each once;
+    None when no list holds one of them."""
+    out, left = dict(old), list(values)
+    for key, items in old.items():
+        if not isinstance(items, list) or not items or not isinstance(items[0], Decimal):
+            continue
+        kept = []
+        for v in items:
+            if v in left:
+                left.remove(v)
+            else:
+                kept.append(v)
+        if len(kept) < len(items):
+            out = _with_items(out, key, kept)
+    return out if out != old else None
+
+
+def _with_items(args: dict[str, Any], key: str, items: list[Any]) -> dict[str, Any]:
+    """The arguments with this list; a list left empty is no longer given (the call keeps its other kinds)."""
+    out = {k: v for k, v in args.items() if k != key}
+    return {**out, key: items} if items else out
 
 
 def merge(
@@ -328,6 +350,14 @@ def _dated_items(spec: Any, name: str, args: dict[str, Any]) -> list[dict[str, A
 def remove_named_kind(rule: RuleSpec, old: dict[str, Any], text: str) -> dict[str, Any] | None:
     """ "国际标准那项…先不算": the structured items whose kind (their trigger attribute, in any of its words) the
     message names leave; None when it names none of them, or all."""
+    marked = [
+        n for n, spec in rule.slots.items() if spec.markers and isinstance(old.get(n), list) and old.get(n)
+    ]
+    said = [n for n in marked if any(re.search(p, text) for p in rule.slots[n].markers)]
+    if len(said) == 1 and len(marked) > 1:
+        return _with_items(
+            old, said[0], []
+        )  # "签核那笔去掉" after ordinary and sign-off EDA: that kind leaves
     for name, spec in rule.slots.items():
         items = old.get(name)
         if spec.items is None or not isinstance(items, list) or not items:

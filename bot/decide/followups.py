@@ -26,6 +26,7 @@ from bot.decide.edits import (
     moved_kind,
     remove_item,
     remove_named_kind,
+    remove_values,
     replace_by_value,
     replace_items,
     split_part,
@@ -61,7 +62,7 @@ class Act:
 
     kind: str
     item: int | None = None
-    value: Any = None  # the amount of the one item kept (ONLY)
+    value: Any = None  # the amount of the one item kept (ONLY), or the amounts removed (REMOVE)
 
 
 def act_of(reading: Reading, previous: str, items: Sequence[Any] = ()) -> Act:
@@ -76,6 +77,9 @@ def act_of(reading: Reading, previous: str, items: Sequence[Any] = ()) -> Act:
         if kept is not None:
             return Act(ONLY, value=kept)
     if reading.act("remove"):
+        if item is None and reading.act("just_said") and not reading.figures:
+            # "刚才那笔去掉": the items the previous message said.
+            return Act(REMOVE, value=[a.value for a in find_amounts(previous) if a.value is not None])
         return Act(REMOVE, item)
     if reading.act("remainder") or (reading.act("add") and not reading.act("replace")):
         return Act(ADD, item)
@@ -334,6 +338,9 @@ def changed_args(
         if only is not None:
             return only
     if act.kind == REMOVE:
+        recent = remove_values(base.args, act.value) if act.value else None
+        if recent is not None:
+            return recent
         dropped = remove_item(base.args, reading, act.item, [f.mention.value for f, _ in frame.excluded])
         if dropped != base.args:
             return dropped

@@ -57,3 +57,20 @@ def test_another_rules_cue_with_a_modifier_inside_it_keeps_the_figure_out(engine
     assert conversation(engine, "首次流片总费用800万，能补多少")[0]["total_max_subsidy_yuan"] == "2400000"
     answer = conversation(engine, "我们做EDA工具的，研发总投入1500万，已经有销售，能补多少")[0]
     assert answer["total_max_subsidy_yuan"] == "2250000"
+
+
+def test_an_item_removed_by_recency_or_by_its_kind_leaves_the_others(engine: Any) -> None:
+    # Ordinary EDA 300万 (20% → 60万) and sign-off EDA 400万 (50% → 200万) sit in two lists of one call; removing
+    # the one just added — by recency, by its amount or by its kind's marker — leaves 60万, never an empty list
+    # the calculator refuses.
+    first = "买EDA工具花了300万，补多少"
+    second = "再加一笔，买了参与省级签核中心创建企业研发的EDA工具，400万"
+    for removal in ("刚才那笔去掉", "把刚加的那笔删掉", "400万那笔去掉", "签核那笔不算了，其他不变"):
+        answers = conversation(engine, first, second, removal)
+        assert [a["total_max_subsidy_yuan"] for a in answers] == ["600000", "2600000", "600000"], removal
+    # Recency names the previous message's items only: after two tape-outs said one per message, "最后那颗去掉"
+    # keeps the first alone (500万 × 30% = 150万).
+    answers = conversation(
+        engine, "首次流片花了500万，补多少", "还有一颗也是首次流片，花了300万", "最后那颗去掉"
+    )
+    assert answers[-1]["total_max_subsidy_yuan"] == answers[0]["total_max_subsidy_yuan"]

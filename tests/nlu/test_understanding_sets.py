@@ -50,7 +50,7 @@ FLOORS = {
     "review15": 1.0,  # the reviewer's phrasings of holdout15's mechanisms
     "holdout17": 1.0,  # measured once at ac8a87e: 100% (60/60, no overstated turn)
     "holdout16": 1.0,  # measured once at 60fc0c3 (87.5%, 2 overstated); all eleven failures fixed since
-    "holdout19": 0.98,  # measured once at a0c99f3: 98.9% (89/90, no overstated turn, disqualifiers 15/15)
+    "holdout19": 1.0,  # measured once at a0c99f3: 98.9% (89/90, no overstated turn); h19-039 fixed since
 }
 # Overstated turns a development set still has (never more).
 OVERSTATED = dict.fromkeys(FLOORS, 0)
