@@ -45,6 +45,7 @@ SETS = {
     "holdout16": ROOT / "tests" / "data" / "understanding" / "holdout16.jsonl",
     "holdout17": ROOT / "tests" / "data" / "understanding" / "holdout17.jsonl",
     "holdout19": ROOT / "tests" / "data" / "understanding" / "holdout19.jsonl",
+    "holdout18": ROOT / "tests" / "data" / "understanding" / "holdout18.jsonl",
 }
 HELD_OUT: tuple[str, ...] = ()  # sets measured but not yet reviewed: no failure listing
 
