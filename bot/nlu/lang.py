@@ -75,6 +75,7 @@ class Language:
     table_parties: re.Pattern[str]
     part_of: re.Pattern[str]
     cue_infixes: re.Pattern[str]
+    governs: re.Pattern[str]
     contrast: re.Pattern[str]
     aggregate: re.Pattern[str]
     tenure: re.Pattern[str]
@@ -193,6 +194,7 @@ def language() -> Language:
         table_parties=re.compile(data["table_parties"]),
         part_of=re.compile(data["part_of"]),
         cue_infixes=re.compile(data["cue_infixes"]),
+        governs=re.compile(data["governs"]),
         contrast=re.compile(data["contrast"]),
         aggregate=re.compile(data["aggregate"]),
         tenure=re.compile(data["tenure"]),

@@ -185,7 +185,9 @@ def _modified(text: str, cues: list[Hit], lo: int, hit: Hit, lang: Language) -> 
     # 列了500万": the budget's, though EDA is nearer).
     for head in sorted(before, key=lambda h: -h.end):
         between = text[head.end : hit.start]
-        linked = "的" in between or between[:1] in ("里", "中", "内")
+        # "2025年还计划再买1500万": a not-input word governing the verb cue right after it (only adverbs between).
+        governs = head.key.startswith("ni:") and bool(lang.governs.fullmatch(between))
+        linked = "的" in between or between[:1] in ("里", "中", "内") or governs
         if (
             len(between) <= 8
             and linked
@@ -273,6 +275,8 @@ def _decide(
         owner, _, slot = name.partition(":")
         return INPUT, slot, hit.word, owner
     excluded = _excluded_before(text, m, rule, cues, lo, hit) if kind == "slot" else None
+    if excluded is None and kind == "slot":
+        excluded = _excluded_object(text, m, rule, cues, layout, hit)
     if excluded is not None:
         return EXCLUDED, None, excluded.word, None
     if kind == "slot":
@@ -299,6 +303,25 @@ def _excluded_before(
         return None
     between = text[found[-1].end : m.start]
     return None if any(n.lower() in between.lower() for n in rule.names) else found[-1]
+
+
+def _excluded_object(
+    text: str, m: Mention, rule: RuleSpec | None, cues: list[Hit], layout: Layout, hit: Hit
+) -> Hit | None:
+    """ "另外自己采购了一批GPU服务器，花了400万": a cue opening its clause (花了, with no object of its own) spends on
+    the object of the clause before it in the sentence, when that clause holds no figure — an excluded object
+    there excludes the figure, unless the rule is named after it."""
+    start, _ = layout.clause_span(m.start)
+    if rule is None or start == 0 or text[start : hit.start].strip(" ，,、") or hit.start < start:
+        return None
+    before, _ = layout.clause_span(start - 1)
+    if not layout.same_sentence(before, m.start) or any(c.isdigit() for c in text[before:start]):
+        return None
+    found = [c for c in cues if c.key.startswith("ex:") and before <= c.start and c.end <= start]
+    if not found:
+        return None
+    after = text[found[-1].end : m.start].lower()
+    return None if any(n.lower() in after for n in rule.names) else found[-1]
 
 
 def assign(
@@ -355,7 +378,9 @@ def assign(
     figures.sort(key=lambda f: f.start)
     rules = {h.rule.id: h.rule for h in hits} | ({context.id: context} if context else {})
     figures = _retracted(text, figures, lang)
-    return _stand_ins(totals(text, _dated(figures, mentions, layout), hits, lang.aggregate), rules, lang)
+    return _stand_ins(
+        totals(text, _dated(figures, mentions, layout), hits, lang.aggregate), rules, lang, text
+    )
 
 
 def _sold(text: str, m: Mention, layout: Layout, lang: Language) -> bool:
@@ -433,11 +458,14 @@ def _dated(figures: list[Figure], mentions: Sequence[Mention], layout: Layout) -
     return out
 
 
-def _stand_ins(figures: list[Figure], rules: dict[str, RuleSpec], lang: Language) -> list[Figure]:
+def _stand_ins(figures: list[Figure], rules: dict[str, RuleSpec], lang: Language, text: str) -> list[Figure]:
     """ "预算600万，请测算": a planned figure is the input when no actual one is given for its rule and year;
     beside an actual figure ("实际1100万，立项预算1500万") it stays unused, and so it does beside actual figures
-    of other rules only (a project's budget, not a cost of a rule of its own)."""
+    of other rules only (a project's budget, not a cost of a rule of its own). A plan for another year than the
+    actual figures' is one more year's item only when the message asks about the years together ("2026年打算投保
+    100万…三年合计多少"); otherwise ("2024年采购2380万，2025年还计划再买1500万，能拿多少") it is not spent yet."""
     stand_in = {w for r in lang.not_inputs if r.fallback for w in r.cues}
+    years_asked = bool(lang.acts["total"].search(text))
     actual_rules = {g.rule for g in figures if g.used and g.mention.kind == MONEY}
     out = list(figures)
     for i, f in enumerate(figures):
@@ -450,7 +478,7 @@ def _stand_ins(figures: list[Figure], rules: dict[str, RuleSpec], lang: Language
             if g.used
             and g.rule == f.rule
             and g.mention.kind == MONEY
-            and (g.year is None or f.year is None or g.year == f.year)
+            and (not years_asked or g.year is None or f.year is None or g.year == f.year)
         ]
         slot = rule.default_slot()
         if not actual and slot and (not actual_rules or f.rule in actual_rules):

@@ -74,3 +74,33 @@ def test_an_item_removed_by_recency_or_by_its_kind_leaves_the_others(engine: Any
         engine, "首次流片花了500万，补多少", "还有一颗也是首次流片，花了300万", "最后那颗去掉"
     )
     assert answers[-1]["total_max_subsidy_yuan"] == answers[0]["total_max_subsidy_yuan"]
+
+
+def test_a_plan_governing_a_purchase_verb_is_no_purchase_made(engine: Any) -> None:
+    # 芯机联动 equipment: 2024 purchases 2380万 → floor(2380 ÷ 500) × 10万 = 40万; "2025年还计划再买1500万" is a
+    # plan (计划 governs 买), not spent, and named as unused.
+    answer = conversation(
+        engine,
+        "我们是系统集成商，2024年采购了非关联企业自主研发、首次上市的国产测试设备，全年累计采购金额2380万，"
+        "2025年还计划再买1500万。设备这块芯机联动补贴能拿多少？",
+    )[0]
+    assert answer["total_max_subsidy_yuan"] == "400000"
+    assert "1500万" in answer["answer"]
+    # Asked about the years together, the plan is that year's item: 2024 2380万 → 40万, 2025 1500万 → 30万.
+    answer = conversation(
+        engine,
+        "2024年采购了非关联企业自主研发、首次上市的设备2380万，2025年计划再买1500万，两年合计芯机联动能补多少？",
+    )[0]
+    assert answer["total_max_subsidy_yuan"] == "700000"
+
+
+def test_a_bare_spending_verb_spends_on_the_object_of_the_clause_before(engine: Any) -> None:
+    # "另外自己采购了一批GPU服务器，花了400万": 花了 has no object of its own; the servers' are no compute service.
+    # Contracts with the computing center 90万 + 70万 → 160万 × 50% = 80万.
+    answer = conversation(
+        engine,
+        "2024年跟杭州人工智能计算中心签了两份算力服务合同，一份90万，一份70万；另外自己采购了一批GPU服务器，"
+        "花了400万。算力补贴能拿多少？",
+    )[0]
+    assert answer["total_max_subsidy_yuan"] == "800000"
+    assert "400万" in answer["answer"]
