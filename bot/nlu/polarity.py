@@ -178,6 +178,12 @@ def _signals(text: str, spec: ConditionSpec, lang: Language) -> list[Signal]:
             if not _inside(hit, taken):
                 out.append(Signal(denied, hit.start, hit.end, hit.word))
                 taken.append(hit)
+    for m in _alternation(tuple(spec.done)).finditer(text) if spec.done else ():
+        hit = Hit("done", m.start(), m.end(), m.group())
+        if not _inside(hit, taken):
+            denied = negated(text, hit.start, lang) or bool(lang.negation.search(text, m.start(), m.end()))
+            out.append(Signal(not denied, hit.start, hit.end, hit.word))
+            taken.append(hit)
     if spec.relation:
         for m in lang.relation.finditer(text):
             hit = Hit("rel", m.start(), m.end(), m.group())
@@ -213,6 +219,11 @@ def _signals(text: str, spec: ConditionSpec, lang: Language) -> list[Signal]:
 @lru_cache(maxsize=32)
 def _another(determiners: str, heads: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(f"(?:{determiners})[^，,。；;]{{0,10}}?(?:{'|'.join(map(re.escape, heads))})", re.I)
+
+
+@lru_cache(maxsize=32)
+def _alternation(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 @lru_cache(maxsize=32)

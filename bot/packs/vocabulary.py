@@ -95,6 +95,9 @@ class ConditionSpec(_Strict):
     # Asks for the first time (首次流片): the act's verbs, as regexes; the act said as done again or before
     # (bot/nlu/zh.yaml `repetition`: "又流了一次", "之前投过一版") fails it.
     repeated: list[str] = Field(default_factory=list)
+    # The act the condition asks for in the user's own short words, as regexes ("(事前|提前)…报": "事前没报",
+    # "提前报过"): negated before or inside the words it fails the condition, said it holds.
+    done: list[str] = Field(default_factory=list)
     # A condition on the kind of a subject the user describes (bot/nlu/zh.yaml `subjects`: the enterprise's
     # line of business, an event's theme): a description holding none of `industry` fails it.
     subject: Literal["enterprise", "event"] | None = None

@@ -104,3 +104,14 @@ def test_a_bare_spending_verb_spends_on_the_object_of_the_clause_before(engine: 
     )[0]
     assert answer["total_max_subsidy_yuan"] == "800000"
     assert "400万" in answer["answer"]
+
+
+def test_a_required_step_not_known_of_or_denied_in_short_words_fails(engine: Any) -> None:
+    # 第16条 asks 按规定履行事前报批程序: "不知道要事前报批" (not knowing the step was required) and "事前没报" (报批 said
+    # as 报) deny it → 0 with the condition named; "活动前已经报过了" affirms it: 80万 × 50% = 40万.
+    for denial in ("当时不知道要事前报批，没报", "事前没报", "当时不知道要报批"):
+        answer = conversation(engine, f"我们在滨江办了一场AI开发者大会，场租80万，{denial}，能补多少")[0]
+        assert answer["total_max_subsidy_yuan"] == "0", denial
+        assert answer["answer"].startswith("不符合") and "事前报批" in answer["answer"].split("\n")[0], denial
+    answer = conversation(engine, "我们在滨江办了一场AI开发者大会，场租80万，活动前已经报过了，能补多少")[0]
+    assert answer["total_max_subsidy_yuan"] == "400000"
