@@ -216,8 +216,8 @@ class Router:
 
     def _combined(self, plan: Plan, reading: Reading, session: Session | None) -> Plan:
         """ "那再加400万IP呢": a new rule's item joins the last answer's calculations."""
-        joins = reading.act("combine") or (reading.act("also") and not reading.is_question)
-        joins = joins and not reading.act("separately")
+        joins = reading.asks("combine") or (reading.act("also") and not reading.is_question)
+        joins = joins and not reading.act("separately") and not reading.act("switch")
         if session is None or not session.batch or plan.kind != P.CALCULATE or not joins:
             return plan
         named = {c.name for c in plan.calls}

@@ -66,6 +66,19 @@ class Reading:
     def act(self, name: str) -> bool:
         return bool(self.lang.acts[name].search(self.text))
 
+    def asks(self, name: str) -> bool:
+        """The act said of the conversation, not of one of this message's figures: "流通收益一共240万" states a
+        figure ("一共" right before it), "一共能补多少" asks for the sum."""
+        starts = {f.start for f in self.figures}
+        return any(
+            not any(
+                self.lang.acts["of_figure"].fullmatch(self.text, m.end(), at)
+                for at in starts
+                if at >= m.end()
+            )
+            for m in self.lang.acts[name].finditer(self.text)
+        )
+
     def unused(self) -> list[Figure]:
         """Figures in the message that fill no slot, for the answer to name."""
         return [f for f in self.figures if not f.used and f.role != "bound"]

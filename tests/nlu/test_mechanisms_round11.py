@@ -115,3 +115,17 @@ def test_a_required_step_not_known_of_or_denied_in_short_words_fails(engine: Any
         assert answer["answer"].startswith("不符合") and "事前报批" in answer["answer"].split("\n")[0], denial
     answer = conversation(engine, "我们在滨江办了一场AI开发者大会，场租80万，活动前已经报过了，能补多少")[0]
     assert answer["total_max_subsidy_yuan"] == "400000"
+
+
+def test_a_sum_word_stating_a_figure_or_a_new_question_joins_nothing(engine: Any) -> None:
+    # After the voucher's 120万 × 50% = 60万, "流通收益一共240万" states the data set's revenue (一共 right before the
+    # figure): the award alone, 240万 × 10% = 24万; so with "换个问题" in front. "再加上IP 100万，一共多少" still joins.
+    first = "杭州人工智能计算中心的算力合同120万，补多少"
+    for second in (
+        "我们的数据集被区内6家非关联企业调用，流通收益一共240万，这个奖励多少",
+        "换个问题，数据集被区内6家非关联企业调用了，流通收益240万，再加上这个能拿多少",
+    ):
+        answers = conversation(engine, first, second)
+        assert [a["total_max_subsidy_yuan"] for a in answers] == ["600000", "240000"], second
+    answers = conversation(engine, first, "再加上IP 100万，一共多少")
+    assert answers[-1]["total_max_subsidy_yuan"] == "800000"
