@@ -27,7 +27,7 @@ CALC_KEYS = ("tool", "clause_id", "inputs", "eligible", "max_subsidy_yuan", "for
 _WHY_UNUSED = {
     HEARSAY: "{label}的数字，不作为测算依据",
     CLAIM: "所问或所称的补贴金额，不是测算依据",
-    DENIED: "您说不是这个数",
+    DENIED: "您已更正或否定这个数",
     NOT_INPUT: "{label}，不是这项补贴的计算基数",
     EXCLUDED: "{label}，不计入",
     TOTAL: "{label}，只按其中所述分项计算",

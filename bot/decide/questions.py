@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from bot.decide.frame_cache import frame_of
-from bot.nlu.figure import CLAIM, HEARSAY, OWN_RESULT, QUOTED_CAP
+from bot.nlu.figure import BOUND, CLAIM, HEARSAY, OWN_RESULT, QUOTED_CAP
 from bot.nlu.mentions import MONEY
 from bot.nlu.reading import Reading
 from bot.nlu.spans import Layout
@@ -120,7 +120,10 @@ def explains(reading: Reading, topic: RuleSpec | None, batch_tools: set[str]) ->
     hearsay or a claimed result."""
     if topic is not None and topic.tool not in batch_tools:
         return False
-    money = [f for f in reading.figures if f.mention.kind == MONEY]
+    # A tier of the rule said with the claim ("超过1000万的按30%算能拿324万，对吗") is part of it, not a fact.
+    money = [
+        f for f in reading.figures if f.mention.kind == MONEY and not (f.role == BOUND and f.label == "tier")
+    ]
     results = all(
         (f.role in (HEARSAY, CLAIM) and f.label != QUOTED_CAP) or _no_money_input(reading, f) for f in money
     )

@@ -56,7 +56,8 @@ def never_input(
     if lang.difference_before.search(text[clause_start : m.start]):
         return NOT_INPUT, None, "增减额", None  # "较2024年增加了150万": the change, not an amount
     if lang.bound.search(text[max(clause_start, m.start - 6) : m.start]):
-        return BOUND, None, "", None
+        # "超过1000万的按30%算": a tier of the rule; "超过6000万" alone is still the user's figure.
+        return BOUND, None, "tier" if lang.tier_after.match(text, m.end) else "", None
     if lang.bound_after.match(text, m.end) or lang.step_before.search(
         text[max(clause_start, m.start - 3) : m.start]
     ):

@@ -42,6 +42,7 @@ class Language:
     own_result: re.Pattern[str]
     bound: re.Pattern[str]
     bound_after: re.Pattern[str]
+    tier_after: re.Pattern[str]
     step_before: re.Pattern[str]
     difference_before: re.Pattern[str]
     retract_between: re.Pattern[str]
@@ -166,6 +167,7 @@ def language() -> Language:
         net_cue=re.compile(data["net_cue"]),
         step_before=re.compile("(" + "|".join(data["step_before"]) + r")\s*$"),
         bound_after=re.compile(r"\s*(" + "|".join(data["bound_after"]) + ")"),
+        tier_after=re.compile(data["tier_after"]),
         claim_after=re.compile(r"\s*(" + "|".join(data["claim_after"]) + ")"),
         own_result_after=re.compile(data["own_result_after"]),
         guess=re.compile("(" + "|".join(data["guess"]) + r")\s*$"),

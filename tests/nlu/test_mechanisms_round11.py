@@ -129,3 +129,22 @@ def test_a_sum_word_stating_a_figure_or_a_new_question_joins_nothing(engine: Any
         assert [a["total_max_subsidy_yuan"] for a in answers] == ["600000", "240000"], second
     answers = conversation(engine, first, "再加上IP 100万，一共多少")
     assert answers[-1]["total_max_subsidy_yuan"] == "800000"
+
+
+def test_a_rough_figure_restated_precisely_and_a_tier_inside_a_claim_are_no_inputs(engine: Any) -> None:
+    # "1000万出头，准确说是1080万": the precise figure alone, 1080万 × 15% = 162万 (the 1000万 not added); then a
+    # colleague's claim with the rule's tier in it ("超过1000万的按30%算能拿324万，对吗") checks the last calculation
+    # — 162万 again, never 1000万 × 30% = 300万.
+    answers = conversation(
+        engine,
+        "想问下滨江这边首次流片补贴，我们费用1000万出头，准确说是1080万",
+        "同事说超过1000万的按30%算能拿324万，对吗",
+    )
+    assert [a["total_max_subsidy_yuan"] for a in answers] == ["1620000", "1620000"]
+    assert "1000万（您已更正或否定这个数）" in answers[0]["answer"]
+    for restated in ("确切地说是1080万", "具体数字是1080万"):
+        answer = conversation(engine, f"首次流片费用大概1000万左右，{restated}，能补多少")[0]
+        assert answer["total_max_subsidy_yuan"] == "1620000", restated
+    # A bound with no tier after it is the user's rough figure, restated the same way.
+    answer = conversation(engine, "首次流片费用超过1000万，准确说是1080万，补多少")[0]
+    assert answer["total_max_subsidy_yuan"] == "1620000"

@@ -51,6 +51,7 @@ FLOORS = {
     "holdout17": 1.0,  # measured once at ac8a87e: 100% (60/60, no overstated turn)
     "holdout16": 1.0,  # measured once at 60fc0c3 (87.5%, 2 overstated); all eleven failures fixed since
     "holdout19": 1.0,  # measured once at a0c99f3: 98.9% (89/90, no overstated turn); h19-039 fixed since
+    "holdout18": 1.0,  # measured once at c7d756f: 94.4% (85/90, 6 overstated turns); its five failures fixed since
 }
 # Overstated turns a development set still has (never more).
 OVERSTATED = dict.fromkeys(FLOORS, 0)
