@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot.nlu.figure import Figure
+from bot.nlu.figure import CLAIM, DENIED, HEARSAY, Figure
 from bot.nlu.items import flags_said
 from bot.nlu.mentions import DATE, MONEY
 from bot.nlu.reading import Reading
@@ -174,9 +174,9 @@ def increments(reading: Reading, rule: RuleSpec, base: Pending) -> dict[str, Any
 
 def replace_by_value(old: dict[str, Any], reading: Reading) -> dict[str, Any] | None:
     """ "那700万那款 实际是1100万的话呢", "设备那块是2400万 不是2600万": the listed item one amount names, now
-    the other amount."""
-    figures = [f for f in reading.figures if f.mention.kind == MONEY]
-    denied = any(f.role == "denied" for f in figures)
+    the other amount — never a figure someone else said or a result claimed ("别人说800万以下按30%，那应该是240万吧")."""
+    figures = [f for f in reading.figures if f.mention.kind == MONEY and f.role not in (HEARSAY, CLAIM)]
+    denied = any(f.role == DENIED for f in figures)
     acts = ("replace", "vary", "correct")
     if len(figures) != 2 or not (denied or any(reading.act(a) for a in acts)):
         return None

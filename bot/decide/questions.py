@@ -130,7 +130,8 @@ def explains(reading: Reading, topic: RuleSpec | None, batch_tools: set[str]) ->
     # "我们自己算的是120万，哪里不对？": any question about the user's own result checks it against the last one.
     # "你算错了吧，260的一半是130万啊": so does saying the last result is wrong with one's own.
     own = (reading.is_question or reading.act("challenge")) and any(f.label == OWN_RESULT for f in money)
-    checks = bool(money) and results and (reading.yes_no or own)
+    tagged = bool(reading.lang.tag_question.search(reading.text))
+    checks = bool(money) and results and (reading.yes_no or own or tagged)
     # "营收不算进去吗？", "注册资本不考虑吗": a figure the last answer left unused, asked about by its label.
     unused = not money and reading.is_question and _names_not_input(reading)
     return reading.act("explain") or checks or unused

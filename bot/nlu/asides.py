@@ -42,9 +42,10 @@ def never_input(
     marker = _hearsay(text, m, layout, lang, since)
     if marker:
         return HEARSAY, None, marker, None
-    if m.kind in (MONEY, PERCENT) and _claimed(text, m, layout, lang):
-        return CLAIM, None, "", None
     clause_start, _ = layout.clause_span(m.start)
+    if m.kind in (MONEY, PERCENT) and _claimed(text, m, layout, lang):
+        capped = lang.cap_before.search(text[clause_start : m.start])
+        return CLAIM, None, QUOTED_CAP if capped else "", None  # "最高就是500万对吧": the cap quoted back
     if m.kind == MONEY and lang.own_result.search(text[max(clause_start, m.start - 12) : m.start]):
         return CLAIM, None, OWN_RESULT, None  # "我们自己算的是120万": a result being checked
     if m.kind == MONEY and lang.own_result_after.match(text, m.end):

@@ -43,6 +43,8 @@ class Language:
     bound: re.Pattern[str]
     bound_after: re.Pattern[str]
     tier_after: re.Pattern[str]
+    tag_question: re.Pattern[str]
+    cap_before: re.Pattern[str]
     step_before: re.Pattern[str]
     difference_before: re.Pattern[str]
     retract_between: re.Pattern[str]
@@ -168,6 +170,8 @@ def language() -> Language:
         step_before=re.compile("(" + "|".join(data["step_before"]) + r")\s*$"),
         bound_after=re.compile(r"\s*(" + "|".join(data["bound_after"]) + ")"),
         tier_after=re.compile(data["tier_after"]),
+        tag_question=re.compile(data["tag_question"]),
+        cap_before=re.compile(data["cap_before"]),
         claim_after=re.compile(r"\s*(" + "|".join(data["claim_after"]) + ")"),
         own_result_after=re.compile(data["own_result_after"]),
         guess=re.compile("(" + "|".join(data["guess"]) + r")\s*$"),

@@ -148,3 +148,18 @@ def test_a_rough_figure_restated_precisely_and_a_tier_inside_a_claim_are_no_inpu
     # A bound with no tier after it is the user's rough figure, restated the same way.
     answer = conversation(engine, "首次流片费用超过1000万，准确说是1080万，补多少")[0]
     assert answer["total_max_subsidy_yuan"] == "1620000"
+
+
+def test_a_claimed_result_with_a_tag_checks_the_last_calculation_and_replaces_nothing(engine: Any) -> None:
+    # After 800万 × 30% = 240万, "别人说800万以下按30%，那应该是240万吧" checks it: 应该是 is no correction when the
+    # figure after it is a claimed result (it was taken as a new fee: 240万 × 30% = 72万). "是300万对吧" checks too.
+    for check in ("别人说800万以下按30%，那应该是240万吧", "是300万对吧"):
+        answers = conversation(engine, "首次流片800万，补多少", check)
+        assert [a["total_max_subsidy_yuan"] for a in answers] == ["2400000", "2400000"], check
+        assert answers[1]["answer"].startswith("这是按第3条"), check
+    # The cap quoted back with a tag is a question about the rule: no amount of the last calculation.
+    answers = conversation(
+        engine, "数据交易平台2024年交易额6亿，没有关联企业交易，运营补贴多少", "最高就是500万对吧？"
+    )
+    assert answers[1]["total_max_subsidy_yuan"] is None
+    assert "500" in answers[1]["answer"]
