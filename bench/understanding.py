@@ -46,6 +46,7 @@ SETS = {
     "holdout17": ROOT / "tests" / "data" / "understanding" / "holdout17.jsonl",
     "holdout19": ROOT / "tests" / "data" / "understanding" / "holdout19.jsonl",
     "holdout18": ROOT / "tests" / "data" / "understanding" / "holdout18.jsonl",
+    "holdout20": ROOT / "tests" / "data" / "understanding" / "holdout20.jsonl",
 }
 HELD_OUT: tuple[str, ...] = ()  # sets measured but not yet reviewed: no failure listing
 
