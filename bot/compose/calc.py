@@ -65,6 +65,8 @@ def _used_values(outcomes: list[Any]) -> set[Decimal]:
     values: set[Decimal] = set()
     for o in outcomes:
         for v in o.call.args.values():
+            if isinstance(v, list) and len(v) > 1 and all(isinstance(x, Decimal) for x in v):
+                values.add(sum(v, Decimal(0)))  # "全年累计1600万": the total of the amounts used
             for item in v if isinstance(v, list) else [v]:
                 inner = list(item.values()) if isinstance(item, dict) else [item]  # a dated item's amount
                 values.update(
@@ -86,7 +88,14 @@ def unused_line(decision: Any, outcomes: list[Any]) -> str:
         f for f in (reading.figures if taken is None else taken) if not f.used or f.mention.value not in used
     ]
     figures = [f for f in figures if f.role != "bound" and not _counts_the_items(f, reading)]
-    parts = [_figure_text(f) for f in figures if f.start not in left]
+    removed = set(getattr(decision, "removed", []))
+    parts = [
+        f"{f.mention.raw.strip()}（已按您的说法去掉，不再计入）"
+        if f.mention.value in removed
+        else _figure_text(f)
+        for f in figures
+        if f.start not in left
+    ]
     parts += [f"{f.mention.raw.strip()}（不满足“{why}”，不计入）" for f, why in excluded]
     return "消息中未用于测算的数字：" + "；".join(dict.fromkeys(parts)) + "。" if parts else ""
 

@@ -327,7 +327,8 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
         return None
     previous = session.history[-1][0] if session.history else ""
     batch = [] if session.pending else session.batch
-    said = act_of(reading, previous, listed_items(base))
+    earlier = [q for q, _ in reversed(session.history[:-1])]
+    said = act_of(reading, previous, listed_items(base), earlier)
     # "只保留算力那一项，保险的不申请了": the rule named and not kept leaves.
     act = Act(REMOVE, said.item) if removed is not None and said.kind != REMOVE else said
     dropped = without(router, reading, rule, base, batch, act)
@@ -346,7 +347,23 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
     calls = [changed if p is base else p.replay() for p in batch] or [changed]
     clauses = [c for c in (router.clause(c.name) for c in calls) if c] or [base.clause_id]
     plan = Plan(calls, topic=rule, reading=reading, followup=True, clauses=list(dict.fromkeys(clauses)))
+    plan.removed = _taken_out(base.args, args) if rule.tool == base.tool else []
     return own_items(router, plan, reading, rule, base, year)
+
+
+def _taken_out(old: dict[str, Any], new: dict[str, Any]) -> list[Decimal]:
+    """The listed amounts of `old` that `new` no longer has (each as often as it left)."""
+    out: list[Decimal] = []
+    for key, items in old.items():
+        if not isinstance(items, list):
+            continue
+        left = list(new.get(key) or [])
+        for v in items:
+            if v in left:
+                left.remove(v)
+            elif isinstance(v, Decimal):
+                out.append(v)
+    return out
 
 
 def _alone(reading: Reading) -> bool:

@@ -172,6 +172,31 @@ def increments(reading: Reading, rule: RuleSpec, base: Pending) -> dict[str, Any
     return out
 
 
+def running_total(
+    old: dict[str, Any], new: dict[str, Any], reading: Reading
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """ "年底又采购了一批，全年累计1600万了" after 800万: under an add, the one amount said as the running total of a
+    listed slot adds what it exceeds the list by (800万), never itself; a total at or under the list replaces it
+    (the lower reading: adding would overstate). Returns the addition's new values, and the call's arguments when
+    the total replaces the list."""
+    layout = Layout.of(reading.text)
+    pattern = reading.lang.acts["running_total"]
+    totals = [
+        f.mention.value
+        for f in reading.figures
+        if f.mention.kind == MONEY and pattern.search(reading.text, layout.clause_span(f.start)[0], f.start)
+    ]
+    if len(totals) != 1:
+        return new, None
+    for key, items in new.items():
+        before = old.get(key)
+        if items != totals or not isinstance(before, list) or not before:
+            continue
+        rest = totals[0] - sum(before)
+        return ({**new, key: [rest]}, None) if rest > 0 else (new, {**old, **new})
+    return new, None
+
+
 def replace_by_value(old: dict[str, Any], reading: Reading) -> dict[str, Any] | None:
     """ "那700万那款 实际是1100万的话呢", "设备那块是2400万 不是2600万": the listed item one amount names, now
     the other amount — never a figure someone else said or a result claimed ("别人说800万以下按30%，那应该是240万吧")."""

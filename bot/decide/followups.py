@@ -29,6 +29,7 @@ from bot.decide.edits import (
     remove_values,
     replace_by_value,
     replace_items,
+    running_total,
     split_part,
     summed_part,
     without_failed_items,
@@ -47,12 +48,15 @@ ADD, REMOVE, CHANGE, ONLY = "add", "remove", "change", "only"
 # A label naming which item a correction changes: a month ("9月是150万", "3月份那笔改成100万") or a letter
 # ("B是1800万", "产品B改成1800万" after "A产品1500万，B产品800万").
 # The label may be followed by words saying it was wrong ("Q那个数记错了，其实是1200万"), or by a cancellation
-# ("B项目后来撤了"): the item is the one changed or removed.
+# ("B项目后来撤了"): the item is the one changed or removed. A letter that is the message's subject names its item.
 _ANCHOR = re.compile(
     r"(?:(\d{1,2}月)份?|(?<![A-Za-z])([A-Z])(?![A-Za-z])(?:产品|款|芯片|项目|公司|家|企业|供应商|平台)?|(?:产品|芯片|项目)([A-Z])(?![A-Za-z]))"
     r"(?:(?:的|[那这][颗款个笔次场家份项套台张单批]|那个数|这个数|的数|的金额|金额|费用|的费用)?(?:记错了|写错了|说错了|搞错了|录错了|填错了|看错了|不对)?[，,]?\s*"
     r"(?:是|改成|改为|应该是|其实是|实际是|应为)"
     r"|[^，,。；;\d]{0,6}?(?:撤了|取消|没做成|没流成|不做了|砍掉|砍了|不算了|去掉|不要了|不报了|不申报了|拿掉|(?:不打算|不准备|先不|暂不|暂时不|就不)(?:报|申报|申请)))"
+    # A letter as the subject of the whole message ("B其实不是首次，之前流过", "B不是首次流片"): what it says is of
+    # that item.
+    r"|^\s*([A-Z])(?![A-Za-z0-9])(?:产品|款|芯片|项目)?(?=[\u4e00-\u9fff])"
 )
 
 
@@ -65,12 +69,18 @@ class Act:
     value: Any = None  # the amount of the one item kept (ONLY), or the amounts removed (REMOVE)
 
 
-def act_of(reading: Reading, previous: str, items: Sequence[Any] = ()) -> Act:
+def act_of(reading: Reading, previous: str, items: Sequence[Any] = (), earlier: Sequence[str] = ()) -> Act:
     """add ("再加一笔"), remove ("去掉第二笔"), or change (vary or correct) — with the item it names (`items`:
-    the listed amounts of the call it changes)."""
+    the listed amounts of the call it changes; `earlier`: the messages before `previous`, latest first, where a
+    label may have been introduced: "A那颗去掉" after "A 600万，B 500万" and "B其实不是首次")."""
     item = ordinal(reading) if ordinal(reading) is not None else anchored(reading.text, previous)
     if item is None:
         item = pointed(reading.text, previous, items)
+    for message in earlier if item is None else ():
+        value = anchored_value(reading.text, message) or _pointed_value(reading.text, message)
+        if value is not None:
+            item = list(items).index(value) if value in items else None
+            break
     only = reading.lang.acts["only_labeled"].search(reading.text)
     if only is not None:
         kept = labeled(only.group(1), previous)
@@ -136,8 +146,16 @@ def pointed(text: str, previous: str, items: Sequence[Any]) -> int | None:
     """ "沙龙那场其实活动前没报" after "一场峰会场租240万，一场沙龙场租30万": the position in `items` (the changed
     call's listed amounts) of the amount the label (the longest tail of the words before 那场 written once in
     the previous message) introduced."""
+    if len(items) < 2:
+        return None
+    value = _pointed_value(text, previous)
+    return list(items).index(value) if value is not None and value in items else None
+
+
+def _pointed_value(text: str, previous: str) -> Any:
+    """The amount `previous` introduced under the label `text` points at ("沙龙那场"), or None."""
     m = _POINTED.search(text)
-    if m is None or len(items) < 2:
+    if m is None:
         return None
     words = m.group(1) or m.group(2)
     amounts = [a for a in find_amounts(previous) if a.value is not None]
@@ -148,7 +166,7 @@ def pointed(text: str, previous: str, items: Sequence[Any]) -> int | None:
             if any(a.start == places[0] for a in amounts):
                 return None  # the amount itself ("那350万那家"): the edit finds the item by its value
             later = [a.value for a in amounts if a.start > places[0]]
-            return list(items).index(later[0]) if later and later[0] in items else None
+            return later[0] if later else None
     return None
 
 
@@ -362,6 +380,9 @@ def changed_args(
     if act.kind == ADD:
         new = {**new, **increments(reading, rule, base), **dated_addition(rule, base.args, new)}
         new = {k: v for k, v in new.items() if v is not None}
+        new, restated = running_total(base.args, new, reading)
+        if restated is not None:
+            return restated
     adding = act.kind == ADD and bool(new)
     if not new:
         new = relabeled(reading, rule, base)  # the same amounts under another kind: never added twice

@@ -48,6 +48,8 @@ class Plan:
     keep: list[ToolCall] | None = None
     # The message's figures as the calculations took them (another year's set aside), when not the reading's.
     figures: list[Any] | None = None
+    # The listed amounts a follow-up took out of the last calculation ("120万那份后来解约了"), for the answer to name.
+    removed: list[Any] = field(default_factory=list)
 
     @property
     def kind(self) -> str:

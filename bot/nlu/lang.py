@@ -53,6 +53,7 @@ class Language:
     own_result_after: re.Pattern[str]
     guess: re.Pattern[str]
     guess_alone: frozenset[str]
+    guess_lead: re.Pattern[str]
     topic_link: re.Pattern[str]
     denied: re.Pattern[str]
     question_tail: tuple[str, ...]
@@ -176,6 +177,7 @@ def language() -> Language:
         own_result_after=re.compile(data["own_result_after"]),
         guess=re.compile("(" + "|".join(data["guess"]) + r")\s*$"),
         guess_alone=frozenset(data["guess_alone"]),
+        guess_lead=re.compile(data["guess_lead"]),
         topic_link=re.compile(r"^\s*(" + "|".join(data["topic_link"]) + r")\s*$"),
         question_tail=tuple(data["question_tail"]),
         question=re.compile(data["question"]),
