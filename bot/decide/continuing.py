@@ -5,6 +5,7 @@ year, another kind) — each a plan of tool calls, like the router's own."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -346,24 +347,28 @@ def followup(router: RouterLike, reading: Reading, session: Session) -> Plan | N
     # The other calls of a multi-rule answer stay as they were: only the one the message names changes.
     calls = [changed if p is base else p.replay() for p in batch] or [changed]
     clauses = [c for c in (router.clause(c.name) for c in calls) if c] or [base.clause_id]
-    plan = Plan(calls, topic=rule, reading=reading, followup=True, clauses=list(dict.fromkeys(clauses)))
-    plan.removed = _taken_out(base.args, args) if rule.tool == base.tool else []
+    removed_items = _taken_out(base.args, args) if rule.tool == base.tool else []
+    plan = Plan(
+        calls,
+        topic=rule,
+        reading=reading,
+        followup=True,
+        clauses=list(dict.fromkeys(clauses)),
+        removed=removed_items,
+    )
     return own_items(router, plan, reading, rule, base, year)
 
 
 def _taken_out(old: dict[str, Any], new: dict[str, Any]) -> list[Decimal]:
     """The listed amounts of `old` that `new` no longer has (each as often as it left)."""
-    out: list[Decimal] = []
+
+    def amounts(items: Any) -> Counter[Decimal]:
+        return Counter(v for v in items if isinstance(v, Decimal)) if isinstance(items, list) else Counter()
+
+    out: Counter[Decimal] = Counter()
     for key, items in old.items():
-        if not isinstance(items, list):
-            continue
-        left = list(new.get(key) or [])
-        for v in items:
-            if v in left:
-                left.remove(v)
-            elif isinstance(v, Decimal):
-                out.append(v)
-    return out
+        out += amounts(items) - amounts(new.get(key))
+    return list(out.elements())
 
 
 def _alone(reading: Reading) -> bool:

@@ -24,8 +24,8 @@ def _claimed(text: str, m: Mention, layout: Layout, lang: Language) -> bool:
 
 
 def guessed(text: str, m: Mention, layout: Layout, lang: Language) -> bool:
-    """ "…，应该是240万吧？", "…，是25万吗", "那我们是225万吧": a guess word right before the figure (or the clause only that word and the
-    figure) and a question tail right after it."""
+    """ "…，应该是240万吧？", "…，是25万吗", "那我们是225万吧": a guess word right before the figure (or the clause
+    only that word and the figure) and a question tail right after it."""
     clause_start, clause_end = layout.clause_span(m.start)
     before = text[max(clause_start, m.start - 6) : m.start]
     after = text[m.end : clause_end + 1].strip()
@@ -33,7 +33,7 @@ def guessed(text: str, m: Mention, layout: Layout, lang: Language) -> bool:
     # "那我们是225万吧", "所以我司就是180万吧": an opening word and the subject do not change what the clause
     # says about the figure.
     said = lang.first_person.sub("", text[clause_start : m.start]).strip()
-    alone = said in lang.guess_alone or lang.guess_lead.sub("", said, count=1) in lang.guess_alone
+    alone = lang.guess_lead.sub("", said, count=1) in lang.guess_alone
     return (alone or bool(lang.guess.search(before))) and any(after.startswith(t) for t in tails)
 
 
