@@ -47,6 +47,7 @@ SETS = {
     "holdout19": ROOT / "tests" / "data" / "understanding" / "holdout19.jsonl",
     "holdout18": ROOT / "tests" / "data" / "understanding" / "holdout18.jsonl",
     "holdout20": ROOT / "tests" / "data" / "understanding" / "holdout20.jsonl",
+    "holdout21": ROOT / "tests" / "data" / "understanding" / "holdout21.jsonl",
 }
 HELD_OUT: tuple[str, ...] = ()  # sets measured but not yet reviewed: no failure listing
 
