@@ -102,12 +102,13 @@ def unused_line(decision: Any, outcomes: list[Any]) -> str:
 
 def _counts_the_items(figure: Any, reading: Any) -> bool:
     """ "两款芯片…", "用了三样东西": a count with no role that counts the amounts the message lists (not a fact of
-    its own, like 入驻数商260家 or 年出货800万颗, which the answer names as not used)."""
+    its own, like 入驻数商260家 or 年出货800万颗, which the answer names as not used); one of something with no
+    role ("办了一场交流会", "一份120万一份90万") is the indefinite article, not a figure."""
     if figure.role != "unknown" or figure.mention.kind != "count":
         return False
     items = sum(f.times for f in reading.figures if f.mention.kind == "money")
     value = int(figure.mention.value)
-    return value == items or (items == 0 and value <= 10)
+    return value in (1, items) or (items == 0 and value <= 10)
 
 
 def relocation_line(decision: Any, corpus: Corpus) -> str:

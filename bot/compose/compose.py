@@ -84,7 +84,10 @@ def _calculations(plan: Any, calcs: list[ToolOutcome], packs: Packs, marker: Any
     extra = [combining.clause] if combining and any(o.result.chosen_rule for o in calcs) else []
     answer = compose_calculation(calcs, corpus, extra, plan)
     if isinstance(marker, B.Marker) and marker.kind == B.EXPLAIN:
-        answer.answer = explanation(calcs, corpus, packs, plan) + "\n" + answer.answer
+        why = explanation(calcs, corpus, packs, plan)
+        # "为什么不行": a calculation that does not qualify says so first, then how the clause reads.
+        qualifies = any(o.result.eligible for o in calcs)
+        answer.answer = why + "\n" + answer.answer if qualifies else answer.answer + "\n" + why
     return answer
 
 

@@ -192,8 +192,11 @@ def _fill_counts(text: str, frame: Frame, figures: list[Figure], mentions: list[
     counts = [
         f for f in figures if f.rule == rule.id and f.mention.kind == COUNT and f.role == INPUT and f.slot
     ]
-    # A count named by its cue ("其中非关联企业2家") wins over one that only took the default.
-    for f in sorted(counts, key=lambda f: not f.label):
+    # A count said as the running total ("又多了一家…现在一共4家了") wins, then one named by its cue ("其中非关联
+    # 企业2家") over one that only took the default.
+    layout, total = Layout.of(text), language().acts["running_total"]
+    said_total = {f.start for f in counts if total.search(text, layout.clause_span(f.start)[0], f.start)}
+    for f in sorted(counts, key=lambda f: (f.start not in said_total, not f.label)):
         slot = str(f.slot)
         if rule.slots[slot].kind == "count":
             frame.args.setdefault(slot, int(f.mention.value) - _excluded_part(text, f, figures))

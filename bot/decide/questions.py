@@ -194,6 +194,11 @@ def wants_amount(reading: Reading, topic: RuleSpec) -> bool:
     own = lang.first_person.search(text) and not lang.hearsay.search(text)
     if own and any(topic.slots[k].kind == "items" for k in slots) and complete(topic, frame.args):
         return True  # "我们参与制定的一项国家标准已经发布，这个奖励是多少": the user's own items decide the award
+    fixed = not any(s.kind in ("money", "money_list") for s in topic.slots.values())
+    if own and fixed and complete(topic, frame.args) and lang.asks_amount.search(text):
+        return (
+            True  # "我们新引进的一位人才入选了…，两项奖励分别是多少": a fixed award for the user's own facts
+        )
     if not reading.is_question and topic.tool and slots:
         return True  # a statement of facts ("浙江制造标准主导一项") asks for the calculation
     if CAP_QUESTION.search(text):

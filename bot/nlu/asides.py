@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.nlu.figure import BOUND, CLAIM, DENIED, HEARSAY, NOT_INPUT, OWN_RESULT, QUOTED_CAP
 from bot.nlu.lang import Language
-from bot.nlu.mentions import MONEY, PERCENT, Mention
+from bot.nlu.mentions import COUNT, MONEY, PERCENT, Mention
 from bot.nlu.spans import Layout
 
 
@@ -62,6 +62,8 @@ def never_input(
     if lang.bound.search(text[max(clause_start, m.start - 6) : m.start]):
         # "超过1000万的按30%算": a tier of the rule; "超过6000万" alone is still the user's figure.
         return BOUND, None, "tier" if lang.tier_after.match(text, m.end) else "", None
+    if m.kind == COUNT and m.value == 1 and lang.per_entity_after.match(text, m.end):
+        return BOUND, None, "per", None  # "一家企业一年封顶多少": the unit the cap is per
     if lang.bound_after.match(text, m.end) or lang.step_before.search(
         text[max(clause_start, m.start - 3) : m.start]
     ):

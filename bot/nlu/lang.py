@@ -43,6 +43,7 @@ class Language:
     bound: re.Pattern[str]
     bound_after: re.Pattern[str]
     tier_after: re.Pattern[str]
+    per_entity_after: re.Pattern[str]
     tag_question: re.Pattern[str]
     cap_before: re.Pattern[str]
     step_before: re.Pattern[str]
@@ -171,6 +172,7 @@ def language() -> Language:
         step_before=re.compile("(" + "|".join(data["step_before"]) + r")\s*$"),
         bound_after=re.compile(r"\s*(" + "|".join(data["bound_after"]) + ")"),
         tier_after=re.compile(data["tier_after"]),
+        per_entity_after=re.compile(data["per_entity_after"]),
         tag_question=re.compile(data["tag_question"]),
         cap_before=re.compile(data["cap_before"]),
         claim_after=re.compile(r"\s*(" + "|".join(data["claim_after"]) + ")"),
