@@ -48,6 +48,7 @@ SETS = {
     "holdout18": ROOT / "tests" / "data" / "understanding" / "holdout18.jsonl",
     "holdout20": ROOT / "tests" / "data" / "understanding" / "holdout20.jsonl",
     "holdout21": ROOT / "tests" / "data" / "understanding" / "holdout21.jsonl",
+    "holdout22": ROOT / "tests" / "data" / "understanding" / "holdout22.jsonl",
 }
 HELD_OUT: tuple[str, ...] = ()  # sets measured but not yet reviewed: no failure listing
 
