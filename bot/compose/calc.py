@@ -84,10 +84,9 @@ def unused_line(decision: Any, outcomes: list[Any]) -> str:
     taken = getattr(decision, "figures", None)
     excluded = getattr(decision, "excluded", [])
     left = {f.start for f, _ in excluded}  # items that failed a condition of their own are named below
-    figures = [
-        f for f in (reading.figures if taken is None else taken) if not f.used or f.mention.value not in used
-    ]
-    figures = [f for f in figures if f.role != "bound" and not _counts_the_items(f, reading)]
+    told = list(reading.figures if taken is None else taken)
+    figures = [f for f in told if not f.used or f.mention.value not in used]
+    figures = [f for f in figures if f.role != "bound" and not _counts_the_items(f, told)]
     removed = set(getattr(decision, "removed", []))
     parts = [
         f"{f.mention.raw.strip()}（已按您的说法去掉，不再计入）"
@@ -100,15 +99,17 @@ def unused_line(decision: Any, outcomes: list[Any]) -> str:
     return "消息中未用于测算的数字：" + "；".join(dict.fromkeys(parts)) + "。" if parts else ""
 
 
-def _counts_the_items(figure: Any, reading: Any) -> bool:
+def _counts_the_items(figure: Any, told: list[Any]) -> bool:
     """ "两款芯片…", "用了三样东西": a count with no role that counts the amounts the message lists (not a fact of
     its own, like 入驻数商260家 or 年出货800万颗, which the answer names as not used); one of something with no
     role ("办了一场交流会", "一份120万一份90万") is the indefinite article, not a figure."""
     if figure.role != "unknown" or figure.mention.kind != "count":
         return False
-    items = sum(f.times for f in reading.figures if f.mention.kind == "money")
+    money = [f for f in told if f.mention.kind == "money"]
+    items = sum(f.times for f in money)
+    used = sum(f.times for f in money if f.used)  # "两款…另外2023年还有一款": the items computed
     value = int(figure.mention.value)
-    return value in (1, items) or (items == 0 and value <= 10)
+    return value in (1, items, used) or (items == 0 and value <= 10)
 
 
 def relocation_line(decision: Any, corpus: Corpus) -> str:

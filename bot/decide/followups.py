@@ -35,6 +35,7 @@ from bot.decide.edits import (
     without_failed_items,
 )
 from bot.decide.frame_cache import frame_of
+from bot.nlu.figure import DENIED
 from bot.nlu.mentions import MONEY, ORDINAL
 from bot.nlu.polarity import argument, negated, stated
 from bot.nlu.reading import Reading
@@ -54,9 +55,9 @@ _ANCHOR = re.compile(
     r"(?:(?:的|[那这][颗款个笔次场家份项套台张单批]|那个数|这个数|的数|的金额|金额|费用|的费用)?(?:记错了|写错了|说错了|搞错了|录错了|填错了|看错了|不对)?[，,]?\s*"
     r"(?:是|改成|改为|应该是|其实是|实际是|应为)"
     r"|[^，,。；;\d]{0,6}?(?:撤了|取消|没做成|没流成|不做了|砍掉|砍了|不算了|去掉|不要了|不报了|不申报了|拿掉|(?:不打算|不准备|先不|暂不|暂时不|就不)(?:报|申报|申请)))"
-    # A letter as the subject of the whole message ("B其实不是首次，之前流过", "B不是首次流片"): what it says is of
-    # that item.
-    r"|^\s*([A-Z])(?![A-Za-z0-9])(?:产品|款|芯片|项目)?(?=[\u4e00-\u9fff])"
+    # A letter as the subject of the whole message ("B其实不是首次，之前流过", "更正：B芯片不是首次流片"), after a
+    # short opening ("更正：", "不好意思，"): what it says is of that item.
+    r"|^\s*(?:[^，,。；;：:A-Za-z\d]{1,6}[：:，,]\s*)?([A-Z])(?![A-Za-z0-9])(?:产品|款|芯片|项目)?(?=[\u4e00-\u9fff])"
 )
 
 
@@ -294,6 +295,14 @@ def relabeled(reading: Reading, rule: RuleSpec, base: Pending) -> dict[str, Any]
     return {}
 
 
+def _without_denied(reading: Reading, old: dict[str, Any]) -> dict[str, Any] | None:
+    """ "如果不按3.2%，按政策规定的LPR算呢": a value of the last calculation the user now sets aside leaves it, and
+    the rule's own default (the LPR in force) is used; None when no such value."""
+    denied = {f.mention.value for f in reading.figures if f.role == DENIED}
+    keys = [k for k, v in old.items() if not isinstance(v, list | bool) and v in denied]
+    return {k: v for k, v in old.items() if k not in keys} if keys else None
+
+
 def _replaced_items(rule: RuleSpec, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any] | None:
     triggers = [s.items.trigger for s in rule.slots.values() if s.kind == "items" and s.items is not None]
     return replace_items(old, new, triggers[0]) if triggers else None
@@ -385,6 +394,9 @@ def changed_args(
             return restated
     adding = act.kind == ADD and bool(new)
     if not new:
+        set_aside = _without_denied(reading, base.args)
+        if set_aside is not None:
+            return set_aside
         new = relabeled(reading, rule, base)  # the same amounts under another kind: never added twice
     if not new:
         return dict(base.args) if rule.tool != base.tool else None  # a sibling rule: the same facts

@@ -34,6 +34,8 @@ _DENIED_BEFORE = re.compile(r"(不是|并非|而不是|而非|不问)\s*$")
 # A quotation of some length (a clause of a document), not a quoted name like “芯火”.
 _QUOTED = re.compile(r"“[^”]{12,}”")
 _WE_ARE = re.compile(r"(我们|我司|我公司|本公司|咱们)(是|为|属于)")
+# The letter a legal person placed there is named by ("在萧山还有一家子公司C"), in the place's clause.
+_LETTER_AFTER = re.compile(r"[^，,。；;]{0,12}?(?:公司|集团)\s*([A-Z])(?![A-Za-z])")
 _OTHER_ENTITY = re.compile(
     r"(子|母|兄弟|关联|孙|控股|总|分)公司|集团|本部|总部|(?<![A-Za-z])[A-Z]公司|[甲乙丙丁]公司"
 )
@@ -65,12 +67,23 @@ class Places:
         for p in outside:
             if start <= p.start < at or (p.start < start and p.entity in text[start:at]):
                 return p
-        lo, _ = Layout.of(text).sentence_span(at)
-        named = [(m.start(), m.group()) for m in _OTHER_ENTITY.finditer(text, lo, at)]
+        layout = Layout.of(text)
+        lo, _ = layout.sentence_span(at)
+        named: list[tuple[int, str | Place]] = [
+            (m.start(), m.group()) for m in _OTHER_ENTITY.finditer(text, lo, at)
+        ]
         named += [(m.start(), "") for m in language().first_person.finditer(text, lo, at)]
+        for p in outside:
+            # "在萧山还有一家子公司C。…C买了EDA工具300万": the letter it was named by stands for it.
+            letter = _LETTER_AFTER.match(text, p.end, layout.clause_span(p.end)[1])
+            if letter is not None:
+                bare = re.compile(rf"(?<![A-Za-z]){letter.group(1)}(?![A-Za-z])")
+                named += [(m.start(), p) for m in bare.finditer(text, max(lo, letter.end()), at)]
         if not named:
             return None
-        subject = max(named)[1]  # "" when the user is the last one named
+        subject = max(named, key=lambda n: n[0])[1]  # "" when the user is the last one named
+        if isinstance(subject, Place):
+            return subject
         return next((p for p in outside if subject and p.entity == subject), None)
 
     def placed_outside(self, entity: str) -> Place | None:
