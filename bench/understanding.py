@@ -49,6 +49,7 @@ SETS = {
     "holdout20": ROOT / "tests" / "data" / "understanding" / "holdout20.jsonl",
     "holdout21": ROOT / "tests" / "data" / "understanding" / "holdout21.jsonl",
     "holdout22": ROOT / "tests" / "data" / "understanding" / "holdout22.jsonl",
+    "holdout23": ROOT / "tests" / "data" / "understanding" / "holdout23.jsonl",
 }
 HELD_OUT: tuple[str, ...] = ()  # sets measured but not yet reviewed: no failure listing
 
