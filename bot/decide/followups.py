@@ -92,7 +92,14 @@ def act_of(reading: Reading, previous: str, items: Sequence[Any] = (), earlier: 
             # "刚才那笔去掉": the items the previous message said.
             return Act(REMOVE, value=[a.value for a in find_amounts(previous) if a.value is not None])
         return Act(REMOVE, item)
-    if reading.act("remainder") or (reading.act("add") and not reading.act("replace")):
+    money = [f for f in reading.figures if f.mention.kind == MONEY]
+    # "58万那份是和另一家云服务商签的": a listed item pointed at (by its label or its amount) with no new amount
+    # is talked about, not added to.
+    by_value = [f for f in money if f.mention.value in items and _THAT_ONE.match(reading.text, f.end)]
+    about_item = (
+        bool(money) and all(f.mention.value in items for f in money) and (item is not None or by_value)
+    )
+    if reading.act("remainder") or (reading.act("add") and not reading.act("replace") and not about_item):
         return Act(ADD, item)
     if reading.act("together") and not any(reading.act(a) for a in ("replace", "vary", "separately")):
         return Act(ADD, item)  # "还有2000万，一起算"; but "若2025年为980万，两年合计" changes that year
@@ -141,6 +148,9 @@ def anchored(text: str, previous: str) -> int | None:
 _POINTED = re.compile(
     r"([\u4e00-\u9fffA-Za-z0-9]{1,8}?)(?:那|这)一?[颗份笔项个款家场批单台套]|(?<![\u4e00-\u9fffA-Za-z])([甲乙丙丁A-Z](?:公司|厂|家))"
 )
+
+
+_THAT_ONE = re.compile(r"\s*的?(?:那|这)一?[颗份笔项个款家场批单台套]")
 
 
 def pointed(text: str, previous: str, items: Sequence[Any]) -> int | None:

@@ -60,3 +60,13 @@ def test_a_count_of_the_items_computed_is_not_an_unused_figure(engine: Any) -> N
     )
     assert totals(answers) == ["600000"]
     assert "三份（" not in answers[0]["answer"]
+
+
+def test_a_listed_item_pointed_at_by_its_amount_is_talked_about_not_added(engine: Any) -> None:
+    # "另一家" describes the 45万 contract's provider, not another contract: 75万 × 50% = 37.5万 (not (75+45+45) × 50%).
+    answers = conversation(
+        engine,
+        "我们和杭州人工智能计算中心签了两份算力合同，75万和45万，能补多少",
+        "45万那份合同查了一下，是跟另一家云厂商签的",
+    )
+    assert totals(answers) == ["600000", "375000"]
