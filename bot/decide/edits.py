@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bot.nlu.asides import said_as_total
 from bot.nlu.figure import CLAIM, DENIED, HEARSAY, Figure
 from bot.nlu.items import flags_said
 from bot.nlu.mentions import DATE, MONEY
@@ -179,12 +180,10 @@ def running_total(
     listed slot adds what it exceeds the list by (800万), never itself; a total at or under the list replaces it
     (the lower reading: adding would overstate). Returns the addition's new values, and the call's arguments when
     the total replaces the list."""
-    layout = Layout.of(reading.text)
-    pattern = reading.lang.acts["running_total"]
     totals = [
         f.mention.value
         for f in reading.figures
-        if f.mention.kind == MONEY and pattern.search(reading.text, layout.clause_span(f.start)[0], f.start)
+        if f.mention.kind == MONEY and said_as_total(reading.text, f.start, reading.lang)
     ]
     if len(totals) != 1:
         return new, None

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bot.nlu.asides import said_as_total
 from bot.nlu.figure import BOUND, INPUT, Figure
 from bot.nlu.items import structured_items
 from bot.nlu.lang import Language, language
@@ -194,8 +195,7 @@ def _fill_counts(text: str, frame: Frame, figures: list[Figure], mentions: list[
     ]
     # A count said as the running total ("又多了一家…现在一共4家了") wins, then one named by its cue ("其中非关联
     # 企业2家") over one that only took the default.
-    layout, total = Layout.of(text), language().acts["running_total"]
-    said_total = {f.start for f in counts if total.search(text, layout.clause_span(f.start)[0], f.start)}
+    said_total = {f.start for f in counts if said_as_total(text, f.start, language())}
     for f in sorted(counts, key=lambda f: (f.start not in said_total, not f.label)):
         slot = str(f.slot)
         if rule.slots[slot].kind == "count":

@@ -146,11 +146,12 @@ def _names_not_input(reading: Reading) -> bool:
 def _no_money_input(reading: Reading, figure: Any) -> bool:
     """ "财务说行业标准那项只有5万，是吗": an amount for a rule that takes no amount is a result being checked."""
     rule = reading.vocabulary.rule(figure.rule) if figure.rule and not figure.used else None
-    return (
-        rule is not None
-        and bool(rule.tool)
-        and not any(s.kind in ("money", "money_list") for s in rule.slots.values())
-    )
+    return rule is not None and bool(rule.tool) and not takes_money(rule)
+
+
+def takes_money(rule: RuleSpec) -> bool:
+    """The rule's calculator takes an amount of money (not only choices, items or conditions)."""
+    return any(s.kind in ("money", "money_list") for s in rule.slots.values())
 
 
 def about_context(reading: Reading) -> bool:
@@ -194,8 +195,7 @@ def wants_amount(reading: Reading, topic: RuleSpec) -> bool:
     own = lang.first_person.search(text) and not lang.hearsay.search(text)
     if own and any(topic.slots[k].kind == "items" for k in slots) and complete(topic, frame.args):
         return True  # "我们参与制定的一项国家标准已经发布，这个奖励是多少": the user's own items decide the award
-    fixed = not any(s.kind in ("money", "money_list") for s in topic.slots.values())
-    if own and fixed and complete(topic, frame.args) and lang.asks_amount.search(text):
+    if own and not takes_money(topic) and complete(topic, frame.args) and lang.asks_amount.search(text):
         return (
             True  # "我们新引进的一位人才入选了…，两项奖励分别是多少": a fixed award for the user's own facts
         )
@@ -203,8 +203,7 @@ def wants_amount(reading: Reading, topic: RuleSpec) -> bool:
         return True  # a statement of facts ("浙江制造标准主导一项") asks for the calculation
     if CAP_QUESTION.search(text):
         # "最高补多少": for a rate-and-cap rule the cap is the answer; a fixed award is computed.
-        has_money = any(s.kind in ("money", "money_list") for s in topic.slots.values())
-        return not has_money and bool(topic.tool)
+        return not takes_money(topic) and bool(topic.tool)
     return bool(lang.asks_amount.search(text)) and not lang.asks_rule.search(text)
 
 

@@ -69,3 +69,9 @@ def never_input(
     ):
         return BOUND, None, "tier", None  # "1000万以下的首次流片", "每满500万给10万
     return None
+
+
+def said_as_total(text: str, start: int, lang: Language) -> bool:
+    """ "全年累计1600万了", "现在一共4家了": the figure at `start` is said as the running total (the word before it,
+    in its clause)."""
+    return bool(lang.acts["running_total"].search(text, Layout.of(text).clause_span(start)[0], start))
